@@ -1,0 +1,91 @@
+import { cdk8s, javascript, JsonFile } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-ai-platform',
+  description: 'cdk8s constructs for a production AI platform on Kubernetes: Spark, Kubeflow training and tuning, KServe, Argo, Karpenter GPU pools and Kueue queues.',
+  author: 'cdk8s-ai-platform maintainers',
+  authorAddress: 'maintainers@users.noreply.cdk8s-ai-platform.example',
+  repositoryUrl: 'https://github.com/cdk8s-ai-platform/cdk8s-ai-platform.git',
+  defaultReleaseBranch: 'main',
+  keywords: ['cdk8s', 'kubernetes', 'mlops', 'kubeflow', 'kserve', 'spark', 'karpenter', 'kueue', 'argo'],
+  license: 'Apache-2.0',
+
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.8.1',
+  // TypeScript 5.x throughout: jsii 5.9 bundles TypeScript 5.9.
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.3',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // cdk8s-plus-28 gives typed core Kubernetes objects (its `k8s` namespace).
+  deps: ['cdk8s-plus-28@^2.5.6'],
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // Offline schema validation (ajv against upstream openAPIV3Schema) and YAML I/O for the validation plugin.
+  bundledDeps: ['ajv@^8.17.1', 'ajv-formats@^3.0.1', 'yaml@^2.6.0'],
+  devDeps: ['cdk8s-cli@2.207.60', '@types/node@^20.19.0'],
+
+  publishToPypi: { distName: 'cdk8s-ai-platform', module: 'cdk8s_ai_platform' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_ai_platform',
+    mavenGroupId: 'io.github.cdk8s-ai-platform',
+    mavenArtifactId: 'cdk8s-ai-platform',
+  },
+  publishToGo: { moduleName: 'github.com/cdk8s-ai-platform/cdk8s-ai-platform-go' },
+
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts'] },
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
+    jestConfig: {
+      testTimeout: 60_000,
+      // Integration suites talk to one shared kube-apiserver; keep files serial on 2 cores.
+      maxWorkers: 2,
+    },
+    extraCliOptions: ['--json', '--outputFile=test-reports/jest-results.json'],
+  },
+  tsJestOptions: { transformOptions: { isolatedModules: true } },
+
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+  gitignore: ['/dist/', '/.upstream-cache/', '/cdk8s.out/'],
+});
+
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/.ci/');
+
+// Examples and scripts are type-checked with the library's settings but never emitted.
+for (const dir of ['examples', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts', '../src/**/*.ts'],
+    },
+  });
+}
+
+const tsNode = 'ts-node --transpile-only --project scripts/tsconfig.json';
+
+// Downloads the pinned upstream Go modules and extracts CRDs and core schemas into a cache outside git.
+const upstream = project.addTask('upstream', {
+  description: 'Download pinned upstream Go modules and extract CRDs and Kubernetes OpenAPI schemas (cached, idempotent)',
+  exec: `${tsNode} scripts/upstream.ts`,
+  receiveArgs: true,
+});
+
+project.addTask('synth', {
+  description: 'Synthesize every example into dist/examples/<name>/ and validate it against the pinned upstream schemas',
+  steps: [
+    { spawn: upstream.name },
+    { exec: `${tsNode} scripts/synth-examples.ts`, receiveArgs: true },
+  ],
+});
+
+project.testTask.prependSpawn(upstream);
+
+project.synth();

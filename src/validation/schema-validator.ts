@@ -1,0 +1,282 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { UPSTREAM_CACHE_DIR } from './cache';
+
+/** One problem found in one synthesized object. */
+export interface SchemaViolation {
+  /** `apiVersion/kind` of the object. */
+  readonly gvk: string;
+  /** `namespace/name` (or `name` for cluster-scoped objects). */
+  readonly name: string;
+  /** JSON pointer of the offending field, e.g. `/spec/driver/cores`. */
+  readonly field: string;
+  /** What is wrong and what is accepted. */
+  readonly message: string;
+}
+
+/** Objects whose kind has no pinned upstream schema available (e.g. its Go module is not served). */
+export interface UncheckedObject {
+  readonly gvk: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface ValidationResult {
+  readonly violations: SchemaViolation[];
+  readonly unchecked: UncheckedObject[];
+}
+
+const QUANTITY = '^[+-]?((\\d+(\\.\\d*)?)|(\\.\\d+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?((\\d+(\\.\\d*)?)|(\\.\\d+))))?$';
+const GO_DURATION = '^[-+]?((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h))+$|^0$';
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+const SCHEMA_KEYS_WITH_SUBSCHEMA = ['items', 'additionalProperties', 'not'];
+const SCHEMA_KEYS_WITH_SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'];
+
+/**
+ * Rewrites a Kubernetes structural schema (CRD openAPIV3Schema or core OpenAPI v3) into
+ * JSON Schema that ajv evaluates the way kube-apiserver does:
+ *  - `x-kubernetes-int-or-string` accepts an integer or a string;
+ *  - `nullable` accepts null;
+ *  - objects that declare `properties` are closed (unknown fields are errors, as with
+ *    strict field validation), unless `x-kubernetes-preserve-unknown-fields` keeps them open.
+ * Sub-schemas of allOf/anyOf/oneOf/not are value validations only and are never closed.
+ */
+function toJsonSchema(node: any, close: boolean): void {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return;
+  if (node['x-kubernetes-int-or-string']) {
+    delete node.type;
+    if (!node.anyOf) node.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  if (node.nullable === true) {
+    if (typeof node.type === 'string') node.type = [node.type, 'null'];
+    if (Array.isArray(node.enum) && !node.enum.includes(null)) node.enum = [...node.enum, null];
+  }
+  if (close && node.properties && !node['x-kubernetes-preserve-unknown-fields'] && node.additionalProperties === undefined) {
+    node.additionalProperties = false;
+  }
+  if (node.properties) {
+    for (const child of Object.values(node.properties)) toJsonSchema(child, close);
+  }
+  for (const key of SCHEMA_KEYS_WITH_SUBSCHEMA) {
+    if (node[key] && typeof node[key] === 'object') toJsonSchema(node[key], close && key !== 'not');
+  }
+  for (const key of SCHEMA_KEYS_WITH_SUBSCHEMA_LISTS) {
+    if (Array.isArray(node[key])) {
+      // `allOf: [{ $ref }]` is how OpenAPI v3 attaches a description to a reference: the referenced schema decides.
+      for (const child of node[key]) toJsonSchema(child, false);
+    }
+  }
+}
+
+function newAjv(): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateSchema: false });
+  addFormats(ajv);
+  const int = (bits: number) => ({
+    type: 'number' as const,
+    validate: (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** (bits - 1),
+  });
+  ajv.addFormat('int32', int(32));
+  ajv.addFormat('int64', int(64));
+  ajv.addFormat('double', { type: 'number', validate: () => true });
+  ajv.addFormat('float', { type: 'number', validate: () => true });
+  ajv.addFormat('byte', /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
+  ajv.addFormat('duration', new RegExp(GO_DURATION));
+  ajv.addFormat('int-or-string', true);
+  ajv.addFormat('quantity', new RegExp(QUANTITY));
+  return ajv;
+}
+
+function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const i = apiVersion.lastIndexOf('/');
+  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+}
+
+interface KindSchema {
+  readonly validate: ValidateFunction;
+  readonly namespaced: boolean;
+}
+
+/**
+ * Validates Kubernetes objects offline against the schemas of the pinned upstream versions
+ * (extracted by `npm run upstream`): custom resources against their CRD `openAPIV3Schema`,
+ * core kinds against the Kubernetes OpenAPI v3 documents. CEL rules
+ * (`x-kubernetes-validations`) need a real API server and are not evaluated here.
+ */
+export class SchemaValidator {
+  private static shared?: SchemaValidator;
+
+  /** A validator shared by the whole process (compiled schemas are cached per kind). */
+  public static default(): SchemaValidator {
+    if (!SchemaValidator.shared) SchemaValidator.shared = new SchemaValidator();
+    return SchemaValidator.shared;
+  }
+
+  private readonly ajv = newAjv();
+  private readonly kinds = new Map<string, KindSchema | string>();
+  private readonly coreDocs = new Map<string, any>();
+
+  constructor(private readonly cacheDir: string = UPSTREAM_CACHE_DIR) {
+    const marker = path.join(cacheDir, 'schemas');
+    if (!fs.existsSync(marker)) {
+      throw new Error(`no upstream schemas in ${cacheDir}: run \`npm run upstream\` first (it extracts the pinned upstream CRDs and Kubernetes schemas)`);
+    }
+  }
+
+  /** Validates many objects (e.g. one synthesized manifest). */
+  public validateAll(objects: any[]): ValidationResult {
+    const violations: SchemaViolation[] = [];
+    const unchecked: UncheckedObject[] = [];
+    for (const obj of objects) {
+      const r = this.validate(obj);
+      violations.push(...r.violations);
+      unchecked.push(...r.unchecked);
+    }
+    return { violations, unchecked };
+  }
+
+  /** Validates one object. */
+  public validate(obj: any): ValidationResult {
+    const gvk = `${obj?.apiVersion} ${obj?.kind}`;
+    const name = obj?.metadata?.namespace ? `${obj.metadata.namespace}/${obj?.metadata?.name}` : String(obj?.metadata?.name);
+    const at = (field: string, message: string): SchemaViolation => ({ gvk, name, field, message });
+    if (typeof obj?.apiVersion !== 'string' || typeof obj?.kind !== 'string') {
+      return { violations: [at('', 'object must have string apiVersion and kind')], unchecked: [] };
+    }
+    const schema = this.schemaFor(obj.apiVersion, obj.kind);
+    if (typeof schema === 'string') {
+      return { violations: [], unchecked: [{ gvk, name, reason: schema }] };
+    }
+    const violations = this.checkMetadata(obj, schema.namespaced).map(([f, m]) => at(f, m));
+    if (!schema.validate(obj)) {
+      violations.push(...describe(schema.validate.errors ?? []).map(([f, m]) => at(f, m)));
+    }
+    return { violations, unchecked: [] };
+  }
+
+  private checkMetadata(obj: any, _namespaced: boolean): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    const md = obj.metadata ?? {};
+    if (!md.name && !md.generateName) {
+      out.push(['/metadata/name', 'is required']);
+    } else if (md.name && (md.name.length > 253 || !DNS1123_SUBDOMAIN.test(md.name))) {
+      out.push(['/metadata/name', `'${md.name}' is not a valid name: lowercase alphanumerics, '-' and '.', at most 253 characters`]);
+    }
+    if (md.namespace && (md.namespace.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(md.namespace))) {
+      out.push(['/metadata/namespace', `'${md.namespace}' is not a valid namespace name (DNS-1123 label)`]);
+    }
+    for (const [k, v] of Object.entries(md.labels ?? {})) {
+      const [prefix, key] = k.includes('/') ? k.split('/', 2) : [undefined, k];
+      if ((prefix !== undefined && !DNS1123_SUBDOMAIN.test(prefix)) || key.length > 63 || !LABEL_NAME.test(key)) {
+        out.push([`/metadata/labels/${k}`, `'${k}' is not a valid label key`]);
+      }
+      if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
+        out.push([`/metadata/labels/${k}`, `'${v}' is not a valid label value: at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric`]);
+      }
+    }
+    return out;
+  }
+
+  private schemaFor(apiVersion: string, kind: string): KindSchema | string {
+    const key = `${apiVersion}/${kind}`;
+    let entry = this.kinds.get(key);
+    if (entry === undefined) {
+      entry = this.load(apiVersion, kind);
+      this.kinds.set(key, entry);
+    }
+    return entry;
+  }
+
+  private load(apiVersion: string, kind: string): KindSchema | string {
+    const { group, version } = splitApiVersion(apiVersion);
+    const crdFile = path.join(this.cacheDir, 'schemas', 'crd', group, version, `${kind}.json`);
+    if (group && fs.existsSync(crdFile)) {
+      const crd = JSON.parse(fs.readFileSync(crdFile, 'utf-8'));
+      const schema = crd.schema;
+      // metadata is validated by the API server itself, not by the CRD schema
+      if (schema.properties?.metadata) schema.properties.metadata = { type: 'object' };
+      toJsonSchema(schema, true);
+      return { validate: this.ajv.compile(schema), namespaced: crd.scope === 'Namespaced' };
+    }
+    const docFile = group === '' ? `api__${version}_openapi.json` : `apis__${group}__${version}_openapi.json`;
+    const doc = this.coreDoc(docFile);
+    if (doc) {
+      const schemas = doc.components.schemas;
+      const id = Object.keys(schemas).find(k => (schemas[k]['x-kubernetes-group-version-kind'] ?? [])
+        .some((g: any) => g.group === group && g.version === version && g.kind === kind));
+      if (id) {
+        return { validate: this.ajv.getSchema(`${docFile}#/components/schemas/${id}`)!, namespaced: true };
+      }
+    }
+    return `no schema for ${apiVersion} ${kind} in the pinned upstream versions (src/core/versions.ts)`;
+  }
+
+  private coreDoc(file: string): any {
+    if (!this.coreDocs.has(file)) {
+      const abs = path.join(this.cacheDir, 'schemas', 'k8s', file);
+      let doc: any;
+      if (fs.existsSync(abs)) {
+        doc = JSON.parse(fs.readFileSync(abs, 'utf-8'));
+        for (const [id, s] of Object.entries<any>(doc.components.schemas)) {
+          if (id === 'io.k8s.apimachinery.pkg.api.resource.Quantity') {
+            doc.components.schemas[id] = { anyOf: [{ type: 'string', pattern: QUANTITY }, { type: 'number' }] };
+          } else {
+            toJsonSchema(s, true);
+          }
+        }
+        doc.$id = file;
+        this.ajv.addSchema(doc, file);
+      }
+      this.coreDocs.set(file, doc);
+    }
+    return this.coreDocs.get(file);
+  }
+}
+
+/** Turns ajv errors into one readable message per field. */
+function describe(errors: ErrorObject[]): Array<[string, string]> {
+  const out = new Map<string, string>();
+  // errors inside anyOf/oneOf branches are summarised by the anyOf/oneOf error itself
+  const combinators = errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  for (const e of errors) {
+    const inBranch = combinators.some(c => c !== e && e.schemaPath.startsWith(c.schemaPath + '/') && e.instancePath === c.instancePath);
+    if (inBranch) continue;
+    let field = e.instancePath;
+    let message: string;
+    switch (e.keyword) {
+      case 'additionalProperties':
+        field = `${e.instancePath}/${e.params.additionalProperty}`;
+        message = `unknown field '${e.params.additionalProperty}' (not in the schema)`;
+        break;
+      case 'required':
+        field = `${e.instancePath}/${e.params.missingProperty}`;
+        message = 'is required';
+        break;
+      case 'enum':
+        message = `must be one of ${(e.params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}`;
+        break;
+      case 'anyOf':
+      case 'oneOf': {
+        const branches = errors
+          .filter(b => b !== e && b.instancePath === e.instancePath && b.schemaPath.startsWith(e.schemaPath + '/'))
+          .map(b => (b.keyword === 'type' ? `be ${b.params.type}` : `${b.keyword === 'pattern' ? `be a string matching ${b.params.pattern}` : b.message}`));
+        message = branches.length ? `must ${[...new Set(branches)].join(', or ')}` : `must match ${e.keyword === 'oneOf' ? 'exactly one' : 'at least one'} of the allowed schemas`;
+        break;
+      }
+      default:
+        message = e.message ?? e.keyword;
+    }
+    const prev = out.get(field || '/');
+    out.set(field || '/', prev && !prev.includes(message) ? `${prev}; ${message}` : message);
+  }
+  return [...out.entries()];
+}
+
+/** Formats a violation as one line. */
+export function formatViolation(v: SchemaViolation, constructPath?: string): string {
+  return `${v.gvk} ${v.name}${constructPath ? ` (${constructPath})` : ''}: ${v.field || '/'}: ${v.message}`;
+}
