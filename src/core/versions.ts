@@ -10,7 +10,7 @@
 /** Kubernetes version whose OpenAPI schemas validate core kinds, and whose kube-apiserver runs the integration tests. */
 export const KUBERNETES_VERSION = '1.34.4';
 /** etcd built for the integration-test API server (the version k8s.io/kubernetes requires for its client). */
-export const ETCD_VERSION = '3.6.5';
+export const ETCD_VERSION = '3.6.4';
 
 /**
  * How one upstream component is pinned and where its CRDs are found inside its Go module.

@@ -1,0 +1,132 @@
+import { IConstruct } from 'constructs';
+import { checkInteger, invalid } from './errors';
+
+/** Who makes an accelerator. */
+export enum AcceleratorVendor {
+  /** NVIDIA GPUs (`nvidia.com/*` resources). */
+  NVIDIA = 'nvidia',
+  /** AMD GPUs (`amd.com/gpu`). */
+  AMD = 'amd',
+  /** AWS Trainium / Inferentia (`aws.amazon.com/neuron*`). */
+  AWS = 'aws',
+  /** Intel GPUs (`gpu.intel.com/*`). */
+  INTEL = 'intel',
+  /** Any other extended resource. */
+  OTHER = 'other',
+}
+
+/** How an NVIDIA GPU is shared between pods. */
+export enum GpuSharing {
+  /** The pod gets whole, dedicated GPUs (`nvidia.com/gpu`). */
+  NONE = 'none',
+  /** Time-sliced replicas of a GPU, advertised by the device plugin as `nvidia.com/gpu.shared`. */
+  TIME_SLICING = 'time-slicing',
+}
+
+/** Options for {@link Accelerator.nvidia}. */
+export interface NvidiaGpuOptions {
+  /**
+   * Number of GPUs per pod.
+   * @default 1
+   */
+  readonly count?: number;
+  /**
+   * GPU product the pod must run on, as published in the node label `nvidia.com/gpu.product`
+   * by GPU feature discovery (e.g. `NVIDIA-A100-SXM4-80GB`, `NVIDIA-H100-80GB-HBM3`).
+   * @default - any NVIDIA GPU
+   */
+  readonly product?: string;
+  /**
+   * Whether the GPUs are time-sliced replicas (the device plugin renames them `nvidia.com/gpu.shared`).
+   * @default GpuSharing.NONE
+   */
+  readonly sharing?: GpuSharing;
+}
+
+const MIG_PROFILE = /^[1-9]g\.[0-9]+gb(\+me)?$/;
+const EXTENDED_RESOURCE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/**
+ * An accelerator request: which extended resource a pod needs, how many, and optionally which product.
+ */
+export class Accelerator {
+  /** Whole NVIDIA GPUs (`nvidia.com/gpu`), or time-sliced replicas (`nvidia.com/gpu.shared`). */
+  public static nvidia(options: NvidiaGpuOptions = {}): Accelerator {
+    const shared = options.sharing === GpuSharing.TIME_SLICING;
+    return new Accelerator(AcceleratorVendor.NVIDIA, shared ? 'nvidia.com/gpu.shared' : 'nvidia.com/gpu', options.count ?? 1, options.product, undefined, shared);
+  }
+
+  /**
+   * A MIG slice of an NVIDIA GPU (`nvidia.com/mig-<profile>`, mixed MIG strategy).
+   * @param profile MIG profile such as `1g.10gb`, `3g.40gb` or `1g.10gb+me`
+   * @param count number of slices per pod (default 1)
+   */
+  public static nvidiaMig(profile: string, count?: number): Accelerator {
+    return new Accelerator(AcceleratorVendor.NVIDIA, `nvidia.com/mig-${profile}`, count ?? 1, undefined, profile, false);
+  }
+
+  /** AMD GPUs (`amd.com/gpu`). */
+  public static amd(count?: number): Accelerator {
+    return new Accelerator(AcceleratorVendor.AMD, 'amd.com/gpu', count ?? 1);
+  }
+
+  /** AWS Trainium or Inferentia devices (`aws.amazon.com/neuron`). */
+  public static awsNeuron(count?: number): Accelerator {
+    return new Accelerator(AcceleratorVendor.AWS, 'aws.amazon.com/neuron', count ?? 1);
+  }
+
+  /**
+   * Any other accelerator, by its extended resource name (e.g. `gpu.intel.com/i915`).
+   * @param resourceName a domain-prefixed extended resource name
+   * @param count number of devices per pod (default 1)
+   */
+  public static resource(resourceName: string, count?: number): Accelerator {
+    const vendor = resourceName.startsWith('nvidia.com/') ? AcceleratorVendor.NVIDIA
+      : resourceName.startsWith('amd.com/') ? AcceleratorVendor.AMD
+        : resourceName.startsWith('aws.amazon.com/') ? AcceleratorVendor.AWS
+          : resourceName.startsWith('gpu.intel.com/') ? AcceleratorVendor.INTEL : AcceleratorVendor.OTHER;
+    return new Accelerator(vendor, resourceName, count ?? 1);
+  }
+
+  /** Node label published by GPU feature discovery with the GPU product name. */
+  public static readonly NVIDIA_PRODUCT_LABEL = 'nvidia.com/gpu.product';
+
+  private constructor(
+    /** Vendor of the device. */
+    public readonly vendor: AcceleratorVendor,
+    /** Extended resource name requested in the container's limits. */
+    public readonly resourceName: string,
+    /** Devices per pod. */
+    public readonly count: number,
+    /** Required product (node label `nvidia.com/gpu.product`), if any. */
+    public readonly product?: string,
+    /** MIG profile, for MIG slices. */
+    public readonly migProfile?: string,
+    /** Whether the device is a time-sliced share of a GPU. */
+    public readonly shared: boolean = false,
+  ) {}
+
+  /** Whether this is an NVIDIA GPU request of any kind (whole, MIG or shared). */
+  public get isNvidia(): boolean {
+    return this.vendor === AcceleratorVendor.NVIDIA;
+  }
+
+  /** Node selector terms the request implies (the product label, when a product is given). */
+  public get nodeSelector(): { [key: string]: string } {
+    return this.product ? { [Accelerator.NVIDIA_PRODUCT_LABEL]: this.product } : {};
+  }
+
+  /** @internal */
+  public _validate(scope: IConstruct, field: string): void {
+    checkInteger(scope, `${field}.count`, this.count, 1);
+    if (this.migProfile !== undefined && !MIG_PROFILE.test(this.migProfile)) {
+      invalid(scope, `${field}.migProfile`, this.migProfile, "must be a MIG profile such as '1g.10gb', '2g.20gb', '3g.40gb' or '1g.10gb+me'");
+    }
+    if (!EXTENDED_RESOURCE.test(this.resourceName)) {
+      invalid(scope, `${field}.resourceName`, this.resourceName, "must be a domain-prefixed extended resource name such as 'nvidia.com/gpu' or 'amd.com/gpu'");
+    }
+    if (this.product !== undefined && !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(this.product)) {
+      invalid(scope, `${field}.product`, this.product, "must be a label value as published in 'nvidia.com/gpu.product', e.g. 'NVIDIA-A100-SXM4-80GB'");
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { IConstruct } from 'constructs';
+import { EnvValue, renderEnv } from './env';
+import { checkInteger, invalid } from './errors';
+import { checkDns1123Label } from './names';
+import { Probe } from './probe';
+import { ComputeResources, renderResources } from './resources';
+import { renderVolumeMounts, VolumeMount } from './volume';
+
+/** When the kubelet pulls the image. */
+export enum ImagePullPolicy {
+  /** Every time the container starts. */
+  ALWAYS = 'Always',
+  /** Only if the image is not on the node. */
+  IF_NOT_PRESENT = 'IfNotPresent',
+  /** Never; the image must be on the node. */
+  NEVER = 'Never',
+}
+
+/** A port a container listens on. */
+export interface ContainerPort {
+  /** Port number. */
+  readonly number: number;
+  /**
+   * Port name (IANA service name, at most 15 characters).
+   * @default - unnamed
+   */
+  readonly name?: string;
+}
+
+/**
+ * One container of a workload.
+ */
+export interface ContainerSpec {
+  /**
+   * Image reference, by tag (`repo/name:1.2.3`) or digest (`repo/name@sha256:...`).
+   */
+  readonly image: string;
+  /**
+   * Container name.
+   * @default - chosen by the workload (e.g. `main`, or the name the operator expects)
+   */
+  readonly name?: string;
+  /**
+   * Entrypoint override.
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+  /**
+   * Arguments.
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+  /**
+   * Environment variables.
+   * @default {}
+   */
+  readonly env?: { [name: string]: EnvValue };
+  /**
+   * Ports the container listens on.
+   * @default []
+   */
+  readonly ports?: ContainerPort[];
+  /**
+   * CPU, memory, ephemeral storage and accelerators.
+   * @default - none
+   */
+  readonly resources?: ComputeResources;
+  /**
+   * Volumes mounted into the container; the workload adds each volume to the pod.
+   * @default []
+   */
+  readonly volumeMounts?: VolumeMount[];
+  /**
+   * Readiness probe.
+   * @default - none
+   */
+  readonly readiness?: Probe;
+  /**
+   * Liveness probe.
+   * @default - none
+   */
+  readonly liveness?: Probe;
+  /**
+   * Startup probe.
+   * @default - none
+   */
+  readonly startup?: Probe;
+  /**
+   * Image pull policy.
+   * @default - Kubernetes default (Always for `:latest` or untagged images, IfNotPresent otherwise)
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+  /**
+   * Working directory.
+   * @default - the image's WORKDIR
+   */
+  readonly workingDir?: string;
+}
+
+// [registry[:port]/]path[:tag][@algo:hex]
+const IMAGE_REF = /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$/;
+
+/** Whether `image` is a valid image reference (optionally with tag and/or digest). */
+export function isImageReference(image: string): boolean {
+  return image.length <= 4096 && IMAGE_REF.test(image);
+}
+
+/** @internal Renders a container, without security context (the pod template adds it). */
+export function renderContainer(scope: IConstruct, field: string, spec: ContainerSpec, defaultName: string): any {
+  const name = spec.name ?? defaultName;
+  checkDns1123Label(scope, `${field}.name`, name);
+  if (!isImageReference(spec.image)) {
+    invalid(scope, `${field}.image`, spec.image, "must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'");
+  }
+  const ports = (spec.ports ?? []).map((p, i) => {
+    checkInteger(scope, `${field}.ports[${i}].number`, p.number, 1, 65535);
+    if (p.name !== undefined && !/^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) || (p.name?.length ?? 0) > 15) {
+      invalid(scope, `${field}.ports[${i}].name`, p.name, 'port names are IANA service names: at most 15 lowercase letters, digits and -, with at least one letter');
+    }
+    return { containerPort: p.number, name: p.name };
+  });
+  return {
+    name,
+    image: spec.image,
+    imagePullPolicy: spec.imagePullPolicy,
+    command: spec.command,
+    args: spec.args,
+    workingDir: spec.workingDir,
+    env: renderEnv(scope, `${field}.env`, spec.env),
+    ports: ports.length ? ports : undefined,
+    resources: renderResources(scope, `${field}.resources`, spec.resources),
+    volumeMounts: renderVolumeMounts(scope, `${field}.volumeMounts`, spec.volumeMounts),
+    readinessProbe: spec.readiness?._render(),
+    livenessProbe: spec.liveness?._render(),
+    startupProbe: spec.startup?._render(),
+  };
+}

@@ -1,0 +1,61 @@
+import { IConstruct } from 'constructs';
+import { invalid } from './errors';
+
+/** Names that must never carry a literal value: they hold credentials. */
+const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
+
+/**
+ * The value of an environment variable: a literal, or a reference to a Secret key,
+ * a ConfigMap key or a pod field. Secrets are always referenced, never inlined.
+ */
+export class EnvValue {
+  /** A literal value (never use this for credentials: see {@link EnvValue.fromSecretKey}). */
+  public static fromValue(value: string): EnvValue {
+    return new EnvValue({ value }, true);
+  }
+
+  /**
+   * A key of an existing Secret.
+   * @param secretName name of the Secret in the workload's namespace
+   * @param key key within the Secret
+   * @param optional whether the pod starts when the Secret or key is missing (default false)
+   */
+  public static fromSecretKey(secretName: string, key: string, optional?: boolean): EnvValue {
+    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional } } });
+  }
+
+  /**
+   * A key of an existing ConfigMap.
+   * @param configMapName name of the ConfigMap in the workload's namespace
+   * @param key key within the ConfigMap
+   * @param optional whether the pod starts when the ConfigMap or key is missing (default false)
+   */
+  public static fromConfigMapKey(configMapName: string, key: string, optional?: boolean): EnvValue {
+    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional } } });
+  }
+
+  /** A field of the pod, e.g. `metadata.name`, `metadata.namespace`, `status.podIP`. */
+  public static fromFieldPath(fieldPath: string): EnvValue {
+    return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
+  }
+
+  private constructor(private readonly rendered: any, private readonly literal = false) {}
+
+  /** @internal */
+  public _render(scope: IConstruct, field: string, name: string): any {
+    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
+      invalid(scope, field, name, "environment variable names consist of letters, digits, '_', '-' and '.', and must not start with a digit");
+    }
+    if (this.literal && SECRET_LIKE.test(name)) {
+      invalid(scope, `${field}`, `${name}=<literal>`,
+        `looks like a credential; reference it with EnvValue.fromSecretKey(secretName, key) instead of inlining it`);
+    }
+    return { name, ...this.rendered };
+  }
+}
+
+/** Renders an env map in a stable (sorted) order. */
+export function renderEnv(scope: IConstruct, field: string, env: { [name: string]: EnvValue } | undefined): any[] | undefined {
+  if (!env || Object.keys(env).length === 0) return undefined;
+  return Object.keys(env).sort().map(name => env[name]._render(scope, `${field}.${name}`, name));
+}

@@ -1,0 +1,12 @@
+export * from './accelerator';
+export * from './container';
+export * from './env';
+export { Errors } from './errors';
+export { ResourceNames } from './names';
+export * from './placement';
+export * from './pod-template';
+export * from './probe';
+export * from './resources';
+export { PodSecurityLevel, PodSecurityOptions, POD_SECURITY_ANNOTATION, POD_SECURITY_REASON_ANNOTATION } from './security';
+export { UpstreamVersions } from './versions';
+export * from './volume';

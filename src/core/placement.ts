@@ -1,0 +1,202 @@
+import { IConstruct } from 'constructs';
+import { invalid } from './errors';
+import { ResourceNames } from './names';
+
+/** Effect of a taint, and of the toleration matching it. */
+export enum TaintEffect {
+  /** Pods that don't tolerate the taint are not scheduled. */
+  NO_SCHEDULE = 'NoSchedule',
+  /** The scheduler avoids the node for pods that don't tolerate the taint. */
+  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  /** Running pods that don't tolerate the taint are evicted. */
+  NO_EXECUTE = 'NoExecute',
+}
+
+/** A node taint. */
+export interface Taint {
+  /** Taint key, e.g. `nvidia.com/gpu`. */
+  readonly key: string;
+  /**
+   * Taint value.
+   * @default - no value
+   */
+  readonly value?: string;
+  /** Taint effect. */
+  readonly effect: TaintEffect;
+}
+
+/** Operator of a node selector requirement. */
+export enum NodeOperator {
+  /** The label's value is one of the values. */
+  IN = 'In',
+  /** The label's value is none of the values. */
+  NOT_IN = 'NotIn',
+  /** The label exists. */
+  EXISTS = 'Exists',
+  /** The label does not exist. */
+  DOES_NOT_EXIST = 'DoesNotExist',
+  /** The label's integer value is greater than the single value. */
+  GT = 'Gt',
+  /** The label's integer value is less than the single value. */
+  LT = 'Lt',
+}
+
+/** A requirement on a node label. */
+export interface NodeRequirement {
+  /** Label key. */
+  readonly key: string;
+  /** Operator. */
+  readonly operator: NodeOperator;
+  /**
+   * Values (required for In/NotIn/Gt/Lt, empty for Exists/DoesNotExist).
+   * @default []
+   */
+  readonly values?: string[];
+}
+
+/** Initial placement settings; all can also be added later through {@link Placement} methods. */
+export interface PlacementProps {
+  /**
+   * Node labels the pods must run on.
+   * @default {}
+   */
+  readonly nodeSelector?: { [key: string]: string };
+  /**
+   * Taints the pods tolerate.
+   * @default []
+   */
+  readonly tolerations?: Taint[];
+  /**
+   * Required node affinity: all must hold.
+   * @default []
+   */
+  readonly requiredNodeAffinity?: NodeRequirement[];
+  /**
+   * PriorityClass of the pods.
+   * @default - the cluster default priority
+   */
+  readonly priorityClassName?: string;
+}
+
+/**
+ * Where a workload's pods run: node selector, tolerations, node affinity and priority.
+ * GPU node pools and batch queues fill this in when a workload is placed on them.
+ */
+export class Placement {
+  private readonly selector: Record<string, string> = {};
+  private readonly tolerationList: Taint[] = [];
+  private readonly required: NodeRequirement[] = [];
+  private readonly podLabelMap: Record<string, string> = {};
+  private readonly podAnnotationMap: Record<string, string> = {};
+  /** PriorityClass of the pods. */
+  public priorityClassName?: string;
+
+  constructor(props: PlacementProps = {}) {
+    Object.entries(props.nodeSelector ?? {}).forEach(([k, v]) => this.selector[k] = v);
+    (props.tolerations ?? []).forEach(t => this.tolerate(t));
+    (props.requiredNodeAffinity ?? []).forEach(r => this.requireNode(r));
+    this.priorityClassName = props.priorityClassName;
+  }
+
+  /** Requires a node label value (node selector). */
+  public selectNodeLabel(key: string, value: string): void {
+    this.selector[key] = value;
+  }
+
+  /** Tolerates a taint (idempotent). */
+  public tolerate(taint: Taint): void {
+    if (!this.tolerationList.some(t => t.key === taint.key && t.value === taint.value && t.effect === taint.effect)) {
+      this.tolerationList.push(taint);
+    }
+  }
+
+  /** Adds a required node affinity term (idempotent). */
+  public requireNode(requirement: NodeRequirement): void {
+    if (!this.required.some(r => JSON.stringify(r) === JSON.stringify(requirement))) {
+      this.required.push(requirement);
+    }
+  }
+
+  /** Adds a label to the pods (e.g. a queue name). */
+  public addPodLabel(key: string, value: string): void {
+    this.podLabelMap[key] = value;
+  }
+
+  /** Adds an annotation to the pods (e.g. `karpenter.sh/do-not-disrupt`). */
+  public addPodAnnotation(key: string, value: string): void {
+    this.podAnnotationMap[key] = value;
+  }
+
+  /** Node selector. */
+  public get nodeSelector(): { [key: string]: string } {
+    return { ...this.selector };
+  }
+
+  /** Tolerated taints. */
+  public get tolerations(): Taint[] {
+    return [...this.tolerationList];
+  }
+
+  /** Required node affinity. */
+  public get requiredNodeAffinity(): NodeRequirement[] {
+    return [...this.required];
+  }
+
+  /** Labels added to the pods. */
+  public get podLabels(): { [key: string]: string } {
+    return { ...this.podLabelMap };
+  }
+
+  /** Annotations added to the pods. */
+  public get podAnnotations(): { [key: string]: string } {
+    return { ...this.podAnnotationMap };
+  }
+
+  /** @internal */
+  public _validate(scope: IConstruct, field: string): void {
+    for (const [k, v] of Object.entries(this.selector)) {
+      if (!ResourceNames.isQualifiedName(k) || !ResourceNames.isLabelValue(v)) {
+        invalid(scope, `${field}.nodeSelector.${k}`, v, 'node selector keys and values must be valid label keys and values');
+      }
+    }
+    this.required.forEach((r, i) => {
+      const needsValues = r.operator === NodeOperator.IN || r.operator === NodeOperator.NOT_IN;
+      const needsOne = r.operator === NodeOperator.GT || r.operator === NodeOperator.LT;
+      const n = r.values?.length ?? 0;
+      if ((needsValues && n === 0) || (needsOne && n !== 1) || (!needsValues && !needsOne && n > 0)) {
+        invalid(scope, `${field}.requiredNodeAffinity[${i}].values`, r.values ?? [],
+          `operator ${r.operator} takes ${needsValues ? 'one or more values' : needsOne ? 'exactly one integer value' : 'no values'}`);
+      }
+    });
+    this.tolerationList.forEach((t, i) => {
+      if (!ResourceNames.isQualifiedName(t.key)) invalid(scope, `${field}.tolerations[${i}].key`, t.key, 'must be a valid taint key');
+    });
+  }
+
+  /** @internal Pod spec fields. */
+  public _renderPodSpec(extraNodeSelector: { [key: string]: string } = {}): any {
+    const selector = { ...extraNodeSelector, ...this.selector };
+    const tolerations = this.tolerationList.map(t => ({
+      key: t.key,
+      operator: t.value === undefined ? 'Exists' : 'Equal',
+      value: t.value,
+      effect: t.effect,
+    }));
+    return {
+      nodeSelector: Object.keys(selector).length ? sortKeys(selector) : undefined,
+      tolerations: tolerations.length ? tolerations : undefined,
+      affinity: this.required.length ? {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: this.required.map(r => ({ key: r.key, operator: r.operator, values: r.values?.length ? r.values : undefined })) }],
+          },
+        },
+      } : undefined,
+      priorityClassName: this.priorityClassName,
+    };
+  }
+}
+
+function sortKeys(m: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,234 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Accelerator } from './accelerator';
+import { ContainerSpec, renderContainer } from './container';
+import { invalid } from './errors';
+import { checkDns1123Subdomain, checkLabels } from './names';
+import { Placement } from './placement';
+import { PodSecurity, PodSecurityLevel, PodSecurityOptions } from './security';
+import { Volume } from './volume';
+
+/** What the kubelet does when a container exits. */
+export enum RestartPolicy {
+  /** Always restart (long-running services). */
+  ALWAYS = 'Always',
+  /** Restart on non-zero exit. */
+  ON_FAILURE = 'OnFailure',
+  /** Never restart. */
+  NEVER = 'Never',
+}
+
+/** Props of {@link PodTemplate}. */
+export interface PodTemplateProps {
+  /**
+   * Containers of the pod (the first one is the main container).
+   * @default [] - add with addContainer()
+   */
+  readonly containers?: ContainerSpec[];
+  /**
+   * Init containers, run in order before the main containers.
+   * @default []
+   */
+  readonly initContainers?: ContainerSpec[];
+  /**
+   * Extra pod volumes; volumes referenced by container mounts are added automatically.
+   * @default []
+   */
+  readonly volumes?: Volume[];
+  /**
+   * Service account the pods run as.
+   * @default - the namespace's `default` account, with its API token not mounted
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Security context. Pods meet the "restricted" Pod Security Standard unless this opts out.
+   * @default - restricted, uid/gid 1000
+   */
+  readonly security?: PodSecurityOptions;
+  /**
+   * Node selector, tolerations, affinity and priority.
+   * @default - no constraints until a pool or queue adds them
+   */
+  readonly placement?: Placement;
+  /**
+   * Restart policy.
+   * @default - the Kubernetes default for the owning kind
+   */
+  readonly restartPolicy?: RestartPolicy;
+  /**
+   * Labels of the pods.
+   * @default {}
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Annotations of the pods.
+   * @default {}
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * Secrets used to pull images.
+   * @default []
+   */
+  readonly imagePullSecrets?: string[];
+  /**
+   * Mount memory-backed shared memory at `/dev/shm` in every container.
+   * @default false
+   */
+  readonly sharedMemory?: boolean;
+  /**
+   * Grace period for a clean shutdown.
+   * @default Duration.seconds(30)
+   */
+  readonly terminationGracePeriod?: Duration;
+}
+
+/**
+ * A secure pod template built from container specs, volumes, placement and security settings.
+ * Every workload construct in this library renders its pods through it; it can also be rendered
+ * into any Kubernetes object that embeds a pod template.
+ */
+export class PodTemplate {
+  /** Where the pods run; GPU pools and queues add to it. */
+  public readonly placement: Placement;
+  private readonly containerSpecs: ContainerSpec[];
+  private readonly initContainerSpecs: ContainerSpec[];
+  private readonly extraVolumes: Volume[];
+  private readonly security: PodSecurity;
+
+  constructor(private readonly props: PodTemplateProps = {}) {
+    this.placement = props.placement ?? new Placement();
+    this.containerSpecs = [...(props.containers ?? [])];
+    this.initContainerSpecs = [...(props.initContainers ?? [])];
+    this.extraVolumes = [...(props.volumes ?? [])];
+    this.security = new PodSecurity(props.security);
+  }
+
+  /** Adds a container. */
+  public addContainer(container: ContainerSpec): void {
+    this.containerSpecs.push(container);
+  }
+
+  /** Adds an init container. */
+  public addInitContainer(container: ContainerSpec): void {
+    this.initContainerSpecs.push(container);
+  }
+
+  /** Adds a pod volume that containers may mount. */
+  public addVolume(volume: Volume): void {
+    this.extraVolumes.push(volume);
+  }
+
+  /** The containers. */
+  public get containers(): ContainerSpec[] {
+    return [...this.containerSpecs];
+  }
+
+  /** Accelerators requested by the pod's containers. */
+  public get accelerators(): Accelerator[] {
+    return [...this.containerSpecs, ...this.initContainerSpecs]
+      .map(c => c.resources?.accelerator)
+      .filter((a): a is Accelerator => a !== undefined);
+  }
+
+  /** The Pod Security Standard the pods are built to meet. */
+  public get securityLevel(): PodSecurityLevel {
+    return this.security.level;
+  }
+
+  /** Annotations that record a security opt-out on the owning object (empty when restricted). */
+  public get securityAnnotations(): { [key: string]: string } {
+    return this.security.annotations();
+  }
+
+  /**
+   * Renders the pod spec (Kubernetes JSON).
+   * @param scope construct whose path is named in validation errors
+   * @param defaultContainerName name given to the first container when it has none (default `main`)
+   */
+  public toPodSpec(scope: IConstruct, defaultContainerName?: string): any {
+    const field = 'podTemplate';
+    if (this.containerSpecs.length === 0) {
+      invalid(scope, `${field}.containers`, [], 'a pod needs at least one container');
+    }
+    this.security.validate(scope, `${field}.security`);
+    this.placement._validate(scope, `${field}.placement`);
+    checkDns1123Subdomain(scope, `${field}.serviceAccountName`, this.props.serviceAccountName);
+
+    const shm = this.props.sharedMemory ? Volume.sharedMemory() : undefined;
+    const withShm = (c: ContainerSpec): ContainerSpec => shm && !(c.volumeMounts ?? []).some(m => m.path === Volume.SHARED_MEMORY_PATH)
+      ? { ...c, volumeMounts: [...(c.volumeMounts ?? []), { volume: shm, path: Volume.SHARED_MEMORY_PATH }] }
+      : c;
+    const containerSecurity = this.security.containerSecurityContext();
+    const render = (list: ContainerSpec[], kind: string, fallback: (i: number) => string) => list.map((c, i) => ({
+      ...renderContainer(scope, `${field}.${kind}[${i}]`, withShm(c), fallback(i)),
+      securityContext: containerSecurity,
+    }));
+    const containers = render(this.containerSpecs, 'containers', i => (i === 0 ? (defaultContainerName ?? 'main') : `sidecar-${i}`));
+    const initContainers = render(this.initContainerSpecs, 'initContainers', i => `init-${i}`);
+
+    const names = new Set<string>();
+    [...initContainers, ...containers].forEach((c, i) => {
+      if (names.has(c.name)) invalid(scope, `${field}.containers[${i}].name`, c.name, 'container names must be unique within a pod');
+      names.add(c.name);
+    });
+
+    const volumes = new Map<string, Volume>();
+    const addVolume = (v: Volume, where: string) => {
+      const existing = volumes.get(v.name);
+      if (existing && !existing._sameAs(v)) {
+        invalid(scope, where, v.name, 'two different volumes use this name; give each volume a unique name');
+      }
+      volumes.set(v.name, v);
+    };
+    this.extraVolumes.forEach((v, i) => addVolume(v, `${field}.volumes[${i}].name`));
+    [...this.initContainerSpecs, ...this.containerSpecs].map(withShm).forEach((c, ci) =>
+      (c.volumeMounts ?? []).forEach((m, mi) => addVolume(m.volume, `${field}.containers[${ci}].volumeMounts[${mi}].volume`)));
+
+    return prune({
+      serviceAccountName: this.props.serviceAccountName,
+      automountServiceAccountToken: this.props.serviceAccountName ? undefined : false,
+      restartPolicy: this.props.restartPolicy,
+      securityContext: this.security.podSecurityContext(),
+      imagePullSecrets: this.props.imagePullSecrets?.map(name => ({ name })),
+      terminationGracePeriodSeconds: this.props.terminationGracePeriod?.toSeconds(),
+      initContainers: initContainers.length ? initContainers : undefined,
+      containers,
+      volumes: volumes.size ? [...volumes.values()].map((v, i) => v._render(scope, `${field}.volumes[${i}]`)) : undefined,
+      ...this.placement._renderPodSpec(this.accelerators.reduce((m, a) => ({ ...m, ...a.nodeSelector }), {})),
+    });
+  }
+
+  /**
+   * Renders the pod template (`metadata` + `spec`), for any object that embeds one.
+   * @param scope construct whose path is named in validation errors
+   * @param defaultContainerName name given to the first container when it has none (default `main`)
+   */
+  public toPodTemplateSpec(scope: IConstruct, defaultContainerName?: string): any {
+    const labels = { ...(this.props.labels ?? {}), ...this.placement.podLabels };
+    const annotations = { ...(this.props.annotations ?? {}), ...this.placement.podAnnotations, ...this.securityAnnotations };
+    checkLabels(scope, 'podTemplate.labels', labels);
+    return prune({
+      metadata: {
+        labels: Object.keys(labels).length ? labels : undefined,
+        annotations: Object.keys(annotations).length ? annotations : undefined,
+      },
+      spec: this.toPodSpec(scope, defaultContainerName),
+    });
+  }
+}
+
+/** Drops undefined values and empty objects, recursively. */
+export function prune<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(prune) as any;
+  if (value && typeof value === 'object') {
+    const out: any = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      const p = prune(v);
+      if (p && typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0 && k !== 'emptyDir') continue;
+      out[k] = p;
+    }
+    return out;
+  }
+  return value;
+}
