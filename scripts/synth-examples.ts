@@ -36,9 +36,10 @@ export function synthExample(name: string, outdir: string): SynthesizedExample {
   process.env.CDK8S_OUTDIR = outdir;
   process.env.CDK8S_RECORD_CONSTRUCT_METADATA = 'true';
   try {
-    const main = require.resolve(path.join(EXAMPLES_DIR, name, 'main.ts'));
-    delete require.cache[main];
-    require(main);
+    const entry = require.resolve(path.join(EXAMPLES_DIR, name, 'main.ts'));
+    delete require.cache[entry];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(entry);
   } finally {
     for (const [k, v] of Object.entries(env)) {
       if (v === undefined) delete process.env[k]; else process.env[k] = v;

@@ -13,6 +13,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { UPSTREAM_PINS, UpstreamPinSpec } from '../src/core/versions';
@@ -44,7 +45,7 @@ function download(pin: UpstreamPinSpec): string | undefined {
     out = execFileSync('go', ['mod', 'download', '-json', spec], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // run outside any module so the repository's own files never matter
-      cwd: fs.mkdtempSync(path.join(require('os').tmpdir(), 'aip-upstream-')),
+      cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'aip-upstream-')),
       env: { ...process.env, GOFLAGS: '-mod=mod' },
       maxBuffer: 16 * 1024 * 1024,
     }).toString();
@@ -114,7 +115,7 @@ function extractCrds(pin: UpstreamPinSpec, moduleDir: string): number {
             componentVersion: pin.version,
             scope,
             plural: names.plural,
-            schema: v.schema?.openAPIV3Schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+            schema: v.schema?.openAPIV3Schema ?? { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true },
           });
           kinds++;
         }

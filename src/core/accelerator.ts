@@ -50,6 +50,9 @@ const EXTENDED_RESOURCE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
  * An accelerator request: which extended resource a pod needs, how many, and optionally which product.
  */
 export class Accelerator {
+  /** Node label published by GPU feature discovery with the GPU product name. */
+  public static readonly NVIDIA_PRODUCT_LABEL = 'nvidia.com/gpu.product';
+
   /** Whole NVIDIA GPUs (`nvidia.com/gpu`), or time-sliced replicas (`nvidia.com/gpu.shared`). */
   public static nvidia(options: NvidiaGpuOptions = {}): Accelerator {
     const shared = options.sharing === GpuSharing.TIME_SLICING;
@@ -87,9 +90,6 @@ export class Accelerator {
           : resourceName.startsWith('gpu.intel.com/') ? AcceleratorVendor.INTEL : AcceleratorVendor.OTHER;
     return new Accelerator(vendor, resourceName, count ?? 1);
   }
-
-  /** Node label published by GPU feature discovery with the GPU product name. */
-  public static readonly NVIDIA_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 
   private constructor(
     /** Vendor of the device. */

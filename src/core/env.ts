@@ -48,7 +48,7 @@ export class EnvValue {
     }
     if (this.literal && SECRET_LIKE.test(name)) {
       invalid(scope, `${field}`, `${name}=<literal>`,
-        `looks like a credential; reference it with EnvValue.fromSecretKey(secretName, key) instead of inlining it`);
+        'looks like a credential; reference it with EnvValue.fromSecretKey(secretName, key) instead of inlining it');
     }
     return { name, ...this.rendered };
   }

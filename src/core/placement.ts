@@ -188,7 +188,9 @@ export class Placement {
       affinity: this.required.length ? {
         nodeAffinity: {
           requiredDuringSchedulingIgnoredDuringExecution: {
-            nodeSelectorTerms: [{ matchExpressions: this.required.map(r => ({ key: r.key, operator: r.operator, values: r.values?.length ? r.values : undefined })) }],
+            nodeSelectorTerms: [{
+              matchExpressions: this.required.map(r => ({ key: r.key, operator: r.operator, values: r.values?.length ? r.values : undefined })),
+            }],
           },
         },
       } : undefined,

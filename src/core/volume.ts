@@ -44,6 +44,9 @@ export interface KeyToPathVolumeOptions {
  * A pod volume: a PersistentVolumeClaim, ConfigMap, Secret or emptyDir (incl. memory-backed `/dev/shm`).
  */
 export class Volume {
+  /** Where shared memory is mounted. */
+  public static readonly SHARED_MEMORY_PATH = '/dev/shm';
+
   /**
    * Mounts an existing PersistentVolumeClaim (also a Fluid dataset, whose PVC is named like the dataset).
    * @param name volume name within the pod
@@ -82,9 +85,6 @@ export class Volume {
   public static sharedMemory(sizeLimit?: Size): Volume {
     return Volume.fromEmptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit });
   }
-
-  /** Where shared memory is mounted. */
-  public static readonly SHARED_MEMORY_PATH = '/dev/shm';
 
   private constructor(
     /** Volume name within the pod. */

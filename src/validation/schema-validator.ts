@@ -108,13 +108,13 @@ interface KindSchema {
  * (`x-kubernetes-validations`) need a real API server and are not evaluated here.
  */
 export class SchemaValidator {
-  private static shared?: SchemaValidator;
-
   /** A validator shared by the whole process (compiled schemas are cached per kind). */
   public static default(): SchemaValidator {
     if (!SchemaValidator.shared) SchemaValidator.shared = new SchemaValidator();
     return SchemaValidator.shared;
   }
+
+  private static shared?: SchemaValidator;
 
   private readonly ajv = newAjv();
   private readonly kinds = new Map<string, KindSchema | string>();

@@ -71,7 +71,7 @@ test('fields under x-kubernetes-preserve-unknown-fields stay open', () => {
   expect(problems(experiment)).toEqual([]);
   // sparkConf is a map of strings: extra keys are fine, non-string values are not
   expect(problems(sparkApp({ sparkConf: { 'spark.ui.enabled': 'false' } }))).toEqual([]);
-  expect(problems(sparkApp({ sparkConf: { 'spark.ui.enabled': false } }))).toEqual(["/spec/sparkConf/spark.ui.enabled: must be string"]);
+  expect(problems(sparkApp({ sparkConf: { 'spark.ui.enabled': false } }))).toEqual(['/spec/sparkConf/spark.ui.enabled: must be string']);
 });
 
 test('missing required fields are rejected', () => {
