@@ -1,1 +1,4 @@
 export * from './core';
+export * from './compute';
+export * from './compute/batch-queue';
+export * from './compute/kueue-integration';

@@ -1,0 +1,306 @@
+import { ApiObject, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { NodePoolBase } from './node-pool-base';
+import { checkInteger, invalid } from '../core/errors';
+import { checkDns1123Label, checkLabels } from '../core/names';
+import { Taint, TaintEffect } from '../core/placement';
+import { mib } from '../core/resources';
+
+/** How nodes are bought. */
+export enum CapacityType {
+  /** On-demand instances. */
+  ON_DEMAND = 'on-demand',
+  /** Spot instances (may be reclaimed). */
+  SPOT = 'spot',
+  /** Capacity reservations. */
+  RESERVED = 'reserved',
+}
+
+/** CPU architecture of the nodes. */
+export enum CpuArchitecture {
+  /** x86-64. */
+  AMD64 = 'amd64',
+  /** ARM64 (e.g. Grace). */
+  ARM64 = 'arm64',
+}
+
+/** When Karpenter may consolidate nodes. */
+export enum ConsolidationPolicy {
+  /** Only empty nodes are removed. */
+  WHEN_EMPTY = 'WhenEmpty',
+  /** Empty and under-utilized nodes are removed or replaced. */
+  WHEN_EMPTY_OR_UNDERUTILIZED = 'WhenEmptyOrUnderutilized',
+}
+
+interface FamilyInfo { readonly product: string; readonly maxPerNode: number; readonly sizes: Record<string, number> }
+
+/** GPU families of EC2 with the GFD product label and GPUs per instance size. */
+const GPU_FAMILIES: Record<string, FamilyInfo> = {
+  g4dn: { product: 'Tesla-T4', maxPerNode: 8, sizes: { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4, 'metal': 8 } },
+  g5: { product: 'NVIDIA-A10G', maxPerNode: 8, sizes: { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4, '24xlarge': 4, '48xlarge': 8 } },
+  g6: { product: 'NVIDIA-L4', maxPerNode: 8, sizes: { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4, '24xlarge': 4, '48xlarge': 8 } },
+  g6e: { product: 'NVIDIA-L40S', maxPerNode: 8, sizes: { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4, '24xlarge': 4, '48xlarge': 8 } },
+  p3: { product: 'Tesla-V100-SXM2-16GB', maxPerNode: 8, sizes: { '2xlarge': 1, '8xlarge': 4, '16xlarge': 8 } },
+  p4d: { product: 'NVIDIA-A100-SXM4-40GB', maxPerNode: 8, sizes: { '24xlarge': 8 } },
+  p4de: { product: 'NVIDIA-A100-SXM4-80GB', maxPerNode: 8, sizes: { '24xlarge': 8 } },
+  p5: { product: 'NVIDIA-H100-80GB-HBM3', maxPerNode: 8, sizes: { '4xlarge': 1, '48xlarge': 8 } },
+  p5e: { product: 'NVIDIA-H200', maxPerNode: 8, sizes: { '48xlarge': 8 } },
+  p5en: { product: 'NVIDIA-H200', maxPerNode: 8, sizes: { '48xlarge': 8 } },
+};
+
+/**
+ * Which GPU instances a pool may launch.
+ */
+export class GpuInstances {
+  /** Any size of the given EC2 instance families, e.g. `['g5', 'g6e']`. */
+  public static families(families: string[]): GpuInstances {
+    return new GpuInstances('karpenter.k8s.aws/instance-family', families);
+  }
+
+  /** Exactly the given EC2 instance types, e.g. `['p4d.24xlarge']`. */
+  public static types(instanceTypes: string[]): GpuInstances {
+    return new GpuInstances('node.kubernetes.io/instance-type', instanceTypes);
+  }
+
+  private constructor(
+    /** Karpenter requirement key. */
+    public readonly requirementKey: string,
+    /** Allowed values. */
+    public readonly values: string[],
+  ) {}
+
+  /** @internal What these instances offer, as far as known. */
+  public _capacity(): { products: string[]; maxPerNode?: number } {
+    const products = new Set<string>();
+    let max = 0;
+    for (const v of this.values) {
+      const [family, size] = this.requirementKey === 'node.kubernetes.io/instance-type' ? v.split('.', 2) : [v, undefined];
+      const info = GPU_FAMILIES[family];
+      if (!info) return { products: [] };
+      products.add(info.product);
+      const count = size === undefined ? info.maxPerNode : info.sizes[size];
+      if (count === undefined) return { products: [] };
+      max = Math.max(max, count);
+    }
+    return { products: [...products].sort(), maxPerNode: max };
+  }
+}
+
+/** A Karpenter disruption budget. */
+export interface DisruptionBudget {
+  /** Nodes that may be disrupted at once: a count (`"2"`) or a percentage (`"10%"`). */
+  readonly nodes: string;
+  /**
+   * Cron schedule when the budget is active (needs `duration`).
+   * @default - always active
+   */
+  readonly schedule?: string;
+  /**
+   * How long the budget is active after each scheduled start.
+   * @default - always active
+   */
+  readonly duration?: Duration;
+}
+
+/** The EC2NodeClass a GPU pool launches nodes with. */
+export interface Ec2NodeClassOptions {
+  /** Cluster name: subnets and security groups are discovered by the tag `karpenter.sh/discovery: <clusterName>`. */
+  readonly clusterName: string;
+  /** IAM role of the nodes. */
+  readonly role: string;
+  /**
+   * AMI alias (the GPU variant of the family is chosen automatically for GPU instances).
+   * @default 'al2023@latest'
+   */
+  readonly amiAlias?: string;
+  /**
+   * Size of the root volume (model and container images are large).
+   * @default Size.gibibytes(200)
+   */
+  readonly rootVolumeSize?: Size;
+}
+
+/** Props of {@link GpuNodePool}. */
+export interface GpuNodePoolProps {
+  /**
+   * Instance families or types the pool may launch.
+   */
+  readonly instances: GpuInstances;
+  /**
+   * EC2NodeClass created for the pool.
+   */
+  readonly nodeClass: Ec2NodeClassOptions;
+  /**
+   * Name of the NodePool (and of its EC2NodeClass).
+   * @default - derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Capacity types.
+   * @default [CapacityType.ON_DEMAND]
+   */
+  readonly capacityTypes?: CapacityType[];
+  /**
+   * CPU architecture.
+   * @default CpuArchitecture.AMD64
+   */
+  readonly architecture?: CpuArchitecture;
+  /**
+   * Availability zones.
+   * @default - any zone of the discovered subnets
+   */
+  readonly zones?: string[];
+  /**
+   * Taint on every node, so only pods that tolerate it (GPU pods placed on the pool) land there.
+   * @default nvidia.com/gpu=true:NoSchedule
+   */
+  readonly taint?: Taint;
+  /**
+   * Extra labels on every node.
+   * @default {}
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Most GPUs the pool may have in total.
+   * @default - unlimited
+   */
+  readonly gpuLimit?: number;
+  /**
+   * Most CPU the pool may have in total.
+   * @default - unlimited
+   */
+  readonly cpuLimit?: Cpu;
+  /**
+   * Most memory the pool may have in total.
+   * @default - unlimited
+   */
+  readonly memoryLimit?: Size;
+  /**
+   * When nodes may be consolidated.
+   * @default ConsolidationPolicy.WHEN_EMPTY
+   */
+  readonly consolidationPolicy?: ConsolidationPolicy;
+  /**
+   * How long a node must be consolidatable before it is.
+   * @default Duration.minutes(5)
+   */
+  readonly consolidateAfter?: Duration;
+  /**
+   * Disruption budgets.
+   * @default - one budget of 10% of the nodes
+   */
+  readonly disruptionBudgets?: DisruptionBudget[];
+  /**
+   * Node lifetime; nodes are replaced after it.
+   * @default Duration.days(30)
+   */
+  readonly expireAfter?: Duration;
+  /**
+   * Priority among pools that can serve a pod (higher first).
+   * @default - no weight
+   */
+  readonly weight?: number;
+}
+
+/**
+ * A pool of GPU nodes that Karpenter launches on demand: a `karpenter.sh/v1` NodePool and its
+ * `karpenter.k8s.aws/v1` EC2NodeClass. Nodes are tainted so only GPU workloads placed on the pool
+ * land there; place workloads with {@link GpuNodePool.place}.
+ */
+export class GpuNodePool extends NodePoolBase {
+  public readonly poolName: string;
+  public readonly nodeLabels: { [key: string]: string };
+  public readonly taints: Taint[];
+  /** The NodePool object. */
+  public readonly nodePool: ApiObject;
+  /** The EC2NodeClass object. */
+  public readonly nodeClass: ApiObject;
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    this.poolName = props.name ?? this.node.id.toLowerCase();
+    checkDns1123Label(this, 'name', this.poolName);
+    checkLabels(this, 'labels', props.labels);
+    if (props.instances.values.length === 0) invalid(this, 'instances', [], 'list at least one instance family or type');
+    checkInteger(this, 'gpuLimit', props.gpuLimit, 0);
+    checkInteger(this, 'weight', props.weight, 1, 100);
+    if ((props.capacityTypes ?? [CapacityType.ON_DEMAND]).length === 0) invalid(this, 'capacityTypes', [], 'list at least one capacity type');
+    for (const [i, b] of (props.disruptionBudgets ?? []).entries()) {
+      if (!/^((100|[0-9]{1,2})%|[0-9]+)$/.test(b.nodes)) invalid(this, `disruptionBudgets[${i}].nodes`, b.nodes, "must be a node count such as '2' or a percentage such as '10%'");
+      if ((b.schedule === undefined) !== (b.duration === undefined)) invalid(this, `disruptionBudgets[${i}].schedule`, b.schedule, 'schedule and duration must be set together');
+    }
+    const consolidateAfter = props.consolidateAfter ?? Duration.minutes(5);
+    const expireAfter = props.expireAfter ?? Duration.days(30);
+
+    const taint = props.taint ?? { key: 'nvidia.com/gpu', value: 'true', effect: TaintEffect.NO_SCHEDULE };
+    this.taints = [taint];
+    this.nodeLabels = { ...(props.labels ?? {}), 'karpenter.sh/nodepool': this.poolName };
+    const known = props.instances._capacity();
+    this.initCapacity({ resourceNames: ['nvidia.com/gpu'], products: known.products, maxPerNode: known.maxPerNode, poolLimit: props.gpuLimit });
+    if (props.gpuLimit !== undefined && known.maxPerNode !== undefined && props.gpuLimit < Math.min(known.maxPerNode, 1)) {
+      invalid(this, 'gpuLimit', props.gpuLimit, 'must allow at least one GPU');
+    }
+
+    const nc = props.nodeClass;
+    this.nodeClass = new ApiObject(this, 'NodeClass', {
+      apiVersion: 'karpenter.k8s.aws/v1',
+      kind: 'EC2NodeClass',
+      metadata: { name: this.poolName },
+      spec: {
+        amiSelectorTerms: [{ alias: nc.amiAlias ?? 'al2023@latest' }],
+        role: nc.role,
+        subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': nc.clusterName } }],
+        securityGroupSelectorTerms: [{ tags: { 'karpenter.sh/discovery': nc.clusterName } }],
+        blockDeviceMappings: [{
+          deviceName: '/dev/xvda',
+          ebs: { volumeSize: mib(nc.rootVolumeSize ?? Size.gibibytes(200)), volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
+        }],
+        metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      },
+    });
+
+    const requirements: any[] = [
+      { key: props.instances.requirementKey, operator: 'In', values: props.instances.values },
+      { key: 'karpenter.sh/capacity-type', operator: 'In', values: props.capacityTypes ?? [CapacityType.ON_DEMAND] },
+      { key: 'kubernetes.io/arch', operator: 'In', values: [props.architecture ?? CpuArchitecture.AMD64] },
+    ];
+    if (props.zones?.length) requirements.push({ key: 'topology.kubernetes.io/zone', operator: 'In', values: props.zones });
+    const limits: Record<string, string | number> = {};
+    if (props.gpuLimit !== undefined) limits['nvidia.com/gpu'] = props.gpuLimit;
+    if (props.cpuLimit) limits.cpu = props.cpuLimit.amount;
+    if (props.memoryLimit) limits.memory = mib(props.memoryLimit);
+
+    this.nodePool = new ApiObject(this, 'Resource', {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: this.poolName },
+      spec: {
+        template: {
+          metadata: props.labels && Object.keys(props.labels).length ? { labels: props.labels } : undefined,
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: this.poolName },
+            requirements,
+            taints: [{ key: taint.key, value: taint.value, effect: taint.effect }],
+            expireAfter: goDuration(expireAfter),
+          },
+        },
+        disruption: {
+          consolidationPolicy: props.consolidationPolicy ?? ConsolidationPolicy.WHEN_EMPTY,
+          consolidateAfter: goDuration(consolidateAfter),
+          budgets: (props.disruptionBudgets ?? [{ nodes: '10%' }]).map(b => ({ nodes: b.nodes, schedule: b.schedule, duration: b.duration ? goDuration(b.duration) : undefined })),
+        },
+        limits: Object.keys(limits).length ? limits : undefined,
+        weight: props.weight,
+      },
+    });
+  }
+}
+
+/** A Duration as a Go duration string (`90s`, `5m`, `720h`). */
+export function goDuration(d: Duration): string {
+  const s = d.toSeconds();
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}

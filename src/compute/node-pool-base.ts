@@ -1,0 +1,106 @@
+import { Construct, IConstruct } from 'constructs';
+import { Accelerator } from '../core/accelerator';
+import { invalid } from '../core/errors';
+import { Taint } from '../core/placement';
+import { PodTemplate } from '../core/pod-template';
+
+/** Options for placing a workload on a node pool. */
+export interface PlaceOptions {
+  /**
+   * Whether the pods run to completion (training, batch, Spark). Such pods get the annotation
+   * `karpenter.sh/do-not-disrupt: "true"` so consolidation never evicts them mid-run.
+   * @default false
+   */
+  readonly runToCompletion?: boolean;
+}
+
+/** A set of nodes that workloads can be placed on. */
+export interface INodePool extends IConstruct {
+  /** Name of the pool. */
+  readonly poolName: string;
+  /** Node labels every node of the pool carries (the pool's node selector). */
+  readonly nodeLabels: { [key: string]: string };
+  /** Taints every node of the pool carries. */
+  readonly taints: Taint[];
+  /**
+   * Places a workload's pods on this pool: node selector, tolerations and, for run-to-completion
+   * pods, `karpenter.sh/do-not-disrupt`. Throws when the pool cannot serve the pods' accelerators.
+   * @param workload the workload construct (named in errors)
+   * @param template the workload's pod template
+   */
+  place(workload: IConstruct, template: PodTemplate, options?: PlaceOptions): void;
+
+  /**
+   * Sets the accelerator resources the pool's nodes advertise (called by the device plugin when
+   * time-slicing or MIG renames them). Workloads already placed are checked again.
+   * @param resourceNames extended resource names; a name ending in `*` matches by prefix
+   */
+  advertiseAccelerators(resourceNames: string[]): void;
+}
+
+/** What a pool knows about the accelerators its nodes have. */
+export interface AcceleratorCapacity {
+  /** Extended resource names the nodes advertise (e.g. `nvidia.com/gpu`). */
+  readonly resourceNames: string[];
+  /** GPU products (`nvidia.com/gpu.product`) the nodes may have; empty when unknown. */
+  readonly products: string[];
+  /** Most devices one node has; undefined when unknown. */
+  readonly maxPerNode?: number;
+  /** Most devices the whole pool may have (its limit); undefined when unlimited. */
+  readonly poolLimit?: number;
+}
+
+/** Shared placement logic of node pools. */
+export abstract class NodePoolBase extends Construct implements INodePool {
+  public abstract readonly poolName: string;
+  public abstract readonly nodeLabels: { [key: string]: string };
+  public abstract readonly taints: Taint[];
+
+  private capacity: AcceleratorCapacity = { resourceNames: [], products: [] };
+  private readonly placed: Array<{ workload: IConstruct; accelerators: Accelerator[] }> = [];
+
+  /** What the pool's nodes offer; checked against every placed workload. */
+  public get acceleratorCapacity(): AcceleratorCapacity {
+    return this.capacity;
+  }
+
+  public advertiseAccelerators(resourceNames: string[]): void {
+    this.capacity = { ...this.capacity, resourceNames: [...resourceNames] };
+    this.placed.forEach(p => this.checkServes(p.workload, p.accelerators));
+  }
+
+  public place(workload: IConstruct, template: PodTemplate, options: PlaceOptions = {}): void {
+    this.checkServes(workload, template.accelerators);
+    this.placed.push({ workload, accelerators: template.accelerators });
+    for (const [k, v] of Object.entries(this.nodeLabels)) template.placement.selectNodeLabel(k, v);
+    for (const t of this.taints) template.placement.tolerate(t);
+    if (options.runToCompletion) template.placement.addPodAnnotation('karpenter.sh/do-not-disrupt', 'true');
+  }
+
+  /** Sets what the pool's nodes offer. */
+  protected initCapacity(capacity: AcceleratorCapacity): void {
+    this.capacity = capacity;
+  }
+
+  /** Throws unless every accelerator can be served by this pool. */
+  protected checkServes(workload: IConstruct, accelerators: Accelerator[]): void {
+    const cap = this.acceleratorCapacity;
+    accelerators.forEach((a, i) => {
+      const field = `accelerators[${i}]`;
+      const offered = cap.resourceNames.some(r => (r.endsWith('*') ? a.resourceName.startsWith(r.slice(0, -1)) : r === a.resourceName));
+      if (!offered) {
+        invalid(workload, `${field}.resourceName`, a.resourceName,
+          `node pool '${this.poolName}' offers ${cap.resourceNames.length ? cap.resourceNames.map(r => `'${r}'`).join(', ') : 'no accelerators'}; place the workload on a pool that offers '${a.resourceName}'`);
+      }
+      if (a.product && cap.products.length && !cap.products.includes(a.product)) {
+        invalid(workload, `${field}.product`, a.product, `node pool '${this.poolName}' has ${cap.products.map(p => `'${p}'`).join(', ')}`);
+      }
+      if (cap.maxPerNode !== undefined && a.count > cap.maxPerNode) {
+        invalid(workload, `${field}.count`, a.count, `the largest node of pool '${this.poolName}' has ${cap.maxPerNode} ${a.resourceName}; request at most ${cap.maxPerNode} per pod`);
+      }
+      if (cap.poolLimit !== undefined && a.count > cap.poolLimit) {
+        invalid(workload, `${field}.count`, a.count, `node pool '${this.poolName}' is limited to ${cap.poolLimit} GPUs in total; raise the pool's gpu limit or request fewer`);
+      }
+    });
+  }
+}
