@@ -4,7 +4,7 @@
  * cohort so idle quota is lent, LocalQueues in the teams' namespaces, a WorkloadPriorityClass, and a GPU
  * training Job submitted to the research queue.
  *
- *   cd examples/batch-queue && cdk8s synth      # or, from the repository root: npm run synth
+ *   npm run synth -- batch-queue      # from the repository root
  */
 import { ApiObject, App, Chart, ChartProps, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
