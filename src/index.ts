@@ -1,4 +1,2 @@
 export * from './core';
 export * from './compute';
-export * from './compute/batch-queue';
-export * from './compute/kueue-integration';

@@ -1,42 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
 import { Accelerator } from '../core/accelerator';
 import { invalid } from '../core/errors';
+import { INodePool, PlaceOptions } from '../core/node-pool';
 import { Taint } from '../core/placement';
 import { PodTemplate } from '../core/pod-template';
-
-/** Options for placing a workload on a node pool. */
-export interface PlaceOptions {
-  /**
-   * Whether the pods run to completion (training, batch, Spark). Such pods get the annotation
-   * `karpenter.sh/do-not-disrupt: "true"` so consolidation never evicts them mid-run.
-   * @default false
-   */
-  readonly runToCompletion?: boolean;
-}
-
-/** A set of nodes that workloads can be placed on. */
-export interface INodePool extends IConstruct {
-  /** Name of the pool. */
-  readonly poolName: string;
-  /** Node labels every node of the pool carries (the pool's node selector). */
-  readonly nodeLabels: { [key: string]: string };
-  /** Taints every node of the pool carries. */
-  readonly taints: Taint[];
-  /**
-   * Places a workload's pods on this pool: node selector, tolerations and, for run-to-completion
-   * pods, `karpenter.sh/do-not-disrupt`. Throws when the pool cannot serve the pods' accelerators.
-   * @param workload the workload construct (named in errors)
-   * @param template the workload's pod template
-   */
-  place(workload: IConstruct, template: PodTemplate, options?: PlaceOptions): void;
-
-  /**
-   * Sets the accelerator resources the pool's nodes advertise (called by the device plugin when
-   * time-slicing or MIG renames them). Workloads already placed are checked again.
-   * @param resourceNames extended resource names; a name ending in `*` matches by prefix
-   */
-  advertiseAccelerators(resourceNames: string[]): void;
-}
 
 /** What a pool knows about the accelerators its nodes have. */
 export interface AcceleratorCapacity {
@@ -75,6 +42,15 @@ export abstract class NodePoolBase extends Construct implements INodePool {
     for (const [k, v] of Object.entries(this.nodeLabels)) template.placement.selectNodeLabel(k, v);
     for (const t of this.taints) template.placement.tolerate(t);
     if (options.runToCompletion) template.placement.addPodAnnotation('karpenter.sh/do-not-disrupt', 'true');
+  }
+
+  public canServe(template: PodTemplate): boolean {
+    try {
+      this.checkServes(this, template.accelerators);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Sets what the pool's nodes offer. */

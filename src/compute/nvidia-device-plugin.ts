@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { INodePool } from './node-pool-base';
 import { checkInteger } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
+import { INodePool } from '../core/node-pool';
 import { Taint } from '../core/placement';
 import { POD_SECURITY_ANNOTATION, POD_SECURITY_REASON_ANNOTATION } from '../core/security';
 import { upstreamPin } from '../core/versions';

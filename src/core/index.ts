@@ -10,3 +10,4 @@ export * from './resources';
 export { PodSecurityLevel, PodSecurityOptions, POD_SECURITY_ANNOTATION, POD_SECURITY_REASON_ANNOTATION } from './security';
 export { UpstreamVersions } from './versions';
 export * from './volume';
+export * from './node-pool';

@@ -1,12 +1,9 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
-  BatchQueue, BatchQueueProps, BorrowWithinCohortPreemption, LocalQueue, QueueFlavor, QueueFlavors, QueueingStrategy, QuotaLimitOptions,
-  ReclaimWithinCohortPreemption, ResourceQuota, WithinClusterQueuePreemption, WorkloadPriorityClass,
-} from '../../src/compute/batch-queue';
-import { KueueIntegration, KueueIntegrations } from '../../src/compute/kueue-integration';
-import { Accelerator } from '../../src/core/accelerator';
-import { TaintEffect } from '../../src/core/placement';
-import { PodTemplate } from '../../src/core/pod-template';
+  Accelerator, BatchQueue, BatchQueueProps, BorrowWithinCohortPreemption, KueueIntegration, KueueIntegrations, LocalQueue, PodTemplate,
+  QueueFlavor, QueueFlavors, QueueingStrategy, QuotaLimitOptions, ReclaimWithinCohortPreemption, ResourceQuota, TaintEffect,
+  WithinClusterQueuePreemption, WorkloadPriorityClass,
+} from '../../src';
 import { addPodTemplateObject, expectValidationError, synthValid } from '../util';
 
 const GPU_FLAVOR: QueueFlavor = QueueFlavors.forNodes({

@@ -1,0 +1,64 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { invalid } from '../core/errors';
+
+/** API version of the Kueue objects this library emits (the storage version of Kueue v0.19). */
+export const KUEUE_API_VERSION = 'kueue.x-k8s.io/v1beta2';
+const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+const QUANTITY_ACCEPTED = "must be a non-negative Kubernetes quantity such as '64', '500m', '256Gi' or '8'";
+export const INT32_MAX = 2147483647;
+
+export function clusterScoped(obj: ApiObject): void {
+  if (obj.metadata.namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+}
+
+export function checkQuantity(scope: IConstruct, field: string, q: string | undefined): void {
+  if (q === undefined) return;
+  if (typeof q !== 'string' || !QUANTITY.test(q) || q.startsWith('-')) invalid(scope, field, q, QUANTITY_ACCEPTED);
+}
+
+const SUFFIX: Record<string, number> = {
+  '': 1,
+  'n': 1e-9,
+  'u': 1e-6,
+  'm': 1e-3,
+  'k': 1e3,
+  'M': 1e6,
+  'G': 1e9,
+  'T': 1e12,
+  'P': 1e15,
+  'E': 1e18,
+  'Ki': 2 ** 10,
+  'Mi': 2 ** 20,
+  'Gi': 2 ** 30,
+  'Ti': 2 ** 40,
+  'Pi': 2 ** 50,
+  'Ei': 2 ** 60,
+};
+
+/** Approximate numeric value of a (valid) quantity, for comparisons. */
+export function parseQuantity(q: string): number {
+  const m = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(.*)$/.exec(q);
+  if (!m) return NaN;
+  const n = parseFloat(m[1]);
+  const suffix = m[2];
+  if (/^[eE]/.test(suffix)) return n * Math.pow(10, parseFloat(suffix.slice(1)));
+  return n * (SUFFIX[suffix] ?? NaN);
+}
+
+export function sortKeys(m: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function prune(value: any): any {
+  if (Array.isArray(value)) return value.map(prune);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, any> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      out[k] = prune(v);
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,91 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { BatchQueue } from './batch-queue';
+import { KueueIntegrations } from './kueue-integration';
+import { KUEUE_API_VERSION } from './kueue-util';
+import type { WorkloadPriorityClass } from './workload-priority-class';
+import { invalid } from '../core/errors';
+import { checkDns1123Label } from '../core/names';
+
+/** Props of {@link LocalQueue}. */
+export interface LocalQueueProps {
+  /** The ClusterQueue the LocalQueue submits to. */
+  readonly clusterQueue: BatchQueue;
+  /** Namespace of the LocalQueue; only workloads of this namespace can use it. */
+  readonly namespace: string;
+  /**
+   * Name of the LocalQueue (a DNS-1123 label: it is used as a label value).
+   * @default - the ClusterQueue's name
+   */
+  readonly name?: string;
+}
+
+/**
+ * A Kueue LocalQueue: the namespaced entry point through which a namespace's workloads are submitted to a
+ * ClusterQueue. Workloads name it in the label `kueue.x-k8s.io/queue-name` (see {@link LocalQueue.admit}).
+ *
+ * @see https://kueue.sigs.k8s.io/docs/concepts/local_queue/
+ */
+export class LocalQueue extends Construct {
+  /** Name of the LocalQueue. */
+  public readonly name: string;
+  /** Namespace of the LocalQueue. */
+  public readonly namespace: string;
+  /** The ClusterQueue it submits to. */
+  public readonly clusterQueue: BatchQueue;
+
+  constructor(scope: Construct, id: string, props: LocalQueueProps) {
+    super(scope, id);
+    this.clusterQueue = props.clusterQueue;
+    this.name = props.name ?? props.clusterQueue.name;
+    this.namespace = props.namespace;
+    checkDns1123Label(this, 'name', this.name);
+    checkDns1123Label(this, 'namespace', this.namespace);
+    new ApiObject(this, 'Resource', {
+      apiVersion: KUEUE_API_VERSION,
+      kind: 'LocalQueue',
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: { clusterQueue: this.clusterQueue.name },
+    });
+  }
+
+  /**
+   * The labels that submit a workload to this queue (`kueue.x-k8s.io/queue-name`, and
+   * `kueue.x-k8s.io/priority-class` when `priorityClass` is given), for constructs that build their own objects.
+   */
+  public labels(priorityClass?: WorkloadPriorityClass): { [key: string]: string } {
+    const labels: Record<string, string> = { [KueueIntegrations.QUEUE_NAME_LABEL]: this.name };
+    if (priorityClass) labels[KueueIntegrations.PRIORITY_CLASS_LABEL] = priorityClass.name;
+    return labels;
+  }
+
+  /**
+   * Submits `workload` to this queue: labels it with `kueue.x-k8s.io/queue-name` (and `kueue.x-k8s.io/priority-class`).
+   *
+   * What Kueue then does depends on the kind: a batch/v1 Job (and the other job kinds) is suspended by Kueue's
+   * webhook and unsuspended on admission, with the flavor's node labels and tolerations injected; a Pod is gated
+   * with the scheduling gate `kueue.x-k8s.io/admission`; a Deployment or StatefulSet has the labels copied into its
+   * pod template and its pods are managed through the pod integration (only in namespaces selected by Kueue's
+   * `managedJobsNamespaceSelector`, by default all but `kube-system` and `kueue-system`).
+   *
+   * A workload without a namespace is put in the queue's namespace; a workload in another namespace is rejected.
+   *
+   * @throws ValidationError when the workload's kind is not among the ClusterQueue's `integrations`, or its namespace differs
+   */
+  public admit(workload: ApiObject, priorityClass?: WorkloadPriorityClass): void {
+    const integration = KueueIntegrations.forKind(workload.apiVersion, workload.kind);
+    const enabled = this.clusterQueue.integrations;
+    if (integration === undefined || !enabled.includes(integration)) {
+      const group = workload.apiVersion.includes('/') ? workload.apiVersion.split('/')[0] : '';
+      invalid(this, 'workload.kind', group ? `${group}/${workload.kind}` : workload.kind,
+        `Kueue integrations enabled for ClusterQueue '${this.clusterQueue.name}' manage ${enabled.map(i => KueueIntegrations.kindOf(i)).join(', ')}`);
+    }
+    const ns = workload.metadata.namespace;
+    if (ns === undefined) {
+      workload.addJsonPatch(JsonPatch.add('/metadata/namespace', this.namespace));
+    } else if (ns !== this.namespace) {
+      invalid(this, 'workload.namespace', ns, `a LocalQueue serves only workloads of its own namespace '${this.namespace}'`);
+    }
+    for (const [k, v] of Object.entries(this.labels(priorityClass))) workload.metadata.addLabel(k, v);
+  }
+}
