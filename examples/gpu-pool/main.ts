@@ -1,6 +1,7 @@
 /**
  * Karpenter GPU node pools, the NVIDIA device plugin (one of them with time-slicing), and GPU workloads
- * placed on them: a fine-tuning Job (protected from consolidation) and a Deployment on time-sliced GPUs.
+ * placed on them: a fine-tuning Job (protected from consolidation, submitted through a Kueue queue) and a
+ * Deployment on time-sliced GPUs.
  *
  *   npm run synth -- gpu-pool
  */
@@ -8,7 +9,8 @@ import { ApiObject, App, Chart, ChartProps, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Accelerator, CapacityType, GpuInstances, GpuNodePool, GpuSharing, NvidiaDevicePlugin, PodTemplate, RestartPolicy,
+  Accelerator, BatchQueue, CapacityType, GpuInstances, GpuNodePool, GpuSharing, NvidiaDevicePlugin, PodTemplate, QueueFlavors,
+  ResourceQuota, RestartPolicy,
 } from '../../src';
 
 export class GpuPoolChart extends Chart {
@@ -33,6 +35,19 @@ export class GpuPoolChart extends Chart {
     new NvidiaDevicePlugin(this, 'device-plugin', { pools: [pool] });
     new NvidiaDevicePlugin(this, 'device-plugin-shared', { name: 'nvidia-device-plugin-shared', pools: [shared], timeSlicingReplicas: 4 });
 
+    // Batch work on the A10G pool goes through a Kueue queue with a quota matching the pool's limit.
+    const a10g = Accelerator.nvidia({ product: 'NVIDIA-A10G' });
+    const queue = new BatchQueue(this, 'gpu-queue', {
+      name: 'gpu-batch',
+      resourceGroups: [{
+        flavors: [{
+          flavor: QueueFlavors.forPool(pool),
+          quotas: [ResourceQuota.cpu('384'), ResourceQuota.memory('1536Gi'), ResourceQuota.accelerator(a10g, 32)],
+        }],
+      }],
+    });
+    const teamQueue = queue.addLocalQueue('ml-team', 'gpu');
+
     const train = new PodTemplate({
       restartPolicy: RestartPolicy.NEVER,
       sharedMemory: true,
@@ -43,12 +58,13 @@ export class GpuPoolChart extends Chart {
       }],
     });
     pool.place(this, train, { runToCompletion: true });
-    new ApiObject(this, 'finetune', {
+    const job = new ApiObject(this, 'finetune', {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: { name: 'finetune', namespace: 'ml-team' },
       spec: { backoffLimit: 1, template: train.toPodTemplateSpec(this, 'trainer') },
     });
+    teamQueue.admit(job);
 
     const labels = { 'app.kubernetes.io/name': 'notebook-inference' };
     const serve = new PodTemplate({

@@ -1,4 +1,5 @@
 import { Accelerator } from '../core/accelerator';
+import { INodePool } from '../core/node-pool';
 import { Taint, TaintEffect } from '../core/placement';
 
 /**
@@ -86,6 +87,16 @@ export class QueueFlavors {
    * A flavor for the nodes that carry `accelerator`: the accelerator's product label (e.g. `nvidia.com/gpu.product`)
    * plus `nodeLabels`, with the accelerator taint tolerated on admission.
    */
+  /**
+   * A flavor for the nodes of a pool (e.g. a {@link GpuNodePool}): its node labels, and tolerations of its
+   * taints, so that Kueue steers admitted pods onto the pool.
+   * @param pool the node pool
+   * @param name flavor name (default: the pool's name)
+   */
+  public static forPool(pool: INodePool, name?: string): QueueFlavor {
+    return QueueFlavors.forNodes({ name: name ?? pool.poolName, nodeLabels: pool.nodeLabels, taints: pool.taints });
+  }
+
   public static forAccelerator(accelerator: Accelerator, options: AcceleratorFlavorOptions): QueueFlavor {
     const defaultTaints: Taint[] = accelerator.isNvidia ? [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }] : [];
     return {

@@ -65,7 +65,8 @@ export class Accelerator {
    * @param count number of slices per pod (default 1)
    */
   public static nvidiaMig(profile: string, count?: number): Accelerator {
-    return new Accelerator(AcceleratorVendor.NVIDIA, `nvidia.com/mig-${profile}`, count ?? 1, undefined, profile, false);
+    // the device plugin advertises '+' (media extensions) as '.', since resource names cannot hold '+'
+    return new Accelerator(AcceleratorVendor.NVIDIA, `nvidia.com/mig-${profile.replace(/\+/g, '.')}`, count ?? 1, undefined, profile, false);
   }
 
   /** AMD GPUs (`amd.com/gpu`). */
@@ -125,7 +126,7 @@ export class Accelerator {
     if (!EXTENDED_RESOURCE.test(this.resourceName)) {
       invalid(scope, `${field}.resourceName`, this.resourceName, "must be a domain-prefixed extended resource name such as 'nvidia.com/gpu' or 'amd.com/gpu'");
     }
-    if (this.product !== undefined && !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(this.product)) {
+    if (this.product !== undefined && (this.product.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(this.product))) {
       invalid(scope, `${field}.product`, this.product, "must be a label value as published in 'nvidia.com/gpu.product', e.g. 'NVIDIA-A100-SXM4-80GB'");
     }
   }

@@ -114,8 +114,8 @@ export function renderContainer(scope: IConstruct, field: string, spec: Containe
   }
   const ports = (spec.ports ?? []).map((p, i) => {
     checkInteger(scope, `${field}.ports[${i}].number`, p.number, 1, 65535);
-    if (p.name !== undefined && !/^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) || (p.name?.length ?? 0) > 15) {
-      invalid(scope, `${field}.ports[${i}].name`, p.name, 'port names are IANA service names: at most 15 lowercase letters, digits and -, with at least one letter');
+    if (p.name !== undefined && (!/^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) || p.name.includes('--') || p.name.length > 15)) {
+      invalid(scope, `${field}.ports[${i}].name`, p.name, 'port names are IANA service names: at most 15 lowercase letters, digits and single hyphens, with at least one letter');
     }
     return { containerPort: p.number, name: p.name };
   });

@@ -39,11 +39,12 @@ export class ResourceNames {
    * A stable DNS-1123 label for `scope`, derived from its construct path, that never exceeds
    * `maxLength` characters (a short hash keeps truncated names unique).
    *
-   * @param maxLength at most 63
+   * @param maxLength between 8 and 63 (default 63)
    */
   public static uniqueLabel(scope: IConstruct, maxLength?: number): string {
-    const max = Math.min(maxLength ?? 63, 63);
-    return Names.toDnsLabel(scope, { maxLen: max });
+    const max = Math.max(Math.min(maxLength ?? 63, 63), 8);
+    // cdk8s keeps '_' and '.' from construct ids; a DNS-1123 label cannot hold them
+    return Names.toDnsLabel(scope, { maxLen: max }).replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '');
   }
 
   private constructor() {}

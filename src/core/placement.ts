@@ -155,8 +155,11 @@ export class Placement {
   /** @internal */
   public _validate(scope: IConstruct, field: string): void {
     for (const [k, v] of Object.entries(this.selector)) {
-      if (!ResourceNames.isQualifiedName(k) || !ResourceNames.isLabelValue(v)) {
-        invalid(scope, `${field}.nodeSelector.${k}`, v, 'node selector keys and values must be valid label keys and values');
+      if (!ResourceNames.isQualifiedName(k)) {
+        invalid(scope, `${field}.nodeSelector`, k, "node selector keys are label keys: '[dns-subdomain/]name' with a name of at most 63 alphanumerics, '-', '_' or '.'");
+      }
+      if (!ResourceNames.isLabelValue(v)) {
+        invalid(scope, `${field}.nodeSelector.${k}`, v, "node selector values are label values: at most 63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric");
       }
     }
     this.required.forEach((r, i) => {

@@ -154,7 +154,10 @@ export class PodTemplate {
     this.placement._validate(scope, `${field}.placement`);
     checkDns1123Subdomain(scope, `${field}.serviceAccountName`, this.props.serviceAccountName);
 
-    const shm = this.props.sharedMemory ? Volume.sharedMemory() : undefined;
+    // reuse a shared-memory volume a container already mounts (e.g. with a size limit)
+    const mountedShm = [...this.initContainerSpecs, ...this.containerSpecs]
+      .flatMap(c => c.volumeMounts ?? []).find(m => m.path === Volume.SHARED_MEMORY_PATH)?.volume;
+    const shm = this.props.sharedMemory ? (mountedShm ?? Volume.sharedMemory()) : undefined;
     const withShm = (c: ContainerSpec): ContainerSpec => shm && !(c.volumeMounts ?? []).some(m => m.path === Volume.SHARED_MEMORY_PATH)
       ? { ...c, volumeMounts: [...(c.volumeMounts ?? []), { volume: shm, path: Volume.SHARED_MEMORY_PATH }] }
       : c;
@@ -167,8 +170,12 @@ export class PodTemplate {
     const initContainers = render(this.initContainerSpecs, 'initContainers', i => `init-${i}`);
 
     const names = new Set<string>();
-    [...initContainers, ...containers].forEach((c, i) => {
-      if (names.has(c.name)) invalid(scope, `${field}.containers[${i}].name`, c.name, 'container names must be unique within a pod');
+    const all = [
+      ...initContainers.map((c, i) => ({ c, where: `${field}.initContainers[${i}]` })),
+      ...containers.map((c, i) => ({ c, where: `${field}.containers[${i}]` })),
+    ];
+    all.forEach(({ c, where }) => {
+      if (names.has(c.name)) invalid(scope, `${where}.name`, c.name, 'container names must be unique within a pod');
       names.add(c.name);
     });
 
@@ -181,8 +188,12 @@ export class PodTemplate {
       volumes.set(v.name, v);
     };
     this.extraVolumes.forEach((v, i) => addVolume(v, `${field}.volumes[${i}].name`));
-    [...this.initContainerSpecs, ...this.containerSpecs].map(withShm).forEach((c, ci) =>
-      (c.volumeMounts ?? []).forEach((m, mi) => addVolume(m.volume, `${field}.containers[${ci}].volumeMounts[${mi}].volume`)));
+    const specs = [
+      ...this.initContainerSpecs.map((c, i) => ({ c, where: `${field}.initContainers[${i}]` })),
+      ...this.containerSpecs.map((c, i) => ({ c, where: `${field}.containers[${i}]` })),
+    ];
+    specs.forEach(({ c, where }) =>
+      (withShm(c).volumeMounts ?? []).forEach((m, mi) => addVolume(m.volume, `${where}.volumeMounts[${mi}].volume`)));
 
     return prune({
       serviceAccountName: this.props.serviceAccountName,

@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { Accelerator } from './accelerator';
@@ -56,7 +56,7 @@ export function renderResources(scope: IConstruct, field: string, r: ComputeReso
   if (r.cpu && r.cpuLimit && millis(r.cpuLimit) < millis(r.cpu)) {
     invalid(scope, `${field}.cpuLimit`, cpuString(r.cpuLimit), `must be at least the CPU request (${cpuString(r.cpu)})`);
   }
-  if (r.memory && r.memoryLimit && r.memoryLimit.toMebibytes() < r.memory.toMebibytes()) {
+  if (r.memory && r.memoryLimit && r.memoryLimit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) < r.memory.toKibibytes({ rounding: SizeRoundingBehavior.NONE })) {
     invalid(scope, `${field}.memoryLimit`, mib(r.memoryLimit), `must be at least the memory request (${mib(r.memory)})`);
   }
   if (r.accelerator) {
@@ -71,8 +71,10 @@ export function renderResources(scope: IConstruct, field: string, r: ComputeReso
 
 /** A size as a Kubernetes quantity string, in Gi when whole, else Mi. */
 export function mib(size: Size): string {
-  const m = size.toMebibytes();
-  return m % 1024 === 0 ? `${m / 1024}Gi` : `${m}Mi`;
+  const k = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (k % (1024 * 1024) === 0) return `${k / 1024 / 1024}Gi`;
+  if (k % 1024 === 0) return `${k / 1024}Mi`;
+  return `${Math.ceil(k)}Ki`;
 }
 
 /** CPU as a Kubernetes quantity string. */

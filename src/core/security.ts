@@ -71,12 +71,12 @@ export class PodSecurity {
     if (this.level !== PodSecurityLevel.RESTRICTED && !o.optOutReason?.trim()) {
       invalid(scope, `${field}.optOutReason`, o.optOutReason, `an opt-out to the '${this.level}' Pod Security Standard must say why (set optOutReason)`);
     }
-    checkInteger(scope, `${field}.runAsUser`, o.runAsUser, this.level === PodSecurityLevel.RESTRICTED ? 1 : 0);
-    checkInteger(scope, `${field}.runAsGroup`, o.runAsGroup, 0);
-    checkInteger(scope, `${field}.fsGroup`, o.fsGroup, 0);
     if (this.level === PodSecurityLevel.RESTRICTED && o.runAsUser === 0) {
       invalid(scope, `${field}.runAsUser`, 0, 'the restricted Pod Security Standard forbids running as root (uid 0)');
     }
+    checkInteger(scope, `${field}.runAsUser`, o.runAsUser, 0);
+    checkInteger(scope, `${field}.runAsGroup`, o.runAsGroup, 0);
+    checkInteger(scope, `${field}.fsGroup`, o.fsGroup, 0);
   }
 
   public podSecurityContext(): any {

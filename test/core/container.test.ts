@@ -85,7 +85,7 @@ test.each([0, -1, 65536, 80.5])('port number %p is rejected', (number) => {
 test.each(['HTTP', 'http_alt', '-http', 'http-', '8080', 'a-very-long-port-name', '', 'a--b', 'http--metrics'])('port name %p is rejected', (name) => {
   fails({ ports: [{ number: 8080, name }] },
     new RegExp(`^\\[test\\] podTemplate\\.containers\\[0\\]\\.ports\\[0\\]\\.name: '${name}' is not valid; `
-      + 'port names are IANA service names: at most 15 lowercase letters, digits and -, with at least one letter$'));
+      + 'port names are IANA service names: at most 15 lowercase letters, digits and single hyphens, with at least one letter$'));
 });
 
 test.each(['http', 'grpc', 'h2c', 'metrics-9090', 'a', 'x'.repeat(15), '8080-http'])('port name %p is accepted', (name) => {

@@ -200,17 +200,17 @@ test('Gt and Lt without exactly one value are rejected', () => {
 
 test('a node selector with a bad label value is rejected', () => {
   fails(new Placement({ nodeSelector: { 'karpenter.sh/nodepool': 'not a value' } }),
-    /^\[test\] podTemplate\.placement\.nodeSelector\.karpenter\.sh\/nodepool: 'not a value' is not valid; node selector keys and values must be valid label keys and values$/);
+    /^\[test\] podTemplate\.placement\.nodeSelector\.karpenter\.sh\/nodepool: 'not a value' is not valid; node selector values are label values: at most 63 alphanumerics, '-', '_' or '\.', starting and ending with an alphanumeric$/);
   const p = new Placement();
   p.selectNodeLabel('pool', 'x'.repeat(64));
-  fails(p, /^\[test\] podTemplate\.placement\.nodeSelector\.pool: 'x{64}' is not valid; node selector keys and values must be valid label keys and values$/);
+  fails(p, /^\[test\] podTemplate\.placement\.nodeSelector\.pool: 'x{64}' is not valid; node selector values are label values: at most 63 alphanumerics, '-', '_' or '\.', starting and ending with an alphanumeric$/);
 });
 
 test('a node selector with a bad label key is rejected, naming the key', () => {
   fails(new Placement({ nodeSelector: { 'bad key!': 'gpu' } }),
-    /^\[test\] podTemplate\.placement\.nodeSelector\.bad key!: 'bad key!' is not valid; node selector keys and values must be valid label keys and values$/);
+    /^\[test\] podTemplate\.placement\.nodeSelector: 'bad key!' is not valid; node selector keys are label keys: '\[dns-subdomain\/\]name' with a name of at most 63 alphanumerics, '-', '_' or '\.'$/);
   fails(new Placement({ nodeSelector: { 'Example.com/pool': 'gpu' } }),
-    /^\[test\] podTemplate\.placement\.nodeSelector\.Example\.com\/pool: 'Example\.com\/pool' is not valid; node selector keys and values must be valid label keys and values$/);
+    /^\[test\] podTemplate\.placement\.nodeSelector: 'Example\.com\/pool' is not valid; node selector keys are label keys: '\[dns-subdomain\/\]name' with a name of at most 63 alphanumerics, '-', '_' or '\.'$/);
 });
 
 test.each(['bad key', 'Example.com/gpu', 'a/b/c', '-gpu', ''])('toleration key %p is rejected', (key) => {
