@@ -56,7 +56,8 @@ export function renderResources(scope: IConstruct, field: string, r: ComputeReso
   if (r.cpu && r.cpuLimit && millis(r.cpuLimit) < millis(r.cpu)) {
     invalid(scope, `${field}.cpuLimit`, cpuString(r.cpuLimit), `must be at least the CPU request (${cpuString(r.cpu)})`);
   }
-  if (r.memory && r.memoryLimit && r.memoryLimit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) < r.memory.toKibibytes({ rounding: SizeRoundingBehavior.NONE })) {
+  const kib = (x: Size) => x.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (r.memory && r.memoryLimit && kib(r.memoryLimit) < kib(r.memory)) {
     invalid(scope, `${field}.memoryLimit`, mib(r.memoryLimit), `must be at least the memory request (${mib(r.memory)})`);
   }
   if (r.accelerator) {

@@ -16,7 +16,9 @@ export function nodePoolsOf(scope: IConstruct): INodePool[] {
  * pools able to serve them (pools may be declared anywhere in the app, before or after the workload).
  * @internal
  */
-export function placeWorkload(workload: IConstruct, field: string, template: PodTemplate, pool: INodePool | undefined, options: PlaceOptions = {}): void {
+export function placeWorkload(
+  workload: IConstruct, field: string, template: PodTemplate, pool: INodePool | undefined, options: PlaceOptions = {},
+): void {
   if (pool) {
     pool.place(workload, template, options);
     return;
