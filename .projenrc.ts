@@ -33,7 +33,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   publishToGo: { moduleName: 'github.com/cdk8s-ai-platform/cdk8s-ai-platform-go' },
 
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench'] },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     passWithNoTests: false,
@@ -56,10 +56,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
 
 // Examples and scripts are type-checked with the library's settings but never emitted.
-for (const dir of ['examples', 'scripts']) {
+for (const dir of ['examples', 'scripts', 'bench']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -87,5 +88,29 @@ project.addTask('synth', {
 });
 
 project.testTask.prependSpawn(upstream);
+
+// Speed and memory are measured here, never in timed tests.
+project.addTask('bench', {
+  description: 'Benchmark synthesis and schema validation at platform scale',
+  steps: [
+    { spawn: upstream.name },
+    { exec: `${tsNode} bench/synth.bench.ts`, receiveArgs: true },
+  ],
+});
+
+// --- Real Kubernetes API server for integration tests (see docs/real-cluster.md) ---
+// Builds etcd, kube-apiserver, kube-controller-manager and kubectl from the Go module proxy into a cache outside
+// the repository (a no-op once built), and runs them: `npm run cluster -- up|down|status|kubectl ...`.
+const clusterBuild = project.addTask('cluster:build', {
+  description: 'Build the pinned etcd, kube-apiserver, kube-controller-manager and kubectl from the Go module proxy (cached)',
+  exec: 'bash scripts/k8s-binaries.sh',
+});
+project.addTask('cluster', {
+  description: 'Local Kubernetes control plane: build | up [--controller-manager] [--port N] | status | down | kubectl <args>',
+  exec: `${tsNode} scripts/cluster.ts`,
+  receiveArgs: true,
+});
+project.testTask.prependSpawn(clusterBuild);
+// --- end of the integration-test API server block ---
 
 project.synth();
