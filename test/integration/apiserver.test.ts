@@ -1,0 +1,489 @@
+/**
+ * Integration tests against a real kube-apiserver (with etcd) built from the pinned Kubernetes release.
+ *
+ * - installs every pinned upstream CRD (.upstream-cache/crds, from `npm run upstream`) with server-side apply;
+ * - server-side dry-runs every object every example synthesizes (dist/examples/<name>/*.yaml);
+ * - dry-runs every pod template found in that output as a Pod in a namespace enforcing the `restricted`
+ *   Pod Security Standard (PodSecurity admission only inspects Pods, never workloads or custom resources);
+ * - proves that invalid objects are rejected (CRD CEL rules, strict field validation, PodSecurity).
+ *
+ * The binaries are built by `npm run cluster -- build` (run automatically by `npm test`).
+ */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { assertBinaries, Cluster, KubectlResult, pinnedVersions, REPO_ROOT, startCluster } from './cluster';
+
+const CRD_DIR = path.join(REPO_ROOT, '.upstream-cache', 'crds');
+const EXAMPLES_OUT = path.join(REPO_ROOT, 'dist', 'examples');
+const SYNTH_SCRIPT = path.join(REPO_ROOT, 'scripts', 'synth-examples.ts');
+const POD_SECURITY_ANNOTATION = 'ai-platform.cdk8s.io/pod-security';
+const FIELD_MANAGER = 'ai-platform-integration-test';
+const PSS_LEVELS = ['restricted', 'baseline'] as const;
+
+type KObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+};
+
+interface SynthesizedObject {
+  readonly example: string;
+  readonly file: string;
+  readonly obj: KObject;
+}
+
+let cluster: Cluster | undefined;
+let synthError: string | undefined;
+
+function c(): Cluster {
+  if (!cluster) {
+    throw new Error('the test cluster did not start (see the beforeAll error)');
+  }
+  return cluster;
+}
+
+function describeObject(o: KObject): string {
+  const ns = o.metadata?.namespace ? `${o.metadata.namespace}/` : '';
+  return `${o.apiVersion} ${o.kind} ${ns}${o.metadata?.name}`;
+}
+
+function oneLine(r: KubectlResult): string {
+  return (r.stderr || r.stdout).trim().replace(/\s*\n\s*/g, ' | ');
+}
+
+function listFiles(dir: string, ext: RegExp): string[] {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && ext.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+function parseYamlFile(file: string): KObject[] {
+  const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'));
+  const out: KObject[] = [];
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      throw new Error(`${path.relative(REPO_ROOT, file)}: YAML error: ${doc.errors[0].message}`);
+    }
+    const value = doc.toJS({ maxAliasCount: -1 });
+    if (value !== null && value !== undefined) {
+      out.push(value as KObject);
+    }
+  }
+  return out;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Synthesizes all examples with the project's own script (the same code `npm run synth` runs). */
+function synthesizeExamples(): Promise<string | undefined> {
+  if (!fs.existsSync(SYNTH_SCRIPT)) {
+    return Promise.resolve(`${path.relative(REPO_ROOT, SYNTH_SCRIPT)} does not exist, so no example output can be produced`);
+  }
+  return new Promise((resolve) => {
+    const tsNode = path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node');
+    const child = spawn(tsNode, ['--transpile-only', '--project', 'scripts/tsconfig.json', SYNTH_SCRIPT], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', (e) => resolve(`cannot run ${SYNTH_SCRIPT}: ${e.message}`));
+    child.on('close', (code) =>
+      resolve(code === 0 ? undefined : `synthesizing the examples failed (exit ${code}):\n${output.trim().split('\n').slice(-40).join('\n')}`),
+    );
+  });
+}
+
+function loadExampleOutput(): SynthesizedObject[] {
+  const out: SynthesizedObject[] = [];
+  if (!fs.existsSync(EXAMPLES_OUT)) {
+    return out;
+  }
+  for (const example of fs.readdirSync(EXAMPLES_OUT, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    for (const file of listFiles(path.join(EXAMPLES_OUT, example), /\.ya?ml$/)) {
+      for (const obj of parseYamlFile(file)) {
+        out.push({ example, file: path.relative(EXAMPLES_OUT, file), obj });
+      }
+    }
+  }
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+interface FoundPodTemplate {
+  readonly path: string;
+  readonly template: { metadata?: KObject['metadata']; spec: Record<string, unknown> };
+}
+
+/**
+ * Every PodTemplateSpec in an object: any value under a key named `template` whose `spec.containers` is an array
+ * (Deployment, Job, CronJob → jobTemplate, PyTorchJob replica specs, JobSet/TrainingRuntime replicated jobs, ...).
+ * Spark `driver`/`executor` sections are skipped: their templates are partial and merged by the operator.
+ */
+function findPodTemplates(obj: KObject): FoundPodTemplate[] {
+  const found: FoundPodTemplate[] = [];
+  const isSpark = (obj.apiVersion ?? '').startsWith('sparkoperator.k8s.io/');
+  const walk = (node: unknown, at: string) => {
+    if (Array.isArray(node)) {
+      node.forEach((v, i) => walk(v, `${at}[${i}]`));
+      return;
+    }
+    if (!isRecord(node)) {
+      return;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (isSpark && (key === 'driver' || key === 'executor')) {
+        continue;
+      }
+      const here = at ? `${at}.${key}` : key;
+      if (key === 'template' && isRecord(value) && isRecord(value.spec) && Array.isArray(value.spec.containers)) {
+        found.push({ path: here, template: value as FoundPodTemplate['template'] });
+      }
+      walk(value, here);
+    }
+  };
+  walk(obj, '');
+  return found;
+}
+
+async function applyForReal(manifest: KObject): Promise<void> {
+  const r = await c().kubectl(['apply', '--server-side', '--force-conflicts', `--field-manager=${FIELD_MANAGER}`, '-f', '-'], {
+    input: JSON.stringify(manifest),
+  });
+  if (r.code !== 0) {
+    throw new Error(`applying ${describeObject(manifest)} failed: ${oneLine(r)}`);
+  }
+}
+
+function dryRunApply(obj: KObject): Promise<KubectlResult> {
+  return c().kubectl(
+    ['apply', '--server-side', '--force-conflicts', '--dry-run=server', '--validate=strict', `--field-manager=${FIELD_MANAGER}`, '-o', 'name', '-f', '-'],
+    { input: JSON.stringify(obj) },
+  );
+}
+
+function dryRunCreate(obj: KObject): Promise<KubectlResult> {
+  return c().kubectl(['create', '--dry-run=server', '--validate=strict', '-o', 'name', '-f', '-'], { input: JSON.stringify(obj) });
+}
+
+function pssNamespace(level: string): string {
+  return `pss-${level}`;
+}
+
+interface CrdReport {
+  readonly error?: string;
+  /** CRD names found in the files. */
+  readonly expected: string[];
+  /** `file: kubectl error` for each file that failed to apply. */
+  readonly failures: string[];
+  readonly waitError?: string;
+  /** Expected CRDs the API server does not list afterwards. */
+  readonly missing: string[];
+}
+
+let crdReport: CrdReport | undefined;
+
+/**
+ * Installs every pinned upstream CRD (server-side apply: several are larger than the 256 KiB client-side
+ * `last-applied-configuration` limit) and waits until all are Established. Done once, before any test, so that the
+ * example tests can also run on their own; the CRD test asserts on the report.
+ */
+async function installCrds(): Promise<CrdReport> {
+  const files = listFiles(CRD_DIR, /\.ya?ml$/);
+  if (files.length === 0) {
+    return { error: `no CRD files in ${CRD_DIR}; run \`npm run upstream\` first`, expected: [], failures: [], missing: [] };
+  }
+  const expected = new Set<string>();
+  for (const file of files) {
+    for (const doc of parseYamlFile(file)) {
+      if (doc.kind === 'CustomResourceDefinition' && doc.metadata?.name) {
+        expected.add(doc.metadata.name);
+      }
+    }
+  }
+  const failures = (
+    await mapLimit(files, 2, async (file) => {
+      const r = await c().kubectl(['apply', '--server-side', '--force-conflicts', `--field-manager=${FIELD_MANAGER}`, '-f', file], {
+        timeoutMs: 300_000,
+      });
+      return r.code === 0 ? undefined : `${path.relative(CRD_DIR, file)}: ${oneLine(r)}`;
+    })
+  ).filter((f): f is string => f !== undefined);
+  const wait = await c().kubectl(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=180s'], { timeoutMs: 200_000 });
+  const list = await c().kubectl(['get', 'crd', '-o', 'jsonpath={.items[*].metadata.name}']);
+  const installed = new Set(list.stdout.split(/\s+/).filter(Boolean));
+  return {
+    expected: [...expected].sort(),
+    failures,
+    waitError: wait.code === 0 ? undefined : oneLine(wait),
+    missing: [...expected].filter((n) => !installed.has(n)).sort(),
+  };
+}
+
+beforeAll(async () => {
+  pinnedVersions(); // fails clearly if src/core/versions.ts is missing
+  assertBinaries();
+  // Synthesis runs concurrently with cluster start-up and CRD installation; a synthesis failure only fails the
+  // example tests, a CRD installation failure only the CRD test (and whatever depends on the missing CRDs).
+  const [, synth] = await Promise.all([
+    startCluster().then(async (started) => {
+      cluster = started;
+      crdReport = await installCrds();
+    }),
+    synthesizeExamples(),
+  ]);
+  synthError = synth;
+  for (const level of PSS_LEVELS) {
+    await applyForReal({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: pssNamespace(level),
+        labels: {
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': level,
+        },
+      },
+    });
+  }
+}, 600_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+}, 60_000);
+
+test('the API server is the pinned Kubernetes release', async () => {
+  const res = await c().request('GET', '/version');
+  expect(res.status).toBe(200);
+  expect(JSON.parse(res.body).gitVersion).toBe(`v${pinnedVersions().kubernetes}`);
+});
+
+describe('upstream CRDs', () => {
+  test('every pinned CRD installs with server-side apply and becomes Established', () => {
+    const report = crdReport;
+    if (!report) {
+      throw new Error('the CRDs were not installed (see the beforeAll error)');
+    }
+    if (report.error) {
+      throw new Error(report.error);
+    }
+    expect(report.expected.length).toBeGreaterThan(0);
+    expect(report.failures).toEqual([]);
+    expect(report.waitError).toBeUndefined();
+    expect(report.missing).toEqual([]);
+  });
+});
+
+describe('synthesized examples', () => {
+  let objects: SynthesizedObject[] = [];
+
+  beforeAll(() => {
+    if (synthError) {
+      return;
+    }
+    objects = loadExampleOutput();
+  });
+
+  const requireExamples = () => {
+    if (synthError) {
+      throw new Error(synthError);
+    }
+    if (objects.length === 0) {
+      throw new Error(`no examples found: ${path.relative(REPO_ROOT, EXAMPLES_OUT)}/<name>/*.yaml is empty after synthesis`);
+    }
+  };
+
+  test('every object is accepted by a server-side dry-run apply', async () => {
+    requireExamples();
+    // Dry-runs of namespaced objects fail in a namespace that does not exist, so create those for real first
+    // (from the example's own Namespace object when it has one).
+    const namespaceObjects = new Map(objects.filter((o) => o.obj.kind === 'Namespace' && o.obj.apiVersion === 'v1').map((o) => [o.obj.metadata?.name, o.obj]));
+    const namespaces = new Set(objects.map((o) => o.obj.metadata?.namespace).filter((n): n is string => !!n));
+    for (const ns of namespaces) {
+      await applyForReal(namespaceObjects.get(ns) ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    }
+
+    const results = await mapLimit(objects, 4, async (o) => ({ o, r: await dryRunApply(o.obj) }));
+    const failures = results.filter(({ r }) => r.code !== 0).map(({ o, r }) => `${o.example}/${o.file}: ${describeObject(o.obj)}: ${oneLine(r)}`);
+    const warnings = results
+      .filter(({ r }) => r.code === 0 && /Warning:/.test(r.stderr))
+      .map(({ o, r }) => `${o.example}/${o.file}: ${describeObject(o.obj)}: ${oneLine(r)}`);
+    if (warnings.length > 0) {
+      console.warn(`API server warnings for example objects:\n${warnings.join('\n')}`);
+    }
+    console.info(`server-side dry-run of ${objects.length} objects from ${new Set(objects.map((o) => o.example)).size} examples: `
+      + `${failures.length} rejected`);
+    expect(failures).toEqual([]);
+  }, 900_000);
+
+  test('every pod template is admitted as a Pod under the restricted Pod Security Standard (or its declared opt-out level)', async () => {
+    requireExamples();
+    const pods: Array<{ where: string; level: string; pod: KObject }> = [];
+    const skipped: string[] = [];
+    for (const o of objects) {
+      const templates = findPodTemplates(o.obj);
+      const optOut = o.obj.metadata?.annotations?.[POD_SECURITY_ANNOTATION];
+      if (templates.length === 0) {
+        continue;
+      }
+      if (optOut === 'privileged') {
+        skipped.push(`${o.example}/${o.file}: ${describeObject(o.obj)} (privileged)`);
+        continue;
+      }
+      // An explicit `baseline` opt-out is still checked, against baseline.
+      const level = optOut === 'baseline' ? 'baseline' : 'restricted';
+      templates.forEach((t, i) => {
+        pods.push({
+          where: `${o.example}/${o.file}: ${describeObject(o.obj)} at ${t.path}`,
+          level,
+          pod: {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: {
+              name: `pod-template-${pods.length}-${i}`,
+              namespace: pssNamespace(level),
+              labels: t.template.metadata?.labels,
+              annotations: t.template.metadata?.annotations,
+            },
+            spec: t.template.spec,
+          },
+        });
+      });
+    }
+    if (skipped.length > 0) {
+      console.info(`pod templates not checked (explicit ${POD_SECURITY_ANNOTATION}=privileged):\n${skipped.join('\n')}`);
+    }
+    expect(pods.length).toBeGreaterThan(0);
+    const results = await mapLimit(pods, 4, async (p) => ({ p, r: await dryRunCreate(p.pod) }));
+    const failures = results.filter(({ r }) => r.code !== 0).map(({ p, r }) => `${p.where} [${p.level}]: ${oneLine(r)}`);
+    console.info(`${pods.length} pod templates dry-run as Pods (${skipped.length} privileged opt-outs not checked): ${failures.length} rejected`);
+    expect(failures).toEqual([]);
+  }, 900_000);
+});
+
+describe('the API server rejects invalid objects', () => {
+  const nodePool = (patch: (spec: any) => void): KObject => {
+    const spec: any = {
+      template: {
+        spec: {
+          nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' },
+          requirements: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] }],
+        },
+      },
+    };
+    patch(spec);
+    return { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'gpu' }, spec };
+  };
+
+  const ensureCrd = async (name: string) => {
+    const r = await c().kubectl(['wait', '--for=condition=Established', `crd/${name}`, '--timeout=120s']);
+    if (r.code !== 0) {
+      throw new Error(`CRD ${name} is not installed (the upstream CRD test must pass first): ${oneLine(r)}`);
+    }
+  };
+
+  test('Karpenter NodePool CEL rules (empty nodeClassRef.group, In requirement without values)', async () => {
+    await ensureCrd('nodepools.karpenter.sh');
+    const valid = await dryRunApply(nodePool(() => undefined));
+    expect({ code: valid.code, out: oneLine(valid) }).toEqual({ code: 0, out: 'nodepool.karpenter.sh/gpu' });
+
+    const emptyGroup = await dryRunApply(nodePool((s) => (s.template.spec.nodeClassRef.group = '')));
+    expect(emptyGroup.code).not.toBe(0);
+    expect(emptyGroup.stderr).toMatch(/is invalid/);
+    expect(emptyGroup.stderr).toMatch(/spec\.template\.spec\.nodeClassRef\.group: Invalid value: .*group may not be empty/);
+
+    const noValues = await dryRunApply(nodePool((s) => (s.template.spec.requirements[0].values = [])));
+    expect(noValues.code).not.toBe(0);
+    expect(noValues.stderr).toMatch(/requirements with operator 'In' must have a value defined/);
+  }, 180_000);
+
+  test('strict field validation and built-in validation of core kinds', async () => {
+    const deployment = (patch: (d: any) => void): KObject => {
+      const d: any = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: {
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+        },
+      };
+      patch(d);
+      return d;
+    };
+    const ok = await dryRunApply(deployment(() => undefined));
+    expect({ code: ok.code, out: oneLine(ok) }).toEqual({ code: 0, out: 'deployment.apps/web' });
+
+    const unknownField = await dryRunApply(deployment((d) => (d.spec.replicaz = 3)));
+    expect(unknownField.code).not.toBe(0);
+    expect(unknownField.stderr).toMatch(/\.spec\.replicaz: field not declared in schema/);
+
+    const badSelector = await dryRunApply(deployment((d) => (d.spec.selector.matchLabels.app = 'other')));
+    expect(badSelector.code).not.toBe(0);
+    expect(badSelector.stderr).toMatch(/selector.*does not match template `?labels`?/);
+  }, 180_000);
+
+  test('PodSecurity admission rejects a Pod violating restricted and admits a compliant one', async () => {
+    const pod = (name: string, securityContext: Record<string, unknown>, podSecurityContext: Record<string, unknown> = {}): KObject => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: pssNamespace('restricted') },
+      spec: { securityContext: podSecurityContext, containers: [{ name: 'main', image: 'busybox:1.37', securityContext }] },
+    });
+
+    const bad = await dryRunCreate(pod('privileged', { privileged: true }));
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/violates PodSecurity "restricted:latest"/);
+    expect(bad.stderr).toMatch(/privileged/);
+
+    const good = await dryRunCreate(
+      pod(
+        'compliant',
+        { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+      ),
+    );
+    expect({ code: good.code, out: oneLine(good) }).toEqual({ code: 0, out: 'pod/compliant' });
+  }, 180_000);
+
+  test('workload kinds are only warned about, which is why pod templates are checked as Pods', async () => {
+    const r = await dryRunApply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'privileged', namespace: pssNamespace('restricted') },
+      spec: {
+        selector: { matchLabels: { app: 'p' } },
+        template: {
+          metadata: { labels: { app: 'p' } },
+          spec: { containers: [{ name: 'main', image: 'busybox:1.37', securityContext: { privileged: true } }] },
+        },
+      },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Warning: would violate PodSecurity "restricted:latest"/);
+  }, 180_000);
+});
