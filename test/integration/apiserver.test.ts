@@ -20,7 +20,7 @@ const EXAMPLES_OUT = path.join(REPO_ROOT, 'dist', 'examples');
 const SYNTH_SCRIPT = path.join(REPO_ROOT, 'scripts', 'synth-examples.ts');
 const POD_SECURITY_ANNOTATION = 'ai-platform.cdk8s.io/pod-security';
 const FIELD_MANAGER = 'ai-platform-integration-test';
-const PSS_LEVELS = ['restricted', 'baseline'] as const;
+const RESTRICTED_NAMESPACE = 'pss-restricted';
 
 type KObject = {
   apiVersion?: string;
@@ -189,10 +189,6 @@ function dryRunCreate(obj: KObject): Promise<KubectlResult> {
   return c().kubectl(['create', '--dry-run=server', '--validate=strict', '-o', 'name', '-f', '-'], { input: JSON.stringify(obj) });
 }
 
-function pssNamespace(level: string): string {
-  return `pss-${level}`;
-}
-
 interface CrdReport {
   readonly error?: string;
   /** CRD names found in the files. */
@@ -256,20 +252,18 @@ beforeAll(async () => {
     synthesizeExamples(),
   ]);
   synthError = synth;
-  for (const level of PSS_LEVELS) {
-    await applyForReal({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: pssNamespace(level),
-        labels: {
-          'pod-security.kubernetes.io/enforce': level,
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/warn': level,
-        },
+  await applyForReal({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: RESTRICTED_NAMESPACE,
+      labels: {
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        'pod-security.kubernetes.io/warn': 'restricted',
       },
-    });
-  }
+    },
+  });
 }, 600_000);
 
 afterAll(async () => {
@@ -340,32 +334,29 @@ describe('synthesized examples', () => {
     expect(failures).toEqual([]);
   }, 900_000);
 
-  test('every pod template is admitted as a Pod under the restricted Pod Security Standard (or its declared opt-out level)', async () => {
+  test('every pod template is admitted as a Pod under the restricted Pod Security Standard unless its workload opted out', async () => {
     requireExamples();
-    const pods: Array<{ where: string; level: string; pod: KObject }> = [];
+    const pods: Array<{ where: string; pod: KObject }> = [];
     const skipped: string[] = [];
     for (const o of objects) {
       const templates = findPodTemplates(o.obj);
-      const optOut = o.obj.metadata?.annotations?.[POD_SECURITY_ANNOTATION];
       if (templates.length === 0) {
         continue;
       }
-      if (optOut === 'privileged') {
-        skipped.push(`${o.example}/${o.file}: ${describeObject(o.obj)} (privileged)`);
+      const optOut = o.obj.metadata?.annotations?.[POD_SECURITY_ANNOTATION];
+      if (optOut === 'privileged' || optOut === 'baseline') {
+        skipped.push(`${o.example}/${o.file}: ${describeObject(o.obj)} (${optOut})`);
         continue;
       }
-      // An explicit `baseline` opt-out is still checked, against baseline.
-      const level = optOut === 'baseline' ? 'baseline' : 'restricted';
-      templates.forEach((t, i) => {
+      templates.forEach((t) => {
         pods.push({
           where: `${o.example}/${o.file}: ${describeObject(o.obj)} at ${t.path}`,
-          level,
           pod: {
             apiVersion: 'v1',
             kind: 'Pod',
             metadata: {
-              name: `pod-template-${pods.length}-${i}`,
-              namespace: pssNamespace(level),
+              name: `pod-template-${pods.length}`,
+              namespace: RESTRICTED_NAMESPACE,
               labels: t.template.metadata?.labels,
               annotations: t.template.metadata?.annotations,
             },
@@ -375,12 +366,12 @@ describe('synthesized examples', () => {
       });
     }
     if (skipped.length > 0) {
-      console.info(`pod templates not checked (explicit ${POD_SECURITY_ANNOTATION}=privileged):\n${skipped.join('\n')}`);
+      console.info(`pod templates not checked (explicit ${POD_SECURITY_ANNOTATION} opt-out):\n${skipped.join('\n')}`);
     }
     expect(pods.length).toBeGreaterThan(0);
     const results = await mapLimit(pods, 4, async (p) => ({ p, r: await dryRunCreate(p.pod) }));
-    const failures = results.filter(({ r }) => r.code !== 0).map(({ p, r }) => `${p.where} [${p.level}]: ${oneLine(r)}`);
-    console.info(`${pods.length} pod templates dry-run as Pods (${skipped.length} privileged opt-outs not checked): ${failures.length} rejected`);
+    const failures = results.filter(({ r }) => r.code !== 0).map(({ p, r }) => `${p.where}: ${oneLine(r)}`);
+    console.info(`${pods.length} pod templates dry-run as Pods (${skipped.length} opt-outs not checked): ${failures.length} rejected`);
     expect(failures).toEqual([]);
   }, 900_000);
 });
@@ -451,7 +442,7 @@ describe('the API server rejects invalid objects', () => {
     const pod = (name: string, securityContext: Record<string, unknown>, podSecurityContext: Record<string, unknown> = {}): KObject => ({
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name, namespace: pssNamespace('restricted') },
+      metadata: { name, namespace: RESTRICTED_NAMESPACE },
       spec: { securityContext: podSecurityContext, containers: [{ name: 'main', image: 'busybox:1.37', securityContext }] },
     });
 
@@ -474,7 +465,7 @@ describe('the API server rejects invalid objects', () => {
     const r = await dryRunApply({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: 'privileged', namespace: pssNamespace('restricted') },
+      metadata: { name: 'privileged', namespace: RESTRICTED_NAMESPACE },
       spec: {
         selector: { matchLabels: { app: 'p' } },
         template: {
