@@ -20,7 +20,7 @@ import { UPSTREAM_PINS, UpstreamPinSpec } from '../src/core/versions';
 import { UPSTREAM_CACHE_DIR } from '../src/validation/cache';
 
 /** Bump when the extracted layout changes, so caches are rebuilt. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 function fail(message: string): never {
   process.stderr.write(`\nupstream: ${message}\n`);
@@ -103,7 +103,8 @@ function extractCrds(pin: UpstreamPinSpec, moduleDir: string): number {
     }
     for (const file of fs.readdirSync(abs).filter(f => f.endsWith('.yaml') || f.endsWith('.yml')).sort()) {
       const text = fs.readFileSync(path.join(abs, file), 'utf-8');
-      const docs = YAML.parseAllDocuments(text).map(d => d.toJSON()).filter(d => d && d.kind === 'CustomResourceDefinition');
+      const docs = YAML.parseAllDocuments(text).map(d => d.toJSON()).filter(d => d && d.kind === 'CustomResourceDefinition' && d.spec?.group && d.spec?.names);
+      // kustomize patches (e.g. *_conversion_webhook_patch.yaml) are partial CRDs: not CRDs to install
       if (docs.length === 0) continue;
       fs.writeFileSync(path.join(outDir, file), text);
       for (const crd of docs) {
