@@ -21,6 +21,7 @@ const SYNTH_SCRIPT = path.join(REPO_ROOT, 'scripts', 'synth-examples.ts');
 const POD_SECURITY_ANNOTATION = 'ai-platform.cdk8s.io/pod-security';
 const FIELD_MANAGER = 'ai-platform-integration-test';
 const RESTRICTED_NAMESPACE = 'pss-restricted';
+const BASELINE_NAMESPACE = 'pss-baseline';
 
 type KObject = {
   apiVersion?: string;
@@ -252,18 +253,20 @@ beforeAll(async () => {
     synthesizeExamples(),
   ]);
   synthError = synth;
-  await applyForReal({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: RESTRICTED_NAMESPACE,
-      labels: {
-        'pod-security.kubernetes.io/enforce': 'restricted',
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-        'pod-security.kubernetes.io/warn': 'restricted',
+  for (const [name, level] of [[RESTRICTED_NAMESPACE, 'restricted'], [BASELINE_NAMESPACE, 'baseline']]) {
+    await applyForReal({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name,
+        labels: {
+          'pod-security.kubernetes.io/enforce': level,
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': level,
+        },
       },
-    },
-  });
+    });
+  }
 }, 600_000);
 
 afterAll(async () => {
@@ -334,7 +337,7 @@ describe('synthesized examples', () => {
     expect(failures).toEqual([]);
   }, 900_000);
 
-  test('every pod template is admitted as a Pod under the restricted Pod Security Standard unless its workload opted out', async () => {
+  test('every pod template is admitted as a Pod under the restricted Pod Security Standard (baseline where it opted out to baseline)', async () => {
     requireExamples();
     const pods: Array<{ where: string; pod: KObject }> = [];
     const skipped: string[] = [];
@@ -344,10 +347,11 @@ describe('synthesized examples', () => {
         continue;
       }
       const optOut = o.obj.metadata?.annotations?.[POD_SECURITY_ANNOTATION];
-      if (optOut === 'privileged' || optOut === 'baseline') {
+      if (optOut === 'privileged') {
         skipped.push(`${o.example}/${o.file}: ${describeObject(o.obj)} (${optOut})`);
         continue;
       }
+      const namespace = optOut === 'baseline' ? BASELINE_NAMESPACE : RESTRICTED_NAMESPACE;
       templates.forEach((t) => {
         pods.push({
           where: `${o.example}/${o.file}: ${describeObject(o.obj)} at ${t.path}`,
@@ -356,7 +360,7 @@ describe('synthesized examples', () => {
             kind: 'Pod',
             metadata: {
               name: `pod-template-${pods.length}`,
-              namespace: RESTRICTED_NAMESPACE,
+              namespace,
               labels: t.template.metadata?.labels,
               annotations: t.template.metadata?.annotations,
             },
