@@ -1,0 +1,496 @@
+import { ApiObject, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { TrainingBackend, TrainingCompletion } from './training-backend';
+import { TrainingRuntimeRef } from './training-runtime-ref';
+import { admitToQueue, checkJobName, completionOf, runtimePatch, TRAINER_API_VERSION, TRAINING_OPERATOR_API_VERSION } from './training-util';
+import type { LocalQueue } from '../compute/local-queue';
+import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
+import { EnvValue } from '../core/env';
+import { checkInteger, invalid } from '../core/errors';
+import { checkDns1123Label, checkDns1123Subdomain, ResourceNames } from '../core/names';
+import { INodePool } from '../core/node-pool';
+import { Placement } from '../core/placement';
+import { PodTemplate, prune } from '../core/pod-template';
+import { ComputeResources, mib } from '../core/resources';
+import { PodSecurityOptions } from '../core/security';
+import { Volume } from '../core/volume';
+import { placeWorkload } from '../core/workload';
+
+/** The `transformers` Auto class the Hugging Face trainer loads the model with (the SDK's `transformer_type`). */
+export enum TransformerType {
+  /** `AutoModelForSequenceClassification`. */
+  SEQUENCE_CLASSIFICATION = 'AutoModelForSequenceClassification',
+  /** `AutoModelForTokenClassification`. */
+  TOKEN_CLASSIFICATION = 'AutoModelForTokenClassification',
+  /** `AutoModelForQuestionAnswering`. */
+  QUESTION_ANSWERING = 'AutoModelForQuestionAnswering',
+  /** `AutoModelForCausalLM`. */
+  CAUSAL_LM = 'AutoModelForCausalLM',
+  /** `AutoModelForMaskedLM`. */
+  MASKED_LM = 'AutoModelForMaskedLM',
+  /** `AutoModelForImageClassification`. */
+  IMAGE_CLASSIFICATION = 'AutoModelForImageClassification',
+}
+
+/** Which biases LoRA trains (peft `bias`). */
+export enum LoraBias {
+  /** No biases. */
+  NONE = 'none',
+  /** All biases. */
+  ALL = 'all',
+  /** Only the biases of LoRA layers. */
+  LORA_ONLY = 'lora_only',
+}
+
+/** Access modes of the fine-tuning volume. */
+export enum StorageAccessMode {
+  /** Read-write by pods on one node. */
+  READ_WRITE_ONCE = 'ReadWriteOnce',
+  /** Read-only by pods on many nodes. */
+  READ_ONLY_MANY = 'ReadOnlyMany',
+  /** Read-write by pods on many nodes. */
+  READ_WRITE_MANY = 'ReadWriteMany',
+  /** Read-write by one pod. */
+  READ_WRITE_ONCE_POD = 'ReadWriteOncePod',
+}
+
+/** A pre-trained Hugging Face model (the SDK's `HuggingFaceModelParams` / `HuggingFaceModelInitializer`). */
+export interface HuggingFaceModel {
+  /** Model URI, `hf://<org>/<model>`. */
+  readonly uri: string;
+  /**
+   * The `transformers` Auto class (Training Operator v1 only, where it is required).
+   * @default - none
+   */
+  readonly transformerType?: TransformerType;
+  /**
+   * Number of labels of a classification head (Training Operator v1 only).
+   * @default - the model's
+   */
+  readonly numLabels?: number;
+}
+
+/** A Hugging Face dataset (the SDK's `HuggingFaceDatasetParams`). */
+export interface HuggingFaceDataset {
+  /** Dataset repository, e.g. `yelp_review_full` or `tatsu-lab/alpaca`. */
+  readonly repoId: string;
+  /**
+   * Split to download, e.g. `train[:3000]`.
+   * @default - all splits
+   */
+  readonly split?: string;
+}
+
+/** LoRA settings (peft `LoraConfig`; for Trainer v2 mapped to torchtune's `model.lora_*` overrides). */
+export interface LoraSettings {
+  /**
+   * Rank of the update matrices.
+   * @default 8
+   */
+  readonly r?: number;
+  /**
+   * Scaling factor.
+   * @default 8
+   */
+  readonly alpha?: number;
+  /**
+   * Dropout of the LoRA layers, from 0 to 1.
+   * @default 0
+   */
+  readonly dropout?: number;
+  /**
+   * Which biases are trained (Training Operator v1 only).
+   * @default LoraBias.NONE
+   */
+  readonly bias?: LoraBias;
+  /**
+   * Modules LoRA is applied to (v1: peft `target_modules`; v2: torchtune `model.lora_attn_modules`, any of
+   * `q_proj`, `k_proj`, `v_proj`, `output_proj`).
+   * @default - v1: peft's choice for the model; v2: q_proj, v_proj, output_proj
+   */
+  readonly targetModules?: string[];
+}
+
+/** The volume the model and dataset are downloaded to (the SDK's `storage_config`). */
+export interface FineTuningStorage {
+  /**
+   * Size.
+   * @default Size.gibibytes(10)
+   */
+  readonly size?: Size;
+  /**
+   * Access modes. Several workers need ReadOnlyMany or ReadWriteMany: they run on separate nodes.
+   * @default [READ_WRITE_ONCE, READ_ONLY_MANY] (the SDK's default)
+   */
+  readonly accessModes?: StorageAccessMode[];
+  /**
+   * StorageClass.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+/** Props of {@link FineTuning}. */
+export interface FineTuningProps {
+  /**
+   * Name of the job (and, with the Training Operator v1, of its PVC).
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Namespace.
+   * @default - the namespace it is applied to (or the queue's namespace)
+   */
+  readonly namespace?: string;
+  /**
+   * API the fine-tune is rendered for. v1 runs any Hugging Face model with the Kubeflow Hugging Face trainer
+   * (what `TrainingClient().train()` creates); v2 runs a built-in torchtune runtime, for the models it supports.
+   * @default TrainingBackend.TRAINING_OPERATOR_V1
+   */
+  readonly backend?: TrainingBackend;
+  /** The pre-trained model. */
+  readonly model: HuggingFaceModel;
+  /** The dataset. */
+  readonly dataset: HuggingFaceDataset;
+  /**
+   * LoRA settings.
+   * @default - LoRA with peft's defaults (r 8, alpha 8, dropout 0)
+   */
+  readonly lora?: LoraSettings;
+  /**
+   * Hugging Face `TrainingArguments` (Training Operator v1 only), e.g. `{ output_dir: '/workspace/output', num_train_epochs: 1 }`.
+   * A relative `output_dir` resolves in the trainer image's working directory, which the non-root user cannot write:
+   * prefer a path under `/workspace`.
+   * @default { output_dir: '/workspace/output' }
+   */
+  readonly trainingArguments?: { [key: string]: any };
+  /**
+   * Extra torchtune config overrides, `key=value` (Trainer v2 only), e.g. `['epochs=2', 'batch_size=4']`.
+   * @default []
+   */
+  readonly torchtuneOverrides?: string[];
+  /**
+   * Trainer v2 runtime.
+   * @default - the torchtune runtime for the model (Llama 3.2 1B/3B Instruct, Qwen 2.5 1.5B Instruct)
+   */
+  readonly runtime?: TrainingRuntimeRef;
+  /**
+   * Number of workers.
+   * @default 1
+   */
+  readonly workers?: number;
+  /**
+   * Processes per worker (at most the GPUs per worker).
+   * @default 1 (v1, as the SDK); the runtime's default (v2)
+   */
+  readonly processesPerWorker?: number;
+  /**
+   * CPU, memory and GPUs per worker.
+   * @default - none
+   */
+  readonly resourcesPerWorker?: ComputeResources;
+  /**
+   * Volume the model and dataset are downloaded to (Training Operator v1; the v2 runtimes bring their own).
+   * @default - 10 GiB, ReadWriteOnce + ReadOnlyMany, default StorageClass
+   */
+  readonly storage?: FineTuningStorage;
+  /**
+   * Hugging Face token for gated models and datasets, set as `HF_TOKEN` on the containers that download
+   * (v1: the storage initializer; v2: both initializers); must reference a Secret.
+   * @default - none
+   */
+  readonly hfToken?: EnvValue;
+  /**
+   * Extra environment of the trainer container.
+   * @default {}
+   */
+  readonly env?: { [name: string]: EnvValue };
+  /**
+   * Image of the storage initializer (v1).
+   * @default 'ghcr.io/kubeflow/training-v1/storage-initializer' (the SDK's default)
+   */
+  readonly storageInitializerImage?: string;
+  /**
+   * Image of the Hugging Face trainer (v1).
+   * @default 'ghcr.io/kubeflow/training-v1/trainer-huggingface' (the SDK's default)
+   */
+  readonly trainerImage?: string;
+  /**
+   * GPU node pool the workers run on.
+   * @default - none
+   */
+  readonly pool?: INodePool;
+  /**
+   * Kueue LocalQueue (v1 PyTorchJob needs the `kubeflow.org/pytorchjob` integration enabled).
+   * @default - not queued
+   */
+  readonly queue?: LocalQueue;
+  /**
+   * Kueue WorkloadPriorityClass (with `queue`).
+   * @default - none
+   */
+  readonly priorityClass?: WorkloadPriorityClass;
+  /**
+   * Pod security.
+   * @default - restricted, uid 1000
+   */
+  readonly security?: PodSecurityOptions;
+}
+
+/** Mount path of the storage initializer volume (`kubeflow.storage_initializer.constants.INIT_CONTAINER_MOUNT_PATH`). */
+const WORKSPACE = '/workspace';
+const STORAGE_INITIALIZER = 'storage-initializer';
+const TORCHTUNE_ATTN_MODULES = ['q_proj', 'k_proj', 'v_proj', 'output_proj'];
+/** Config keys the torchtune runtimes manage (Kubeflow Trainer `TorchTuneImmutableConfigs`). */
+const TORCHTUNE_IMMUTABLE = ['output_dir', 'tokenizer.path', 'checkpointer.checkpoint_dir', 'tokenizer.merges_file'];
+const TORCHTUNE_MODELS: Record<string, string> = {
+  'hf://meta-llama/Llama-3.2-1B-Instruct': 'torchtune-llama3.2-1b',
+  'hf://meta-llama/Llama-3.2-3B-Instruct': 'torchtune-llama3.2-3b',
+  'hf://Qwen/Qwen2.5-1.5B-Instruct': 'torchtune-qwen2.5-1.5b',
+};
+
+/**
+ * LLM fine-tuning with LoRA on a Hugging Face model and dataset.
+ *
+ * With the Training Operator v1 (the default) it emits what the Kubeflow training SDK's `TrainingClient().train()`
+ * creates: a PersistentVolumeClaim named like the job and a PyTorchJob whose master runs the `storage-initializer`
+ * init container (downloads model and dataset to `/workspace`) and every replica runs the Hugging Face trainer as
+ * container `pytorch` with the same arguments. With Kubeflow Trainer v2 it emits a TrainJob on a built-in torchtune
+ * runtime, with the LoRA settings as torchtune overrides and the model and dataset as initializers.
+ *
+ * Differences from the SDK, for security: pods run as uid 1000 under the restricted Pod Security Standard, with
+ * `HF_HOME` on the volume so the non-root user can cache, and a memory-backed `/dev/shm`; a token is passed as `HF_TOKEN` from a Secret, never
+ * inlined in the arguments.
+ */
+export class FineTuning extends Construct {
+  /** The storage initializer image the SDK uses by default. */
+  public static readonly STORAGE_INITIALIZER_IMAGE = 'ghcr.io/kubeflow/training-v1/storage-initializer';
+  /** The Hugging Face trainer image the SDK uses by default. */
+  public static readonly TRAINER_IMAGE = 'ghcr.io/kubeflow/training-v1/trainer-huggingface';
+
+  /** The job (PyTorchJob or TrainJob). */
+  public readonly resource: ApiObject;
+  /** The PersistentVolumeClaim (Training Operator v1 only). */
+  public readonly claim?: ApiObject;
+  /** Name of the job. */
+  public readonly name: string;
+  /** The API the fine-tune is rendered for. */
+  public readonly backend: TrainingBackend;
+  /** How to read the job's outcome. */
+  public readonly completion: TrainingCompletion;
+
+  constructor(scope: Construct, id: string, props: FineTuningProps) {
+    super(scope, id);
+    this.backend = props.backend ?? TrainingBackend.TRAINING_OPERATOR_V1;
+    this.name = props.name ?? ResourceNames.uniqueLabel(this);
+    checkJobName(this, this.name);
+    checkDns1123Label(this, 'namespace', props.namespace);
+    const workers = props.workers ?? 1;
+    checkInteger(this, 'workers', workers, 1);
+    checkInteger(this, 'processesPerWorker', props.processesPerWorker, 1);
+    const gpus = props.resourcesPerWorker?.accelerator?.count;
+    if (props.processesPerWorker !== undefined && gpus !== undefined && props.processesPerWorker > gpus) {
+      invalid(this, 'processesPerWorker', props.processesPerWorker, `must not exceed the GPUs per worker (${gpus}): each process drives one GPU`);
+    }
+    if (!/^hf:\/\/[^/\s]+\/[^\s]+$/.test(props.model.uri)) {
+      invalid(this, 'model.uri', props.model.uri, "must be a Hugging Face model URI 'hf://<org>/<model>'");
+    }
+    if (!props.dataset.repoId || /\s|^hf:\/\//.test(props.dataset.repoId)) {
+      invalid(this, 'dataset.repoId', props.dataset.repoId, "must be a Hugging Face dataset repository such as 'yelp_review_full' or 'tatsu-lab/alpaca' (no 'hf://')");
+    }
+    const lora = props.lora ?? {};
+    checkInteger(this, 'lora.r', lora.r, 1);
+    checkInteger(this, 'lora.alpha', lora.alpha, 1);
+    if (lora.dropout !== undefined && !(lora.dropout >= 0 && lora.dropout < 1)) {
+      invalid(this, 'lora.dropout', lora.dropout, 'must be at least 0 and below 1');
+    }
+    if (lora.targetModules !== undefined && lora.targetModules.length === 0) {
+      invalid(this, 'lora.targetModules', [], 'name at least one module, or leave it unset');
+    }
+
+    const placement = new Placement();
+    const env: { [name: string]: EnvValue } = { ...(props.env ?? {}) };
+
+    if (this.backend === TrainingBackend.TRAINING_OPERATOR_V1) {
+      for (const [field, value] of [['runtime', props.runtime?.name], ['torchtuneOverrides', props.torchtuneOverrides]] as const) {
+        if (value !== undefined) invalid(this, field, value, 'exists only in Kubeflow Trainer v2 (TrainingBackend.TRAINER_V2)');
+      }
+      if (!props.model.transformerType) {
+        invalid(this, 'model.transformerType', undefined, 'the Hugging Face trainer needs the transformers Auto class, e.g. TransformerType.SEQUENCE_CLASSIFICATION');
+      }
+      checkInteger(this, 'model.numLabels', props.model.numLabels, 1);
+      this.claim = this.renderClaim(props, workers);
+      this.resource = this.renderPyTorchJob(props, workers, placement, env);
+    } else {
+      this.resource = this.renderTrainJob(props, workers, placement, env);
+    }
+    admitToQueue(this, this.resource, props.queue, props.priorityClass);
+    this.completion = completionOf(this.backend, this.resource.kind, this.name, this.resource.metadata.namespace ?? props.queue?.namespace);
+  }
+
+  private renderClaim(props: FineTuningProps, workers: number): ApiObject {
+    const storage = props.storage ?? {};
+    const modes = storage.accessModes ?? [StorageAccessMode.READ_WRITE_ONCE, StorageAccessMode.READ_ONLY_MANY];
+    if (modes.length === 0) invalid(this, 'storage.accessModes', [], 'name at least one access mode');
+    if (workers > 1 && !modes.some(m => m === StorageAccessMode.READ_ONLY_MANY || m === StorageAccessMode.READ_WRITE_MANY)) {
+      invalid(this, 'storage.accessModes', modes, `${workers} workers run on separate nodes and all mount the volume; `
+        + 'add ReadOnlyMany or ReadWriteMany (and use a StorageClass that supports it), or use one worker');
+    }
+    checkDns1123Subdomain(this, 'storage.storageClassName', storage.storageClassName);
+    return new ApiObject(this, 'Storage', {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: this.name, namespace: props.namespace },
+      spec: prune({
+        accessModes: modes,
+        resources: { requests: { storage: mib(storage.size ?? Size.gibibytes(10)) } },
+        storageClassName: storage.storageClassName,
+      }),
+    });
+  }
+
+  private renderPyTorchJob(props: FineTuningProps, workers: number, placement: Placement, env: { [name: string]: EnvValue }): ApiObject {
+    const volume = Volume.fromPersistentVolumeClaim(STORAGE_INITIALIZER, this.name);
+    const mount = { volume, path: WORKSPACE };
+    const hfHome = EnvValue.fromValue(`${WORKSPACE}/.cache/huggingface`);
+    const model = props.model;
+    const initializer = {
+      name: STORAGE_INITIALIZER,
+      image: props.storageInitializerImage ?? FineTuning.STORAGE_INITIALIZER_IMAGE,
+      args: [
+        '--model_provider', 'hf',
+        '--model_provider_parameters', pyJson({ model_uri: model.uri, transformer_type: model.transformerType, access_token: null, num_labels: model.numLabels ?? null }),
+        '--dataset_provider', 'hf',
+        '--dataset_provider_parameters', pyJson({ repo_id: props.dataset.repoId, access_token: null, split: props.dataset.split ?? null }),
+      ],
+      env: { HF_HOME: hfHome, ...(props.hfToken ? { HF_TOKEN: props.hfToken } : {}) },
+      volumeMounts: [mount],
+    };
+    const lora = props.lora ?? {};
+    const loraConfig = prune({
+      r: lora.r, lora_alpha: lora.alpha, lora_dropout: lora.dropout, bias: lora.bias, target_modules: lora.targetModules,
+    });
+    const trainer = {
+      name: 'pytorch',
+      image: props.trainerImage ?? FineTuning.TRAINER_IMAGE,
+      args: [
+        '--model_uri', model.uri,
+        '--transformer_type', model.transformerType!,
+        '--num_labels', model.numLabels === undefined ? 'None' : String(model.numLabels),
+        '--model_dir', `${WORKSPACE}/model`,
+        '--dataset_dir', `${WORKSPACE}/dataset`,
+        '--lora_config', pyJson(loraConfig),
+        '--training_parameters', pyJson(props.trainingArguments ?? { output_dir: `${WORKSPACE}/output` }),
+      ],
+      env: { HF_HOME: hfHome, ...env },
+      resources: props.resourcesPerWorker,
+      volumeMounts: [mount],
+    };
+    const annotations = { 'sidecar.istio.io/inject': 'false' };
+    const common = { containers: [trainer], security: props.security, placement, annotations, sharedMemory: true };
+    const master = new PodTemplate({ ...common, initContainers: [initializer] });
+    const worker = new PodTemplate(common);
+    placeWorkload(this, 'pool', master, props.pool, { runToCompletion: true });
+
+    const replicaSpecs: any = { Master: { replicas: 1, template: master.toPodTemplateSpec(this, 'pytorch') } };
+    if (workers > 1) replicaSpecs.Worker = { replicas: workers - 1, template: worker.toPodTemplateSpec(this, 'pytorch') };
+    return new ApiObject(this, 'Resource', {
+      apiVersion: TRAINING_OPERATOR_API_VERSION,
+      kind: 'PyTorchJob',
+      metadata: { name: this.name, namespace: props.namespace },
+      spec: {
+        nprocPerNode: String(props.processesPerWorker ?? 1),
+        pytorchReplicaSpecs: replicaSpecs,
+        runPolicy: {},
+      },
+    });
+  }
+
+  private renderTrainJob(props: FineTuningProps, workers: number, placement: Placement, env: { [name: string]: EnvValue }): ApiObject {
+    const v1Only: Array<[string, unknown]> = [
+      ['model.transformerType', props.model.transformerType],
+      ['model.numLabels', props.model.numLabels],
+      ['lora.bias', props.lora?.bias],
+      ['trainingArguments', props.trainingArguments],
+      ['storage', props.storage],
+      ['storageInitializerImage', props.storageInitializerImage],
+      ['trainerImage', props.trainerImage],
+    ];
+    for (const [field, value] of v1Only) {
+      if (value !== undefined) {
+        invalid(this, field, value, 'exists only in the Training Operator v1 rendering (TrainingBackend.TRAINING_OPERATOR_V1); '
+          + 'Trainer v2 torchtune runtimes bring their own images and volume and take torchtuneOverrides');
+      }
+    }
+    const runtime = props.runtime ?? (TORCHTUNE_MODELS[props.model.uri] ? TrainingRuntimeRef.builtIn(TORCHTUNE_MODELS[props.model.uri]) : undefined);
+    if (!runtime) {
+      invalid(this, 'model.uri', props.model.uri, `Kubeflow Trainer v2 fine-tunes with built-in torchtune runtimes only for ${Object.keys(TORCHTUNE_MODELS).map(m => `'${m}'`).join(', ')}; `
+        + 'pass runtime for another one, or render with TrainingBackend.TRAINING_OPERATOR_V1');
+    }
+    runtime._validate(this, 'runtime');
+    if (runtime.isBuiltIn && !runtime.isTorchTune) {
+      invalid(this, 'runtime', runtime.name, `fine-tuning needs a torchtune runtime (${TrainingRuntimeRef.builtInNames().filter(n => n.startsWith('torchtune-')).join(', ')})`);
+    }
+    if (workers > 1) {
+      invalid(this, 'workers', workers, 'torchtune LoRA fine-tuning runs on one node (Kubeflow Trainer rejects LoRA with numNodes > 1)');
+    }
+    const lora = props.lora ?? {};
+    const modules = lora.targetModules ?? ['q_proj', 'v_proj', 'output_proj'];
+    modules.forEach((m, i) => {
+      if (!TORCHTUNE_ATTN_MODULES.includes(m)) invalid(this, `lora.targetModules[${i}]`, m, `torchtune applies LoRA to ${TORCHTUNE_ATTN_MODULES.join(', ')}`);
+    });
+    (props.torchtuneOverrides ?? []).forEach((o, i) => {
+      const key = o.split('=')[0];
+      if (!o.includes('=') || !key) invalid(this, `torchtuneOverrides[${i}]`, o, "overrides are 'key=value'");
+      if (TORCHTUNE_IMMUTABLE.includes(key)) invalid(this, `torchtuneOverrides[${i}]`, o, `the runtime manages ${TORCHTUNE_IMMUTABLE.join(', ')}`);
+    });
+    const args = [
+      ...(lora.r !== undefined ? [`model.lora_rank=${lora.r}`] : []),
+      ...(lora.alpha !== undefined ? [`model.lora_alpha=${lora.alpha}`] : []),
+      ...(lora.dropout !== undefined ? [`model.lora_dropout=${lora.dropout}`] : []),
+      `model.lora_attn_modules=[${modules.join(',')}]`,
+      ...(props.dataset.split !== undefined ? [`dataset.split=${props.dataset.split}`] : []),
+      ...(props.torchtuneOverrides ?? []),
+    ];
+
+    const template = new PodTemplate({
+      containers: [{ image: 'ghcr.io/kubeflow/trainer/torchtune-trainer', env, resources: props.resourcesPerWorker }],
+      security: props.security,
+      placement,
+      sharedMemory: true,
+    });
+    placeWorkload(this, 'pool', template, props.pool, { runToCompletion: true });
+    const podTemplateSpec = template.toPodTemplateSpec(this, 'node');
+    const main = podTemplateSpec.spec.containers[0];
+    const tokenEnv = props.hfToken ? [props.hfToken._render(this, 'hfToken', 'HF_TOKEN')] : undefined;
+    return new ApiObject(this, 'Resource', {
+      apiVersion: TRAINER_API_VERSION,
+      kind: 'TrainJob',
+      metadata: { name: this.name, namespace: props.namespace },
+      spec: prune({
+        runtimeRef: runtime._render(),
+        initializer: {
+          dataset: { storageUri: `hf://${props.dataset.repoId}`, env: tokenEnv },
+          model: { storageUri: props.model.uri, env: tokenEnv },
+        },
+        trainer: {
+          args,
+          env: main.env,
+          numNodes: workers,
+          numProcPerNode: props.processesPerWorker,
+          resourcesPerNode: main.resources,
+        },
+        runtimePatches: [runtimePatch(podTemplateSpec, runtime._layout, true)],
+      }),
+    });
+  }
+}
+
+/** JSON as Python's `json.dumps` writes it (`", "` and `": "` separators), so arguments match the SDK's. */
+function pyJson(value: any): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(pyJson).join(', ')}]`;
+  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pyJson(v)}`).join(', ')}}`;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value);
+}

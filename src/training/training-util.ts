@@ -1,0 +1,109 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { TrainingBackend, TrainingCompletion } from './training-backend';
+import { RuntimeLayout } from './training-runtime-ref';
+import { KueueIntegrations } from '../compute/kueue-integration';
+import type { LocalQueue } from '../compute/local-queue';
+import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
+import { invalid } from '../core/errors';
+
+/** API version of Training Operator v1 jobs. */
+export const TRAINING_OPERATOR_API_VERSION = 'kubeflow.org/v1';
+/** API version of Kubeflow Trainer v2 objects. */
+export const TRAINER_API_VERSION = 'trainer.kubeflow.org/v1alpha1';
+/** Manager recorded on the runtime patches this library writes. */
+export const PATCH_MANAGER = 'ai-platform.cdk8s.io/training';
+
+const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Both APIs require RFC 1035 labels as job names (v1 webhook, v2 CEL). */
+export function checkJobName(scope: IConstruct, name: string): void {
+  if (name.length > 63 || !RFC1035.test(name)) {
+    invalid(scope, 'name', name, "training job names are RFC 1035 labels: lowercase letters, digits and '-', starting with a letter, at most 63 characters");
+  }
+}
+
+/**
+ * Submits a training job to a Kueue LocalQueue, first checking that Kueue manages the kind, so that the error
+ * names the training construct and how to fix it.
+ */
+export function admitToQueue(
+  scope: IConstruct, job: ApiObject, queue: LocalQueue | undefined, priorityClass: WorkloadPriorityClass | undefined,
+): void {
+  if (!queue) {
+    if (priorityClass) invalid(scope, 'priorityClass', priorityClass.name, 'a Kueue WorkloadPriorityClass applies only to queued workloads; also set queue');
+    return;
+  }
+  const integration = KueueIntegrations.forKind(job.apiVersion, job.kind);
+  const enabled = queue.clusterQueue.integrations;
+  if (integration === undefined || !enabled.includes(integration)) {
+    const group = job.apiVersion.split('/')[0];
+    invalid(scope, 'queue', queue.name, integration === undefined
+      ? `Kueue has no integration for ${group}/${job.kind} (its MPIJob integration manages kubeflow.org/v2beta1 of the MPI operator); `
+        + 'run without a queue or render with TrainingBackend.TRAINER_V2'
+      : `Kueue manages ${group}/${job.kind} only when the integration '${integration}' is enabled (it is not by default); `
+        + `enable it on ClusterQueue '${queue.clusterQueue.name}' (integrations) and in the Kueue configuration, or render with TrainingBackend.TRAINER_V2`);
+  }
+  queue.admit(job, priorityClass);
+}
+
+/** The completion contract for a job. */
+export function completionOf(backend: TrainingBackend, kind: string, name: string, namespace: string | undefined): TrainingCompletion {
+  const v1 = backend === TrainingBackend.TRAINING_OPERATOR_V1;
+  return {
+    apiVersion: v1 ? TRAINING_OPERATOR_API_VERSION : TRAINER_API_VERSION,
+    kind,
+    name,
+    namespace,
+    successConditions: [v1 ? 'Succeeded' : 'Complete'],
+    failureConditions: ['Failed'],
+    conditionsPath: '.status.conditions',
+  };
+}
+
+/** Container fields a TrainJob's runtime patch may set. */
+const PATCHABLE_CONTAINER_FIELDS = ['name', 'env', 'volumeMounts', 'securityContext'];
+/** Pod fields a TrainJob's runtime patch may set (Kubeflow Trainer v2.3.0 `RuntimePatch`). */
+const PATCHABLE_POD_FIELDS = [
+  'affinity', 'containers', 'imagePullSecrets', 'initContainers', 'nodeSelector', 'schedulingGates', 'securityContext',
+  'serviceAccountName', 'terminationGracePeriodSeconds', 'tolerations', 'volumes',
+];
+
+/**
+ * Builds the TrainJob `runtimePatches` entry that carries a rendered pod template onto a runtime's replicated jobs:
+ * pod-level placement, security, volumes and service account on every job of the runtime; container security on
+ * every container; volume mounts (and env, when `withEnv`) on the trainer's `node` container.
+ */
+export function runtimePatch(podTemplateSpec: any, layout: RuntimeLayout, trainerMounts: boolean): any {
+  const spec = podTemplateSpec.spec;
+  const main = spec.containers[0];
+  const securityContext = main.securityContext;
+  const pod: any = {};
+  for (const k of PATCHABLE_POD_FIELDS) {
+    if (k !== 'containers' && k !== 'initContainers' && spec[k] !== undefined) pod[k] = spec[k];
+  }
+  const replicatedJobs = layout.jobs.map(job => {
+    const containers = job.containers.map(name => {
+      const c: any = { name, securityContext };
+      if (trainerMounts && job.name === 'node' && name === 'node' && main.volumeMounts) c.volumeMounts = main.volumeMounts;
+      return pick(c, PATCHABLE_CONTAINER_FIELDS);
+    });
+    const volumes = job.name === 'node' ? pod.volumes : undefined;
+    return {
+      name: job.name,
+      template: {
+        spec: {
+          template: {
+            metadata: podTemplateSpec.metadata,
+            spec: { ...pod, volumes, containers },
+          },
+        },
+      },
+    };
+  });
+  return { manager: PATCH_MANAGER, trainingRuntimeSpec: { template: { spec: { replicatedJobs } } } };
+}
+
+function pick(o: any, keys: string[]): any {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => keys.includes(k) && v !== undefined));
+}
