@@ -166,7 +166,8 @@ test('v1 TFJob: Chief, PS, Worker and Evaluator with container tensorflow', () =
   });
   expect(job.kind).toBe('TFJob');
   const specs = job.spec.tfReplicaSpecs;
-  expect(Object.fromEntries(Object.entries(specs).map(([k, v]: [string, any]) => [k, v.replicas]))).toEqual({ Chief: 1, PS: 2, Worker: 2, Evaluator: 1 });
+  const replicas = Object.fromEntries(Object.entries(specs).map(([k, v]: [string, any]) => [k, v.replicas]));
+  expect(replicas).toEqual({ Chief: 1, PS: 2, Worker: 2, Evaluator: 1 });
   expect(specs.PS.restartPolicy).toBe('ExitCode');
   expect(specs.Worker.template.spec.containers[0].name).toBe('tensorflow');
   expect(specs.Worker.template.spec.volumes).toBeUndefined(); // no /dev/shm by default for TensorFlow
