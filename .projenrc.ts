@@ -51,7 +51,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   depsUpgrade: false,
   pullRequestTemplate: false,
   sampleCode: false,
-  gitignore: ['/dist/', '/.upstream-cache/', '/cdk8s.out/'],
+  gitignore: ['/dist/', '/.upstream-cache/', '/upstream-schemas/', '/cdk8s.out/'],
 });
 
 project.addPackageIgnore('/examples/');
@@ -88,6 +88,10 @@ project.addTask('synth', {
 });
 
 project.testTask.prependSpawn(upstream);
+
+// The package ships the pinned upstream schemas, so the cdk8s validation plugin works offline for users.
+project.packageTask.prependExec('rm -rf upstream-schemas && mkdir -p upstream-schemas && cp -r .upstream-cache/schemas upstream-schemas/schemas');
+project.packageTask.prependSpawn(upstream);
 
 // Speed and memory are measured here, never in timed tests.
 project.addTask('bench', {
