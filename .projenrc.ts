@@ -57,6 +57,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/.upstream-cache/');
+project.addPackageIgnore('/docs/');
 project.addPackageIgnore('/.ci/');
 
 // Examples and scripts are type-checked with the library's settings but never emitted.
