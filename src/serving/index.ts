@@ -4,3 +4,8 @@ export { DeploymentMode, KServeConfig, KServeConfigProps } from './kserve-config
 export * from './model-format';
 export { ExistingRuntimeOptions, IServingRuntime, KServeRuntime, SupportedModelFormat } from './serving-runtime-ref';
 export * from './storage-uri';
+export * from './cluster-serving-runtime';
+export * from './serving-runtime';
+export { BuiltInAdapter, ModelMeshServerType, ServingRuntimeBaseProps } from './serving-runtime-base';
+export * from './inference-graph';
+export * from './modelcar-image';

@@ -1,0 +1,257 @@
+import { ApiObject, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { KServeConfig, resolveKServeConfig } from './kserve-config';
+import { StorageScheme, StorageUri } from './storage-uri';
+import { ContainerSpec, ImagePullPolicy, isImageReference } from '../core/container';
+import { EnvValue } from '../core/env';
+import { checkInteger, describeValue, invalid } from '../core/errors';
+import { checkDns1123Subdomain, ResourceNames } from '../core/names';
+import { INodePool } from '../core/node-pool';
+import { PodTemplate, RestartPolicy, prune } from '../core/pod-template';
+import { ComputeResources } from '../core/resources';
+import { upstreamPin } from '../core/versions';
+import { Volume } from '../core/volume';
+import { placeWorkload } from '../core/workload';
+
+/** Pre-pulls a modelcar image on every node of a serving pool, so a new replica starts without pulling the model. */
+export interface ModelcarPrePull {
+  /** The pool whose nodes serve the model. */
+  readonly pool: INodePool;
+  /**
+   * Secret used to pull the image (a private registry).
+   * @default - the push secret
+   */
+  readonly pullSecretName?: string;
+  /**
+   * Image of the idle container that keeps the DaemonSet pods running.
+   * @default 'registry.k8s.io/pause:3.10'
+   */
+  readonly pauseImage?: string;
+}
+
+/** Props of {@link ModelcarImage}. */
+export interface ModelcarImageProps {
+  /**
+   * Where the model comes from: `StorageUri.huggingFace()`, `.s3()`, `.gcs()`, `.https()` (fetched with KServe's
+   * storage initializer) or `.pvc()` (read from the claim).
+   */
+  readonly source: StorageUri;
+  /** Image to build, with a tag: `registry.example.com/models/llama-2-7b-chat:1.0`. */
+  readonly image: string;
+  /** Secret of type `kubernetes.io/dockerconfigjson` with credentials to push to the registry. */
+  readonly pushSecretName: string;
+  /**
+   * Digest of the pushed image (`sha256:...`, printed by the build), to pin InferenceServices to it.
+   * @default - the image is referenced by tag
+   */
+  readonly digest?: string;
+  /**
+   * Namespace of the build Job (and of the Secrets it uses).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the build Job.
+   * @default - derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Daemonless image builder with a shell (`crane` from go-containerregistry: appends a layer and pushes,
+   * without a daemon, root or privileges).
+   * @default 'gcr.io/go-containerregistry/crane/debug:v0.20.6'
+   */
+  readonly builderImage?: string;
+  /**
+   * Base image of the modelcar; it needs `sh`, `ln`, `ls` and `sleep` (KServe's modelcar sidecar runs them).
+   * @default 'busybox:1.37.0'
+   */
+  readonly baseImage?: string;
+  /**
+   * Image that fetches `hf://`, `s3://`, `gs://` and `https://` sources.
+   * @default - KServe's storage initializer of the pinned version (`kserve/storage-initializer:v0.20.0`)
+   */
+  readonly fetchImage?: string;
+  /**
+   * Environment of the fetch step: credentials by reference (e.g. `HF_TOKEN`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
+   * @default {}
+   */
+  readonly sourceEnv?: { [name: string]: EnvValue };
+  /**
+   * Service account of the build (e.g. an IRSA role to read S3).
+   * @default - the namespace's default account, with no API token mounted
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Size limit of the scratch volume holding the model and the layer (about twice the model size).
+   * @default - no limit
+   */
+  readonly scratchSize?: Size;
+  /**
+   * Resources of the fetch and build steps.
+   * @default - 1 CPU, 2 GiB
+   */
+  readonly resources?: ComputeResources;
+  /**
+   * Retries of the build Job.
+   * @default 2
+   */
+  readonly backoffLimit?: number;
+  /**
+   * Pre-pull the image on the serving pool's nodes.
+   * @default - no pre-pull
+   */
+  readonly prePull?: ModelcarPrePull;
+  /**
+   * The KServe installation the image is served by (its modelcar uid owns the files; modelcars must be on).
+   * @default - the KServeConfig declared in the app, or KServe v0.20.0's defaults
+   */
+  readonly kserve?: KServeConfig;
+}
+
+/**
+ * Packages a model as an OCI image for KServe modelcars: an in-cluster Job fetches the model (or reads it from
+ * a PVC), layers it under `/models` on a small base image as a non-root user with a daemonless builder, and
+ * pushes it with a push Secret. `storageUri()` returns the matching `oci://` URI for an InferenceService, so the
+ * two cannot disagree. Optionally a DaemonSet pre-pulls the image on the serving GPU pool.
+ *
+ * The build runs under the restricted Pod Security Standard: `crane` needs neither a daemon, root nor
+ * privileges, unlike Docker, BuildKit, Buildah or Kaniko.
+ */
+export class ModelcarImage extends Construct {
+  /** Default builder image. */
+  public static readonly DEFAULT_BUILDER_IMAGE = 'gcr.io/go-containerregistry/crane/debug:v0.20.6';
+  /** Default base image. */
+  public static readonly DEFAULT_BASE_IMAGE = 'busybox:1.37.0';
+
+  /** Image reference served (with the digest when given). */
+  public readonly imageRef: string;
+  /** The build Job. */
+  public readonly job: ApiObject;
+  /** The pre-pull DaemonSet, if any. */
+  public readonly prePull?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: ModelcarImageProps) {
+    super(scope, id);
+    const name = props.name ?? ResourceNames.uniqueLabel(this);
+    checkDns1123Subdomain(this, 'name', name);
+    const lastPart = props.image.split('/').pop() ?? '';
+    if (!isImageReference(props.image) || !lastPart.includes(':') || lastPart.includes('@')) {
+      invalid(this, 'image', props.image, "must be an image reference with a tag and no digest, e.g. 'registry.example.com/models/llama:1.0'");
+    }
+    if (props.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(props.digest)) {
+      invalid(this, 'digest', props.digest, "must be 'sha256:' followed by 64 lowercase hex digits");
+    }
+    checkDns1123Subdomain(this, 'pushSecretName', props.pushSecretName);
+    checkInteger(this, 'backoffLimit', props.backoffLimit, 0);
+    const source = props.source._validate(this, 'source');
+    if (props.source.scheme === StorageScheme.OCI) {
+      invalid(this, 'source', source, 'the model source must be hf://, s3://, gs://, https:// or a PVC');
+    }
+    for (const [field, image] of [['builderImage', props.builderImage], ['baseImage', props.baseImage], ['fetchImage', props.fetchImage]]) {
+      if (image !== undefined && !isImageReference(image)) invalid(this, field!, image, 'must be an image reference');
+    }
+    this.imageRef = props.digest ? `${props.image}@${props.digest}` : props.image;
+    const config = resolveKServeConfig(this, props.kserve);
+
+    const workspace = Volume.fromEmptyDir('workspace', { sizeLimit: props.scratchSize });
+    const pushSecret = Volume.fromSecret('push-secret', props.pushSecretName);
+    const resources: ComputeResources = props.resources ?? { cpu: Cpu.units(1), memory: Size.gibibytes(2) };
+    let layerDir = '/workspace/layer';
+    const initContainers: ContainerSpec[] = [];
+    const extraMounts = [];
+    if (props.source.scheme === StorageScheme.PVC) {
+      const [claim, ...rest] = source.slice('pvc://'.length).split('/');
+      const claimVolume = Volume.fromPersistentVolumeClaim('source', claim, true);
+      extraMounts.push({ volume: claimVolume, path: '/source', readOnly: true });
+      layerDir = `/source${rest.length ? `/${rest.join('/')}` : ''}`;
+    } else {
+      initContainers.push({
+        name: 'fetch',
+        image: props.fetchImage ?? `kserve/storage-initializer:v${upstreamPin('kserve').version}`,
+        args: [source, '/workspace/layer/models'],
+        env: { HOME: EnvValue.fromValue('/workspace/home'), ...(props.sourceEnv ?? {}) },
+        resources,
+        volumeMounts: [{ volume: workspace, path: '/workspace' }],
+      });
+    }
+    const uid = config.uidModelcar;
+    const script = [
+      'set -eu',
+      'mkdir -p /workspace/docker /workspace/stage',
+      'cp /push-secret/.dockerconfigjson /workspace/docker/config.json',
+      'export DOCKER_CONFIG=/workspace/docker',
+      props.source.scheme === StorageScheme.PVC
+        ? `ln -s '${layerDir}' /workspace/stage/models && tar -chf /workspace/layer.tar -C /workspace/stage models`
+        : 'tar -cf /workspace/layer.tar -C /workspace/layer models',
+      `crane mutate '${props.baseImage ?? ModelcarImage.DEFAULT_BASE_IMAGE}' --append /workspace/layer.tar --user ${uid} -t '${props.image}'`,
+      `echo "pushed ${props.image}@$(crane digest '${props.image}')"`,
+      'rm -f /workspace/layer.tar /workspace/docker/config.json',
+    ].join('\n');
+    const template = new PodTemplate({
+      restartPolicy: RestartPolicy.NEVER,
+      serviceAccountName: props.serviceAccountName,
+      // the files are written, and the layer owned, by the user KServe runs the modelcar and model server as
+      security: { runAsUser: uid, runAsGroup: uid },
+      initContainers,
+      containers: [{
+        name: 'build',
+        image: props.builderImage ?? ModelcarImage.DEFAULT_BUILDER_IMAGE,
+        command: ['/busybox/sh', '-c', script],
+        resources,
+        volumeMounts: [
+          { volume: workspace, path: '/workspace' },
+          { volume: pushSecret, path: '/push-secret', readOnly: true },
+          ...extraMounts,
+        ],
+      }],
+    });
+    this.job = new ApiObject(this, 'Resource', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: prune({ name, namespace: props.namespace, labels: { 'app.kubernetes.io/component': 'modelcar-build' } }),
+      spec: { backoffLimit: props.backoffLimit ?? 2, template: template.toPodTemplateSpec(this, 'build') },
+    });
+
+    if (props.prePull) this.prePull = this.renderPrePull(name, props, props.prePull);
+
+    this.node.addValidation({
+      validate: () => {
+        const cfg = resolveKServeConfig(this, props.kserve);
+        return cfg.enableModelcar ? [] : [`image: ${describeValue(props.image)} is not valid; modelcars are switched off in the KServe configuration`
+          + `${cfg.path ? ` (${cfg.path})` : ''}, so KServe cannot serve this image: set enableModelcar: true`];
+      },
+    });
+  }
+
+  /** The `oci://` storage URI of this image, for an InferenceService predictor. */
+  public storageUri(): StorageUri {
+    return StorageUri.oci(this.imageRef);
+  }
+
+  private renderPrePull(name: string, props: ModelcarImageProps, prePull: ModelcarPrePull): ApiObject {
+    const pauseImage = prePull.pauseImage ?? 'registry.k8s.io/pause:3.10';
+    const labels = { 'app.kubernetes.io/name': `${name}-prepull`.slice(0, 63).replace(/-+$/, ''), 'app.kubernetes.io/component': 'modelcar-prepull' };
+    const tiny: ComputeResources = { cpu: Cpu.millis(10), memory: Size.mebibytes(16) };
+    const template = new PodTemplate({
+      labels,
+      imagePullSecrets: [prePull.pullSecretName ?? props.pushSecretName],
+      initContainers: [{
+        name: 'pull',
+        image: this.imageRef,
+        imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
+        command: ['sh', '-c', 'ls /models > /dev/null'],
+        resources: tiny,
+      }],
+      containers: [{ name: 'pause', image: pauseImage, resources: tiny }],
+    });
+    placeWorkload(this, 'prePull.pool', template, prePull.pool);
+    return new ApiObject(this, 'PrePull', {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: prune({ name: `${name}-prepull`.slice(0, 63).replace(/-+$/, ''), namespace: props.namespace, labels }),
+      spec: { selector: { matchLabels: labels }, template: template.toPodTemplateSpec(this, 'pause') },
+    });
+  }
+}
+
