@@ -1,1 +1,12 @@
-export {};
+export * from './status-contract';
+export * from './cron-schedule';
+export * from './spark-options';
+export * from './spark-restart-policy';
+export * from './spark-batch-scheduler';
+export * from './spark-monitoring';
+export * from './spark-driver-account';
+export * from './spark-job';
+export * from './dataset-mount';
+export * from './cache-runtime';
+export * from './dataset';
+export * from './data-load';

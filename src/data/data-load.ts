@@ -1,0 +1,179 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CronSchedule } from './cron-schedule';
+import type { Dataset } from './dataset';
+import { DataStatusContract } from './status-contract';
+import { checkInteger, invalid } from '../core/errors';
+import { ResourceNames } from '../core/names';
+import { prune } from '../core/pod-template';
+
+const FLUID_API_VERSION = 'data.fluid.io/v1alpha1';
+
+/** Kinds of DataLoad policies (`spec.policy`). */
+export enum DataLoadPolicyType {
+  /** Load once, when the dataset is bound. */
+  ONCE = 'Once',
+  /** Load on a schedule (Fluid runs a CronJob). */
+  CRON = 'Cron',
+}
+
+/** Options of {@link DataLoadPolicy.once}. */
+export interface DataLoadOnceOptions {
+  /**
+   * Delete the DataLoad this long after it finishes (`ttlSecondsAfterFinished`).
+   * @default - kept until deleted
+   */
+  readonly ttlAfterFinished?: Duration;
+}
+
+/**
+ * When a DataLoad runs: once, or on a schedule. (Fluid v1.0.8 also declares `OnEvent`, which it does not implement.)
+ */
+export class DataLoadPolicy {
+  /** Load once, after the dataset is bound. */
+  public static once(options: DataLoadOnceOptions = {}): DataLoadPolicy {
+    return new DataLoadPolicy(DataLoadPolicyType.ONCE, undefined, options.ttlAfterFinished);
+  }
+
+  /** Reload on a schedule, e.g. `DataLoadPolicy.cron(CronSchedule.expression('0 1 * * *'))` to refresh nightly. */
+  public static cron(schedule: CronSchedule): DataLoadPolicy {
+    return new DataLoadPolicy(DataLoadPolicyType.CRON, schedule, undefined);
+  }
+
+  private constructor(
+    /** Kind of policy. */
+    public readonly type: DataLoadPolicyType,
+    /** Schedule of a CRON policy. */
+    public readonly schedule?: CronSchedule,
+    /** Time-to-live of a ONCE policy. */
+    public readonly ttlAfterFinished?: Duration,
+  ) {}
+}
+
+/** A path of the dataset to load into the cache. */
+export interface DataLoadTarget {
+  /** Absolute path in the dataset, e.g. `/imagenet/train` (mounts appear at `/<mount name>` unless given a path). */
+  readonly path: string;
+  /**
+   * Number of cache replicas of the data.
+   * @default 1
+   */
+  readonly replicas?: number;
+}
+
+/** Options of a DataLoad (also of {@link Dataset.warmUp}). */
+export interface DataLoadOptions {
+  /**
+   * Name of the DataLoad: a DNS-1123 label of at most 46 characters (41 with a cron policy), since Fluid names its
+   * Helm release `<name>-loader` and its Job or CronJob `<name>-loader-job`.
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Paths to load.
+   * @default - the whole dataset
+   */
+  readonly targets?: DataLoadTarget[];
+  /**
+   * Also load the storage's metadata (file listings) before the data.
+   * @default true
+   */
+  readonly loadMetadata?: boolean;
+  /**
+   * When to load.
+   * @default DataLoadPolicy.once()
+   */
+  readonly policy?: DataLoadPolicy;
+}
+
+/** Props of {@link DataLoad}. */
+export interface DataLoadProps extends DataLoadOptions {
+  /** The dataset whose cache is warmed up. */
+  readonly dataset: Dataset;
+}
+
+/**
+ * A Fluid DataLoad (`data.fluid.io/v1alpha1`): warms a dataset's cache up by loading some or all of its data, once
+ * or on a schedule. It is created in the dataset's namespace and names it explicitly (Fluid fails a DataLoad whose
+ * `spec.dataset.namespace` differs from its own namespace, and an omitted one counts as different).
+ *
+ * Fluid runs the load as a Job (or CronJob) of its own, with its own service account.
+ */
+export class DataLoad extends Construct {
+  /**
+   * How a DataLoad's outcome is read: `.status.phase` is `Complete` or `Failed` (a cron DataLoad reports its last
+   * run).
+   */
+  public static readonly STATUS: DataStatusContract = {
+    apiVersion: FLUID_API_VERSION,
+    kind: 'DataLoad',
+    path: '.status.phase',
+    succeeded: ['Complete'],
+    failed: ['Failed'],
+    inProgress: ['Pending', 'Executing'],
+  };
+
+  /** Name of the DataLoad. */
+  public readonly name: string;
+  /** The dataset it loads. */
+  public readonly dataset: Dataset;
+  /** When it loads. */
+  public readonly policy: DataLoadPolicy;
+  /** The DataLoad resource. */
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, private readonly props: DataLoadProps) {
+    super(scope, id);
+    this.dataset = props.dataset;
+    this.policy = props.policy ?? DataLoadPolicy.once();
+    const cron = this.policy.type === DataLoadPolicyType.CRON;
+    const maxName = cron ? 41 : 46;
+    this.name = props.name ?? ResourceNames.uniqueLabel(this, maxName);
+    if (!ResourceNames.isDns1123Label(this.name) || this.name.length > maxName) {
+      invalid(this, 'name', this.name, `must be a DNS-1123 label of at most ${maxName} characters: Fluid names its Helm release '<name>-loader' `
+        + `(at most 53 characters) and its ${cron ? 'CronJob' : 'Job'} '<name>-loader-job'${cron ? ' (at most 52)' : ''}`);
+    }
+    const namespace = this.dataset.namespace;
+    if (namespace === undefined) {
+      invalid(this, 'dataset.namespace', undefined, "Fluid requires a DataLoad to name its dataset's namespace: set namespace on the Dataset or its chart");
+    }
+    this.renderSpec();
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: FLUID_API_VERSION,
+      kind: 'DataLoad',
+      metadata: { name: this.name, namespace },
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
+    });
+    this.apiObject.node.addDependency(this.dataset.datasetObject);
+  }
+
+  private renderSpec(): any {
+    const p = this.props;
+    const targets = p.targets ?? [];
+    targets.forEach((t, i) => {
+      const at = `targets[${i}]`;
+      if (!t.path.startsWith('/') || /\s/.test(t.path)) invalid(this, `${at}.path`, t.path, 'must be an absolute path in the dataset, e.g. /imagenet/train');
+      checkInteger(this, `${at}.replicas`, t.replicas, 1, 2147483647);
+      if (this.dataset.runtime.isAlluxio) {
+        const roots = this.dataset.mounts.map(m => m.pathInDataset);
+        const under = roots.some(r => r === '/' || t.path === r || t.path.startsWith(`${r.replace(/\/+$/, '')}/`));
+        if (!under) {
+          invalid(this, `${at}.path`, t.path, `is not in the dataset, whose mounts appear at ${roots.map(r => `'${r}'`).join(', ')}`);
+        }
+      }
+    });
+    if (this.policy.type === DataLoadPolicyType.CRON) this.policy.schedule!._validate(this, 'policy.schedule');
+    const ttl = this.policy.ttlAfterFinished?.toSeconds();
+    if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 0 || ttl > 2147483647)) {
+      invalid(this, 'policy.ttlAfterFinished', `${ttl}s`, 'must be a whole number of seconds');
+    }
+    return prune({
+      dataset: { name: this.dataset.name, namespace: this.dataset.namespace },
+      loadMetadata: p.loadMetadata ?? true,
+      target: targets.length ? targets.map(t => ({ path: t.path, replicas: t.replicas })) : undefined,
+      policy: this.policy.type,
+      schedule: this.policy.schedule?.expressionString,
+      ttlSecondsAfterFinished: ttl,
+    });
+  }
+}

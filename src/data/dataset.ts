@@ -1,0 +1,240 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CacheRuntime } from './cache-runtime';
+import { DataLoad, DataLoadOptions } from './data-load';
+import { DatasetMount } from './dataset-mount';
+import { DataStatusContract } from './status-contract';
+import { invalid } from '../core/errors';
+import { checkDns1123Label, ResourceNames } from '../core/names';
+import { NodeRequirement, Placement, Taint } from '../core/placement';
+import { prune } from '../core/pod-template';
+import { Volume, VolumeMount } from '../core/volume';
+
+/** API version of Fluid's resources. */
+const FLUID_API_VERSION = 'data.fluid.io/v1alpha1';
+/**
+ * Longest dataset name: Fluid names the cache workers' StatefulSet `<name>-worker`, and StatefulSet names longer
+ * than 52 characters cannot create pods (their `controller-revision-hash` label would exceed 63 characters).
+ */
+const MAX_NAME = 45;
+
+/** How workloads may mount a dataset's PersistentVolumeClaim. */
+export enum DatasetAccessMode {
+  /** Many pods read (the default): workloads mount it read-only. */
+  READ_ONLY_MANY = 'ReadOnlyMany',
+  /** Many pods read and write (writes go through the cache to the storage). */
+  READ_WRITE_MANY = 'ReadWriteMany',
+}
+
+/** Whether a dataset's cache workers share nodes with other datasets' workers. */
+export enum DatasetPlacement {
+  /** One dataset's cache per node (Fluid's default). */
+  EXCLUSIVE = 'Exclusive',
+  /** Caches of several datasets may share a node. */
+  SHARED = 'Shared',
+}
+
+/** Props of {@link Dataset}. */
+export interface DatasetProps {
+  /**
+   * Name of the Dataset, its runtime and its PersistentVolumeClaim: a DNS-1035 label of at most 45 characters
+   * (Fluid names the cache workers `<name>-worker`).
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the Dataset and its runtime; workloads mounting it must run in this namespace.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Where the data comes from (at least one mount; exactly one `juicefs://` mount for a JuiceFS cache). */
+  readonly mounts: DatasetMount[];
+  /** The cache: `CacheRuntime.alluxio({...})` or `CacheRuntime.juiceFs({...})`. */
+  readonly runtime: CacheRuntime;
+  /**
+   * How workloads may mount the dataset.
+   * @default DatasetAccessMode.READ_ONLY_MANY
+   */
+  readonly accessMode?: DatasetAccessMode;
+  /**
+   * Whether cache workers of several datasets may share a node.
+   * @default DatasetPlacement.EXCLUSIVE
+   */
+  readonly placement?: DatasetPlacement;
+  /**
+   * Nodes the data may be cached on (required node affinity); Fluid also steers the dataset's users towards them.
+   * @default - any node
+   */
+  readonly cacheNodeAffinity?: NodeRequirement[];
+  /**
+   * Taints the cache pods tolerate.
+   * @default []
+   */
+  readonly tolerations?: Taint[];
+}
+
+/** Options of {@link Dataset.volumeMount}. */
+export interface DatasetVolumeMountOptions {
+  /**
+   * Mount read-only.
+   * @default - true, unless the dataset's access mode is READ_WRITE_MANY
+   */
+  readonly readOnly?: boolean;
+  /**
+   * Directory of the dataset to mount.
+   * @default - the dataset's root
+   */
+  readonly subPath?: string;
+}
+
+/**
+ * A Fluid dataset (`data.fluid.io/v1alpha1` Dataset, Fluid v1.0.8) with its cache runtime (`AlluxioRuntime` or
+ * `JuiceFSRuntime`, same name and namespace, as Fluid requires): data from object stores, HDFS, web servers or PVCs,
+ * cached close to the workloads that read it, with optional warm-up (`warmUp()` → DataLoad).
+ *
+ * Fluid exposes a bound dataset as a PersistentVolumeClaim named like the dataset, in its namespace: Spark jobs,
+ * training and serving mount it with `dataset.volume()` or `dataset.volumeMount(path)`. Pods that mount it stay
+ * Pending until the cache runtime is ready and the dataset `Bound` (see {@link Dataset.STATUS}).
+ *
+ * Fluid runs the cache's pods itself; its FUSE pods are privileged (see {@link CacheRuntime}). Workloads mounting the
+ * PVC keep the restricted Pod Security Standard.
+ *
+ * @see https://github.com/fluid-cloudnative/fluid
+ */
+export class Dataset extends Construct {
+  /**
+   * How a Dataset's readiness is read: `.status.phase` is `Bound` once its runtime is ready (its PVC can then be
+   * mounted) and `Failed` on failure.
+   */
+  public static readonly STATUS: DataStatusContract = {
+    apiVersion: FLUID_API_VERSION,
+    kind: 'Dataset',
+    path: '.status.phase',
+    succeeded: ['Bound'],
+    failed: ['Failed'],
+    inProgress: ['Pending', 'NotBound', 'Updating', 'DataMigrating'],
+  };
+
+  /** Name of the Dataset, its runtime and its PVC. */
+  public readonly name: string;
+  /** Namespace, when known (from the props or the chart). */
+  public readonly namespace?: string;
+  /** The cache runtime. */
+  public readonly runtime: CacheRuntime;
+  /** How workloads may mount the dataset. */
+  public readonly accessMode: DatasetAccessMode;
+  /** The mounts. */
+  public readonly mounts: DatasetMount[];
+  /** The Dataset resource. */
+  public readonly datasetObject: ApiObject;
+  /** The runtime resource (`AlluxioRuntime` or `JuiceFSRuntime`). */
+  public readonly runtimeObject: ApiObject;
+
+  constructor(scope: Construct, id: string, private readonly props: DatasetProps) {
+    super(scope, id);
+    this.name = props.name ?? ResourceNames.uniqueLabel(this, MAX_NAME);
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    this.runtime = props.runtime;
+    this.accessMode = props.accessMode ?? DatasetAccessMode.READ_ONLY_MANY;
+    this.mounts = [...props.mounts];
+
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(this.name) || this.name.length > MAX_NAME) {
+      invalid(this, 'name', this.name, `must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter) of at most ${MAX_NAME} characters: `
+        + "Fluid rejects other names, and names its cache workers' StatefulSet '<name>-worker'");
+    }
+    checkDns1123Label(this, 'namespace', props.namespace);
+    if (!Object.values(DatasetAccessMode).includes(this.accessMode)) {
+      invalid(this, 'accessMode', this.accessMode, `must be one of ${Object.values(DatasetAccessMode).join(', ')}`);
+    }
+    this.renderSpec(); // fail where the dataset is declared
+    this.runtime._renderSpec(this, 'runtime');
+
+    this.datasetObject = new ApiObject(this, 'Resource', {
+      apiVersion: FLUID_API_VERSION,
+      kind: 'Dataset',
+      metadata: { name: this.name, namespace: props.namespace },
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
+    });
+    this.runtimeObject = new ApiObject(this, 'Runtime', {
+      apiVersion: FLUID_API_VERSION,
+      kind: this.runtime.kind,
+      metadata: { name: this.name, namespace: props.namespace },
+      spec: Lazy.any({ produce: () => prune(this.runtime._renderSpec(this, 'runtime')) }),
+    });
+  }
+
+  /** Whether workloads mount the dataset read-only by default. */
+  public get readOnly(): boolean {
+    return this.accessMode === DatasetAccessMode.READ_ONLY_MANY;
+  }
+
+  /**
+   * The dataset as a pod volume: the PersistentVolumeClaim Fluid creates, named like the dataset. Workloads must run
+   * in the dataset's namespace.
+   * @param readOnly mount the claim read-only (default: true, unless the access mode is READ_WRITE_MANY)
+   */
+  public volume(readOnly?: boolean): Volume {
+    const ro = readOnly ?? this.readOnly;
+    if (!ro && this.readOnly) {
+      invalid(this, 'volume.readOnly', false, `dataset '${this.name}' is ReadOnlyMany; set accessMode: DatasetAccessMode.READ_WRITE_MANY to write to it`);
+    }
+    return Volume.fromPersistentVolumeClaim(this.name, this.name, ro);
+  }
+
+  /**
+   * Mounts the dataset at `path` in a container: `volumeMounts: [dataset.volumeMount('/data')]`.
+   */
+  public volumeMount(path: string, options: DatasetVolumeMountOptions = {}): VolumeMount {
+    const ro = options.readOnly ?? this.readOnly;
+    return { volume: this.volume(ro), path, readOnly: ro, subPath: options.subPath };
+  }
+
+  /**
+   * Warms the cache up: a DataLoad that loads the dataset (or some of its paths) into the cache, once after the
+   * dataset is bound or on a schedule.
+   */
+  public warmUp(id: string, options: DataLoadOptions = {}): DataLoad {
+    return new DataLoad(this, id, { ...options, dataset: this });
+  }
+
+  private renderSpec(): any {
+    const p = this.props;
+    if (this.mounts.length === 0) {
+      invalid(this, 'mounts', [], 'a dataset needs at least one mount, e.g. DatasetMount.fromUri(\'s3://bucket/prefix\')');
+    }
+    const mounts = this.mounts.map((m, i) => m._render(this, `mounts[${i}]`));
+    if (this.runtime.isAlluxio) {
+      this.mounts.forEach((m, i) => {
+        if (m.scheme === 'juicefs') invalid(this, `mounts[${i}].mountPoint`, m.uri, 'a juicefs:// mount needs a JuiceFS cache (CacheRuntime.juiceFs)');
+      });
+      const seen = new Map<string, number>();
+      this.mounts.forEach((m, i) => {
+        if (this.mounts.length > 1 && m.name === undefined && m.pathInDataset === '/') {
+          invalid(this, `mounts[${i}].name`, undefined, 'with several mounts, each needs a name (or a path) to appear under in the dataset');
+        }
+        const at = seen.get(m.pathInDataset);
+        if (at !== undefined) invalid(this, `mounts[${i}].path`, m.pathInDataset, `mounts[${at}] already appears at this path in the dataset`);
+        seen.set(m.pathInDataset, i);
+      });
+    } else {
+      if (this.mounts.length !== 1) {
+        invalid(this, 'mounts', this.mounts.map(m => m.uri), 'a JuiceFS dataset has exactly one mount (the JuiceFS file system, DatasetMount.juiceFs())');
+      }
+      if (this.mounts[0].scheme !== 'juicefs') {
+        invalid(this, 'mounts[0].mountPoint', this.mounts[0].uri, "a JuiceFS cache mounts a JuiceFS file system: use DatasetMount.juiceFs('/subdir', ...)");
+      }
+    }
+
+    const placement = new Placement({ requiredNodeAffinity: p.cacheNodeAffinity, tolerations: p.tolerations });
+    placement._validate(this, 'cache');
+    const rendered = placement._renderPodSpec();
+    const terms = rendered.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    return prune({
+      mounts,
+      accessModes: [this.accessMode],
+      placement: p.placement,
+      nodeAffinity: terms ? { required: { nodeSelectorTerms: terms } } : undefined,
+      tolerations: rendered.tolerations,
+    });
+  }
+}

@@ -1,0 +1,640 @@
+import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { SparkBatchScheduler } from './spark-batch-scheduler';
+import {
+  checkHadoopConf, checkRemoteUri, checkSparkConf, cpuMillis, jvmMemory, parseSparkVersion, SPARK_MIN_HEAP_MIB,
+} from './spark-checks';
+import { SparkDriverAccount } from './spark-driver-account';
+import { SPARK_METRICS_PORT_NAME, SparkMonitoring } from './spark-monitoring';
+import {
+  SparkApplicationType, SparkConcurrencyPolicy, SparkDependencies, SparkDynamicAllocation, SparkExecutorOptions,
+  SparkJobScheduleOptions, SparkPodOptions,
+} from './spark-options';
+import { SparkRestartPolicy, SparkRestartPolicyType } from './spark-restart-policy';
+import { DataStatusContract } from './status-contract';
+import { KueueIntegration, KueueIntegrations } from '../compute/kueue-integration';
+import { LocalQueue } from '../compute/local-queue';
+import { WorkloadPriorityClass } from '../compute/workload-priority-class';
+import { ImagePullPolicy, isImageReference } from '../core/container';
+import { EnvValue } from '../core/env';
+import { checkInteger, invalid } from '../core/errors';
+import { checkDns1123Label, checkDns1123Subdomain, checkLabels, ResourceNames } from '../core/names';
+import { Placement } from '../core/placement';
+import { PodTemplate, prune } from '../core/pod-template';
+import { PodSecurityOptions } from '../core/security';
+import { VolumeMount } from '../core/volume';
+import { placeWorkload } from '../core/workload';
+
+/** API version of the Spark operator's resources. */
+const SPARK_API_VERSION = 'sparkoperator.k8s.io/v1beta2';
+/** Container names the Spark operator (v2.5.2) tells Spark to take from the driver and executor pod templates. */
+const DRIVER_CONTAINER = 'spark-kubernetes-driver';
+const EXECUTOR_CONTAINER = 'spark-kubernetes-executor';
+/** User the Apache Spark images run as (`spark`, uid 185). */
+const SPARK_UID = 185;
+/** Length of a run-name suffix: '-' and a Unix timestamp in nanoseconds (the operator's default precision). */
+const RUN_SUFFIX_LENGTH = 20;
+const INT32_MAX = 2147483647;
+
+/** Props of {@link SparkJob}. */
+export interface SparkJobProps {
+  /**
+   * Name of the SparkApplication (or ScheduledSparkApplication): a DNS-1035 label, as the operator requires, of at
+   * most 63 characters (43 for a scheduled job, whose runs are named `<name>-<timestamp>`).
+   * @default - a unique name derived from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the application and of its driver's ServiceAccount, Role and RoleBinding.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Language of the application. */
+  readonly type: SparkApplicationType;
+  /** Spark version of the image, e.g. `3.5.5` (at least 3.0.0: pod settings are rendered as Spark pod templates). */
+  readonly sparkVersion: string;
+  /** Image of the driver and executors, e.g. `docker.io/apache/spark:3.5.5`. */
+  readonly image: string;
+  /**
+   * When the kubelet pulls the image.
+   * @default - Kubernetes default (Always for `:latest`, IfNotPresent otherwise)
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+  /**
+   * Secrets used to pull the image.
+   * @default []
+   */
+  readonly imagePullSecrets?: string[];
+  /**
+   * The application: a jar (Java, Scala), a `.py` file (Python) or an `.R` file (R), in the image
+   * (`local:///opt/spark/examples/src/main/python/pi.py`) or in remote storage (`s3a://bucket/app.py`).
+   */
+  readonly mainApplicationFile: string;
+  /**
+   * Main class (required for Java and Scala, not used otherwise), e.g. `org.apache.spark.examples.SparkPi`.
+   * @default - none
+   */
+  readonly mainClass?: string;
+  /**
+   * Arguments of the application.
+   * @default []
+   */
+  readonly args?: string[];
+  /**
+   * The driver: resources, accelerators and pod settings.
+   * @default - 1 core and 1 GiB of heap (the operator's defaults)
+   */
+  readonly driver?: SparkPodOptions;
+  /**
+   * The executors: how many, their resources, accelerators and pod settings.
+   * @default - 1 executor with 1 core and 1 GiB of heap (the operator's defaults)
+   */
+  readonly executor?: SparkExecutorOptions;
+  /**
+   * Scale executors with the load instead of running a fixed number.
+   * @default - a fixed number of executors
+   */
+  readonly dynamicAllocation?: SparkDynamicAllocation;
+  /**
+   * Further Spark properties (`--conf`). Keys with a typed option here, keys the operator denies and credentials
+   * are rejected.
+   * @default {}
+   */
+  readonly sparkConf?: { [key: string]: string };
+  /**
+   * Hadoop properties (the operator prefixes them with `spark.hadoop.`), e.g. `fs.s3a.endpoint`. Credentials are
+   * rejected: give them to the pods from a Secret (`env`).
+   * @default {}
+   */
+  readonly hadoopConf?: { [key: string]: string };
+  /**
+   * Jars, files, Python files, archives and Maven packages the application needs.
+   * @default - none
+   */
+  readonly deps?: SparkDependencies;
+  /**
+   * Environment variables of the driver and the executors (credentials only with `EnvValue.fromSecretKey`).
+   * @default {}
+   */
+  readonly env?: { [name: string]: EnvValue };
+  /**
+   * Volumes mounted in the driver and the executors, e.g. a cached Fluid dataset: `{ volume: dataset.volume(), path: '/data' }`.
+   * @default []
+   */
+  readonly volumeMounts?: VolumeMount[];
+  /**
+   * Security context of the driver and executor pods; they meet the restricted Pod Security Standard unless this
+   * opts out.
+   * @default - restricted, uid/gid 185 (the `spark` user of the Apache Spark images)
+   */
+  readonly security?: PodSecurityOptions;
+  /**
+   * What the operator does when the application ends.
+   * @default - SparkRestartPolicy.never(), or SparkRestartPolicy.always() for streaming jobs
+   */
+  readonly restartPolicy?: SparkRestartPolicy;
+  /**
+   * Delete the SparkApplication this long after it terminates (`timeToLiveSeconds`).
+   * @default - kept until deleted
+   */
+  readonly timeToLive?: Duration;
+  /**
+   * Ratio of memory added as overhead when `memoryOverhead` is not set (`spec.memoryOverheadFactor`).
+   * @default - 0.1 for JVM applications, 0.4 for Python and R (Spark's defaults)
+   */
+  readonly memoryOverheadFactor?: number;
+  /**
+   * Prometheus monitoring through the JMX exporter java agent.
+   * @default - none
+   */
+  readonly monitoring?: SparkMonitoring;
+  /**
+   * Gang-schedule driver and executors with Volcano or YuniKorn.
+   * @default - the default Kubernetes scheduler
+   */
+  readonly batchScheduler?: SparkBatchScheduler;
+  /**
+   * Kueue LocalQueue the application is submitted to. Kueue manages SparkApplications only when its
+   * `sparkoperator.k8s.io/sparkapplication` integration is enabled, which it is not by default: the queue's
+   * BatchQueue must list `KueueIntegration.SPARK_APPLICATION` in its `integrations`, or synthesis fails.
+   * Kueue requires cluster mode and no dynamic allocation.
+   * @default - not queued
+   */
+  readonly queue?: LocalQueue;
+  /**
+   * Kueue WorkloadPriorityClass of the application (with `queue`).
+   * @default - none
+   */
+  readonly queuePriorityClass?: WorkloadPriorityClass;
+  /**
+   * An existing ServiceAccount for the driver, which must be allowed to manage pods, services, ConfigMaps and
+   * PersistentVolumeClaims in the namespace. Without it, the job creates one with a least-privilege Role.
+   * @default - a ServiceAccount `<name>-driver` with a Role and RoleBinding (see SparkDriverAccount)
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Run on a schedule: the job becomes a ScheduledSparkApplication that creates a SparkApplication per run.
+   * @default - runs once
+   */
+  readonly schedule?: SparkJobScheduleOptions;
+  /**
+   * A long-running Structured Streaming application: restarted always (the default restart policy becomes
+   * `SparkRestartPolicy.always()` and any other is rejected), never scheduled, no time-to-live, and its pods are not
+   * marked `karpenter.sh/do-not-disrupt` (a streaming query resumes from its checkpoint after a move).
+   * @default false
+   */
+  readonly streaming?: boolean;
+}
+
+/**
+ * An Apache Spark application run by the Kubeflow Spark operator (v2.5.2): a `SparkApplication`, or with `schedule` a
+ * `ScheduledSparkApplication`, plus the driver's ServiceAccount with a least-privilege Role and RoleBinding.
+ *
+ * Pod-level settings (accelerators, environment, volumes, node selector, tolerations, affinity, security context,
+ * scheduler name, metrics port) are rendered into the driver's and executors' pod templates (`driver.template`,
+ * `executor.template`), which Spark itself applies. They do not depend on the operator's mutating pod webhook, which
+ * acts only in the namespaces listed in the operator's `spark.jobNamespaces` and silently drops these settings
+ * elsewhere. GPUs are also written to `driver.gpu` / `executor.gpu`.
+ *
+ * Completion is read from `.status.applicationState.state` (see {@link SparkJob.STATUS}).
+ *
+ * @see https://github.com/kubeflow/spark-operator
+ */
+export class SparkJob extends Construct {
+  /**
+   * How a SparkApplication's outcome is read: `.status.applicationState.state` is `COMPLETED` on success and
+   * `FAILED` or `SUBMISSION_FAILED` on failure (with restart policy OnFailure, only once the retries are used up);
+   * the message is in `.status.applicationState.errorMessage`. An empty state means not yet submitted.
+   */
+  public static readonly STATUS: DataStatusContract = {
+    apiVersion: SPARK_API_VERSION,
+    kind: 'SparkApplication',
+    path: '.status.applicationState.state',
+    succeeded: ['COMPLETED'],
+    failed: ['FAILED', 'SUBMISSION_FAILED'],
+    inProgress: ['SUBMITTED', 'RUNNING', 'PENDING_RERUN', 'INVALIDATING', 'SUCCEEDING', 'FAILING', 'SUSPENDING', 'SUSPENDED', 'RESUMING', 'UNKNOWN'],
+    messagePath: '.status.applicationState.errorMessage',
+  };
+
+  /**
+   * How a streaming SparkApplication's health is read: it never completes, so `RUNNING` is its ready state; with
+   * restart policy Always the operator restarts it after failures (`FAILING`, `PENDING_RERUN`).
+   */
+  public static readonly STREAMING_STATUS: DataStatusContract = {
+    apiVersion: SPARK_API_VERSION,
+    kind: 'SparkApplication',
+    path: '.status.applicationState.state',
+    succeeded: ['RUNNING'],
+    failed: ['FAILED', 'SUBMISSION_FAILED'],
+    inProgress: ['SUBMITTED', 'PENDING_RERUN', 'INVALIDATING', 'SUCCEEDING', 'FAILING', 'SUSPENDING', 'SUSPENDED', 'RESUMING', 'UNKNOWN', 'COMPLETED'],
+    messagePath: '.status.applicationState.errorMessage',
+  };
+
+  /**
+   * How a ScheduledSparkApplication's state is read: `.status.scheduleState` is `Scheduled` once the schedule is
+   * accepted and `FailedValidation` when the operator rejects it (reason in `.status.reason`). Each run is a
+   * SparkApplication (named in `.status.lastRunName`) read with {@link SparkJob.STATUS}.
+   */
+  public static readonly SCHEDULED_STATUS: DataStatusContract = {
+    apiVersion: SPARK_API_VERSION,
+    kind: 'ScheduledSparkApplication',
+    path: '.status.scheduleState',
+    succeeded: ['Scheduled'],
+    failed: ['FailedValidation'],
+    inProgress: ['Validating'],
+    messagePath: '.status.reason',
+  };
+
+  /** Name of the SparkApplication or ScheduledSparkApplication. */
+  public readonly name: string;
+  /** Namespace, when known (from the props or the chart). */
+  public readonly namespace?: string;
+  /** Kind of the emitted resource: `SparkApplication`, or `ScheduledSparkApplication` for a scheduled job. */
+  public readonly kind: string;
+  /** The emitted SparkApplication or ScheduledSparkApplication. */
+  public readonly apiObject: ApiObject;
+  /** ServiceAccount the driver runs as. */
+  public readonly serviceAccountName: string;
+  /** The driver's ServiceAccount, Role and RoleBinding, unless an existing account was given. */
+  public readonly driverAccount?: SparkDriverAccount;
+  /** The driver's pod template (its placement may still be changed). */
+  public readonly driverPodTemplate: PodTemplate;
+  /** The executors' pod template (its placement may still be changed). */
+  public readonly executorPodTemplate: PodTemplate;
+  /** Whether the job is a long-running streaming application. */
+  public readonly streaming: boolean;
+  /** Restart policy. */
+  public readonly restartPolicy: SparkRestartPolicy;
+
+  constructor(scope: Construct, id: string, private readonly props: SparkJobProps) {
+    super(scope, id);
+    const scheduled = props.schedule !== undefined;
+    this.streaming = props.streaming ?? false;
+    this.kind = scheduled ? 'ScheduledSparkApplication' : 'SparkApplication';
+    const maxName = scheduled ? 63 - RUN_SUFFIX_LENGTH : 63;
+    this.name = props.name ?? ResourceNames.uniqueLabel(this, maxName);
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    this.restartPolicy = props.restartPolicy ?? (this.streaming ? SparkRestartPolicy.always() : SparkRestartPolicy.never());
+
+    this.validateProps(maxName);
+
+    if (props.serviceAccountName !== undefined) {
+      checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
+      this.serviceAccountName = props.serviceAccountName;
+    } else {
+      if (this.namespace === undefined) {
+        invalid(this, 'namespace', undefined, "the driver's RoleBinding must name its ServiceAccount's namespace: set namespace "
+          + '(or the chart\'s namespace), or pass an existing serviceAccountName');
+      }
+      this.driverAccount = new SparkDriverAccount(this, 'DriverAccount', { name: `${this.name}-driver`, namespace: this.namespace });
+      this.serviceAccountName = this.driverAccount.serviceAccountName;
+    }
+
+    this.driverPodTemplate = this.podTemplate('driver', props.driver ?? {}, DRIVER_CONTAINER);
+    this.executorPodTemplate = this.podTemplate('executor', props.executor ?? {}, EXECUTOR_CONTAINER);
+    placeWorkload(this, 'driver.pool', this.driverPodTemplate, props.driver?.pool, { runToCompletion: !this.streaming });
+    placeWorkload(this, 'executor.pool', this.executorPodTemplate, props.executor?.pool, { runToCompletion: !this.streaming });
+
+    // Render once now, so that invalid input fails where the job is declared; the resource renders again at synth.
+    this._renderSpec();
+    const securityAnnotations = this.driverPodTemplate.securityAnnotations;
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: SPARK_API_VERSION,
+      kind: this.kind,
+      metadata: {
+        name: this.name,
+        namespace: props.namespace,
+        annotations: Object.keys(securityAnnotations).length ? securityAnnotations : undefined,
+      },
+      spec: Lazy.any({ produce: () => this.renderResourceSpec(this._renderSpec()) }),
+    });
+
+    if (props.queue) this.submitToQueue(props.queue, props.queuePriorityClass);
+  }
+
+  /** How this job's outcome is read: {@link SparkJob.SCHEDULED_STATUS}, {@link SparkJob.STREAMING_STATUS} or {@link SparkJob.STATUS}. */
+  public get statusContract(): DataStatusContract {
+    if (this.props.schedule) return SparkJob.SCHEDULED_STATUS;
+    return this.streaming ? SparkJob.STREAMING_STATUS : SparkJob.STATUS;
+  }
+
+  /**
+   * The SparkApplication spec (for a scheduled job, the template of each run).
+   * @internal
+   */
+  public _renderSpec(): any {
+    const p = this.props;
+    const monitoring = p.monitoring?._render(this, 'monitoring');
+    const scheduler = p.batchScheduler;
+    return prune({
+      type: p.type,
+      pythonVersion: p.type === SparkApplicationType.PYTHON ? '3' : undefined,
+      mode: 'cluster',
+      image: p.image,
+      imagePullPolicy: p.imagePullPolicy,
+      imagePullSecrets: p.imagePullSecrets?.length ? [...p.imagePullSecrets] : undefined,
+      mainApplicationFile: p.mainApplicationFile,
+      mainClass: p.mainClass,
+      arguments: p.args?.length ? [...p.args] : undefined,
+      sparkVersion: p.sparkVersion,
+      restartPolicy: this.restartPolicy._render(this, 'restartPolicy'),
+      timeToLiveSeconds: p.timeToLive?.toSeconds(),
+      memoryOverheadFactor: p.memoryOverheadFactor !== undefined ? String(p.memoryOverheadFactor) : undefined,
+      sparkConf: sorted(p.sparkConf),
+      hadoopConf: sorted(p.hadoopConf),
+      deps: this.renderDeps(p.deps),
+      dynamicAllocation: this.renderDynamicAllocation(p.dynamicAllocation),
+      batchScheduler: scheduler?.name,
+      batchSchedulerOptions: scheduler ? { queue: scheduler.queue, priorityClassName: scheduler.priorityClassName } : undefined,
+      monitoring,
+      driver: {
+        ...this.renderRole('driver', p.driver ?? {}),
+        serviceAccount: this.serviceAccountName,
+        template: this.renderTemplate(this.driverPodTemplate, DRIVER_CONTAINER),
+      },
+      executor: {
+        ...this.renderRole('executor', p.executor ?? {}),
+        instances: p.executor?.instances ?? (p.dynamicAllocation ? undefined : 1),
+        template: this.renderTemplate(this.executorPodTemplate, EXECUTOR_CONTAINER),
+      },
+    });
+  }
+
+  private renderResourceSpec(spec: any): any {
+    const s = this.props.schedule;
+    if (!s) return spec;
+    return prune({
+      schedule: s.schedule.expressionString,
+      timeZone: s.timeZone,
+      concurrencyPolicy: s.concurrencyPolicy ?? SparkConcurrencyPolicy.FORBID,
+      successfulRunHistoryLimit: s.successfulRunHistoryLimit,
+      failedRunHistoryLimit: s.failedRunHistoryLimit,
+      suspend: s.suspend,
+      template: spec,
+    });
+  }
+
+  private podTemplate(role: 'driver' | 'executor', o: SparkPodOptions, containerName: string): PodTemplate {
+    const p = this.props;
+    const m = p.monitoring;
+    const exposeMetrics = m !== undefined && (role === 'driver' ? m.driverMetrics : m.executorMetrics);
+    return new PodTemplate({
+      containers: [{
+        name: containerName,
+        image: p.image,
+        env: { ...(p.env ?? {}), ...(o.env ?? {}) },
+        volumeMounts: [...(p.volumeMounts ?? []), ...(o.volumeMounts ?? [])],
+        ports: exposeMetrics ? [{ number: m!.port, name: SPARK_METRICS_PORT_NAME }] : undefined,
+        resources: o.accelerator ? { accelerator: o.accelerator } : undefined,
+      }],
+      serviceAccountName: role === 'driver' ? this.serviceAccountName : undefined,
+      security: { runAsUser: SPARK_UID, ...(p.security ?? {}) },
+      placement: copyPlacement(o.placement),
+      labels: o.labels,
+      annotations: o.annotations,
+    });
+  }
+
+  private renderTemplate(template: PodTemplate, containerName: string): any {
+    const rendered = template.toPodTemplateSpec(this, containerName);
+    if (this.props.batchScheduler) rendered.spec.schedulerName = this.props.batchScheduler.name;
+    return rendered;
+  }
+
+  private renderRole(role: 'driver' | 'executor', o: SparkPodOptions): any {
+    const a = o.accelerator;
+    return {
+      cores: o.cores,
+      coreRequest: o.coreRequest ? String(o.coreRequest.amount) : undefined,
+      coreLimit: o.coreLimit ? String(o.coreLimit.amount) : undefined,
+      memory: jvmMemory(this, `${role}.memory`, o.memory, SPARK_MIN_HEAP_MIB),
+      memoryOverhead: jvmMemory(this, `${role}.memoryOverhead`, o.memoryOverhead),
+      javaOptions: o.javaOptions,
+      gpu: a ? { name: a.resourceName, quantity: a.count } : undefined,
+    };
+  }
+
+  private renderDeps(d: SparkDependencies | undefined): any {
+    if (!d) return undefined;
+    const list = (x: string[] | undefined) => (x?.length ? [...x] : undefined);
+    return {
+      jars: list(d.jars),
+      files: list(d.files),
+      pyFiles: list(d.pyFiles),
+      archives: list(d.archives),
+      packages: list(d.packages),
+      excludePackages: list(d.excludePackages),
+      repositories: list(d.repositories),
+    };
+  }
+
+  private renderDynamicAllocation(d: SparkDynamicAllocation | undefined): any {
+    if (!d) return undefined;
+    return {
+      enabled: true,
+      initialExecutors: d.initialExecutors,
+      minExecutors: d.minExecutors ?? 0,
+      maxExecutors: d.maxExecutors,
+      shuffleTrackingEnabled: true,
+      shuffleTrackingTimeout: d.shuffleTrackingTimeout?.toMilliseconds(),
+    };
+  }
+
+  private submitToQueue(queue: LocalQueue, priorityClass: WorkloadPriorityClass | undefined): void {
+    if (this.props.batchScheduler) {
+      invalid(this, 'queue', queue.name, `the job is already gang-scheduled by ${this.props.batchScheduler.name}; use either a Kueue queue or batchScheduler`);
+    }
+    if (this.props.dynamicAllocation) {
+      invalid(this, 'dynamicAllocation', 'enabled', 'Kueue admits a SparkApplication for a fixed number of executors only (its webhook rejects dynamic allocation); set executor.instances');
+    }
+    if (!this.props.schedule) {
+      queue.admit(this.apiObject, priorityClass);
+      return;
+    }
+    // A ScheduledSparkApplication is not a Kueue workload: its labels are copied to every SparkApplication it
+    // creates, which Kueue then manages. Check what LocalQueue.admit() checks for those.
+    const enabled = queue.clusterQueue.integrations;
+    if (!enabled.includes(KueueIntegration.SPARK_APPLICATION)) {
+      invalid(this, 'queue', 'sparkoperator.k8s.io/SparkApplication',
+        `Kueue integrations enabled for ClusterQueue '${queue.clusterQueue.name}' manage ${enabled.map(i => KueueIntegrations.kindOf(i)).join(', ')}; `
+        + 'add KueueIntegration.SPARK_APPLICATION to its integrations (and to the Kueue configuration)');
+    }
+    if (this.namespace !== undefined && this.namespace !== queue.namespace) {
+      invalid(this, 'namespace', this.namespace, `a LocalQueue serves only workloads of its own namespace '${queue.namespace}'`);
+    }
+    if (this.namespace === undefined) this.apiObject.addJsonPatch(JsonPatch.add('/metadata/namespace', queue.namespace));
+    for (const [k, v] of Object.entries(queue.labels(priorityClass))) this.apiObject.metadata.addLabel(k, v);
+  }
+
+  private validateProps(maxName: number): void {
+    const p = this.props;
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(this.name) || this.name.length > maxName) {
+      invalid(this, 'name', this.name, `must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter) of at most ${maxName} characters`
+        + (p.schedule ? ' (each run is named \'<name>-<19-digit timestamp>\', and run names are limited to 63)' : ''));
+    }
+    checkDns1123Label(this, 'namespace', p.namespace);
+    if (!Object.values(SparkApplicationType).includes(p.type)) {
+      invalid(this, 'type', p.type, `must be one of ${Object.values(SparkApplicationType).join(', ')}`);
+    }
+
+    const version = parseSparkVersion(p.sparkVersion);
+    if (!version) invalid(this, 'sparkVersion', p.sparkVersion, "must be a Spark version such as '3.5.5'");
+    if (version[0] < 3) {
+      invalid(this, 'sparkVersion', p.sparkVersion, 'must be at least 3.0.0: pod settings are rendered as Spark pod templates, which older Spark ignores');
+    }
+    if (!isImageReference(p.image)) {
+      invalid(this, 'image', p.image, "must be an image reference such as 'docker.io/apache/spark:3.5.5'");
+    }
+    (p.imagePullSecrets ?? []).forEach((s, i) => checkDns1123Subdomain(this, `imagePullSecrets[${i}]`, s));
+
+    // main application and class
+    checkRemoteUri(this, 'mainApplicationFile', p.mainApplicationFile);
+    const file = p.mainApplicationFile.split(/[?#]/)[0];
+    const wanted: Record<string, RegExp> = {
+      [SparkApplicationType.PYTHON]: /\.py$/,
+      [SparkApplicationType.JAVA]: /\.jar$/,
+      [SparkApplicationType.SCALA]: /\.jar$/,
+      [SparkApplicationType.R]: /\.[Rr]$/,
+    };
+    if (!wanted[p.type].test(file)) {
+      const ext = { Python: 'a .py file', Java: 'a .jar', Scala: 'a .jar', R: 'an .R file' }[p.type];
+      invalid(this, 'mainApplicationFile', p.mainApplicationFile, `a ${p.type} application's main file must be ${ext}`);
+    }
+    const jvm = p.type === SparkApplicationType.JAVA || p.type === SparkApplicationType.SCALA;
+    if (jvm && !p.mainClass) {
+      invalid(this, 'mainClass', p.mainClass, `a ${p.type} application needs its main class, e.g. 'org.apache.spark.examples.SparkPi'`);
+    }
+    if (!jvm && p.mainClass !== undefined) {
+      invalid(this, 'mainClass', p.mainClass, `applies only to Java and Scala applications, not ${p.type}`);
+    }
+    if (p.mainClass !== undefined && !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(p.mainClass)) {
+      invalid(this, 'mainClass', p.mainClass, "must be a fully qualified class name such as 'org.apache.spark.examples.SparkPi'");
+    }
+
+    // roles
+    this.validateRole('driver', p.driver ?? {});
+    this.validateRole('executor', p.executor ?? {});
+    checkInteger(this, 'executor.instances', p.executor?.instances, 1, INT32_MAX);
+    if (p.memoryOverheadFactor !== undefined && !(Number.isFinite(p.memoryOverheadFactor) && p.memoryOverheadFactor > 0)) {
+      invalid(this, 'memoryOverheadFactor', p.memoryOverheadFactor, 'must be a number greater than 0, e.g. 0.1 (JVM) or 0.4 (Python)');
+    }
+
+    // dynamic allocation
+    const d = p.dynamicAllocation;
+    if (d) {
+      checkInteger(this, 'dynamicAllocation.maxExecutors', d.maxExecutors, 1, INT32_MAX);
+      checkInteger(this, 'dynamicAllocation.minExecutors', d.minExecutors, 0, INT32_MAX);
+      checkInteger(this, 'dynamicAllocation.initialExecutors', d.initialExecutors, 0, INT32_MAX);
+      const min = d.minExecutors ?? 0;
+      if (min > d.maxExecutors) {
+        invalid(this, 'dynamicAllocation.minExecutors', min, `must not exceed maxExecutors (${d.maxExecutors})`);
+      }
+      if (d.initialExecutors !== undefined && (d.initialExecutors < min || d.initialExecutors > d.maxExecutors)) {
+        invalid(this, 'dynamicAllocation.initialExecutors', d.initialExecutors, `must be between minExecutors (${min}) and maxExecutors (${d.maxExecutors})`);
+      }
+      const instances = p.executor?.instances;
+      if (instances !== undefined && (instances < min || instances > d.maxExecutors)) {
+        invalid(this, 'executor.instances', instances, `with dynamic allocation, the initial number of executors must be between minExecutors (${min}) and maxExecutors (${d.maxExecutors})`);
+      }
+      if (d.shuffleTrackingTimeout !== undefined && d.shuffleTrackingTimeout.toMilliseconds() < 1) {
+        invalid(this, 'dynamicAllocation.shuffleTrackingTimeout', `${d.shuffleTrackingTimeout.toMilliseconds()}ms`, 'must be at least 1 ms');
+      }
+    }
+
+    // configuration and dependencies
+    checkSparkConf(this, 'sparkConf', p.sparkConf ?? {}, this.namespace);
+    checkHadoopConf(this, 'hadoopConf', p.hadoopConf ?? {});
+    const deps = p.deps ?? {};
+    for (const key of ['jars', 'files', 'pyFiles', 'archives'] as const) {
+      (deps[key] ?? []).forEach((uri, i) => checkRemoteUri(this, `deps.${key}[${i}]`, uri));
+    }
+    if (deps.pyFiles?.length && p.type !== SparkApplicationType.PYTHON) {
+      invalid(this, 'deps.pyFiles', deps.pyFiles, 'apply only to Python applications');
+    }
+    (deps.packages ?? []).forEach((c, i) => {
+      if (!/^[^:\s/]+:[^:\s/]+:[^:\s/]+$/.test(c)) invalid(this, `deps.packages[${i}]`, c, "must be Maven coordinates 'groupId:artifactId:version'");
+    });
+    (deps.excludePackages ?? []).forEach((c, i) => {
+      if (!/^[^:\s/]+:[^:\s/]+$/.test(c)) invalid(this, `deps.excludePackages[${i}]`, c, "must be 'groupId:artifactId'");
+    });
+    (deps.repositories ?? []).forEach((r, i) => {
+      if (!/^(https?|file):\/\/\S+$/.test(r)) invalid(this, `deps.repositories[${i}]`, r, "must be a repository URL such as 'https://repo.example.com/maven2'");
+    });
+
+    // lifecycle
+    if (p.timeToLive !== undefined) {
+      const s = p.timeToLive.toSeconds();
+      if (!Number.isInteger(s) || s < 1) invalid(this, 'timeToLive', `${s}s`, 'must be a whole number of seconds, at least 1');
+    }
+    if (this.streaming) {
+      if (this.restartPolicy.type !== SparkRestartPolicyType.ALWAYS) {
+        invalid(this, 'restartPolicy', this.restartPolicy.type, 'a streaming job runs until stopped and is restarted whenever it ends: use SparkRestartPolicy.always() (the default for streaming jobs)');
+      }
+      if (p.schedule) invalid(this, 'schedule', p.schedule.schedule.expressionString, 'a streaming job runs continuously and cannot also be scheduled');
+      if (p.timeToLive) invalid(this, 'timeToLive', `${p.timeToLive.toSeconds()}s`, 'a streaming job does not terminate, so a time-to-live after termination never applies');
+    }
+    if (p.queuePriorityClass && !p.queue) {
+      invalid(this, 'queuePriorityClass', p.queuePriorityClass.name, 'applies only together with queue');
+    }
+    p.batchScheduler?._validate(this, 'batchScheduler');
+
+    // schedule
+    const s = p.schedule;
+    if (s) {
+      s.schedule._validate(this, 'schedule.schedule');
+      checkInteger(this, 'schedule.successfulRunHistoryLimit', s.successfulRunHistoryLimit, 0, INT32_MAX);
+      checkInteger(this, 'schedule.failedRunHistoryLimit', s.failedRunHistoryLimit, 0, INT32_MAX);
+      if (s.timeZone !== undefined && !isTimeZone(s.timeZone)) {
+        invalid(this, 'schedule.timeZone', s.timeZone, "must be an IANA time zone such as 'UTC' or 'Europe/Berlin'");
+      }
+    }
+  }
+
+  private validateRole(role: 'driver' | 'executor', o: SparkPodOptions): void {
+    checkInteger(this, `${role}.cores`, o.cores, 1, INT32_MAX);
+    const request = o.coreRequest ? cpuMillis(o.coreRequest) : (o.cores ?? 1) * 1000;
+    if (o.coreRequest && !(request > 0)) invalid(this, `${role}.coreRequest`, String(o.coreRequest.amount), 'must be a positive CPU amount');
+    if (o.coreLimit) {
+      const limit = cpuMillis(o.coreLimit);
+      if (!(limit > 0)) invalid(this, `${role}.coreLimit`, String(o.coreLimit.amount), 'must be a positive CPU amount');
+      if (limit < request) {
+        invalid(this, `${role}.coreLimit`, String(o.coreLimit.amount),
+          `must be at least the pod's CPU request (${o.coreRequest ? String(o.coreRequest.amount) : `${o.cores ?? 1} from cores`}), or Kubernetes rejects the pod`);
+      }
+    }
+    jvmMemory(this, `${role}.memory`, o.memory, SPARK_MIN_HEAP_MIB);
+    jvmMemory(this, `${role}.memoryOverhead`, o.memoryOverhead);
+    if (o.javaOptions !== undefined && /(^|\s)-Xmx/.test(o.javaOptions)) {
+      invalid(this, `${role}.javaOptions`, o.javaOptions, 'Spark refuses -Xmx in Java options; set the heap with memory');
+    }
+    checkLabels(this, `${role}.labels`, o.labels);
+  }
+}
+
+function copyPlacement(p: Placement | undefined): Placement {
+  const copy = new Placement({
+    nodeSelector: p?.nodeSelector,
+    tolerations: p?.tolerations,
+    requiredNodeAffinity: p?.requiredNodeAffinity,
+    priorityClassName: p?.priorityClassName,
+  });
+  for (const [k, v] of Object.entries(p?.podLabels ?? {})) copy.addPodLabel(k, v);
+  for (const [k, v] of Object.entries(p?.podAnnotations ?? {})) copy.addPodAnnotation(k, v);
+  return copy;
+}
+
+function sorted(m: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+  if (!m || Object.keys(m).length === 0) return undefined;
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Whether `tz` is a time zone Go's `time.LoadLocation` knows (IANA names, and `UTC`/`Local`). */
+function isTimeZone(tz: string): boolean {
+  if (tz === 'Local' || tz === 'UTC') return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(tz);
+  } catch {
+    return false;
+  }
+}
