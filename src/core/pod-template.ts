@@ -71,7 +71,7 @@ export interface PodTemplateProps {
    */
   readonly imagePullSecrets?: string[];
   /**
-   * Mount memory-backed shared memory at `/dev/shm` in every container.
+   * Mount memory-backed shared memory at `/dev/shm` in every (non-init) container.
    * @default false
    */
   readonly sharedMemory?: boolean;
@@ -167,7 +167,10 @@ export class PodTemplate {
       securityContext: containerSecurity,
     }));
     const containers = render(this.containerSpecs, 'containers', i => (i === 0 ? (defaultContainerName ?? 'main') : `sidecar-${i}`));
-    const initContainers = render(this.initContainerSpecs, 'initContainers', i => `init-${i}`);
+    const initContainers = this.initContainerSpecs.map((c, i) => ({
+      ...renderContainer(scope, `${field}.initContainers[${i}]`, c, `init-${i}`),
+      securityContext: containerSecurity,
+    }));
 
     const names = new Set<string>();
     const all = [
@@ -192,8 +195,8 @@ export class PodTemplate {
       ...this.initContainerSpecs.map((c, i) => ({ c, where: `${field}.initContainers[${i}]` })),
       ...this.containerSpecs.map((c, i) => ({ c, where: `${field}.containers[${i}]` })),
     ];
-    specs.forEach(({ c, where }) =>
-      (withShm(c).volumeMounts ?? []).forEach((m, mi) => addVolume(m.volume, `${where}.volumeMounts[${mi}].volume`)));
+    specs.forEach(({ c, where }, i) =>
+      ((i < this.initContainerSpecs.length ? c : withShm(c)).volumeMounts ?? []).forEach((m, mi) => addVolume(m.volume, `${where}.volumeMounts[${mi}].volume`)));
 
     return prune({
       serviceAccountName: this.props.serviceAccountName,

@@ -129,7 +129,7 @@ test('runAsUser 0 under the restricted standard is rejected', () => {
     /^\[test\] podTemplate\.security\.runAsUser: 0 is not valid; the restricted Pod Security Standard forbids running as root \(uid 0\)$/);
 });
 
-test('sharedMemory mounts a memory-backed dshm volume at /dev/shm in every container', () => {
+test('sharedMemory mounts a memory-backed dshm volume at /dev/shm in every container but init containers', () => {
   const t = new PodTemplate({
     restartPolicy: RestartPolicy.NEVER,
     sharedMemory: true,
@@ -141,12 +141,13 @@ test('sharedMemory mounts a memory-backed dshm volume at /dev/shm in every conta
   });
   const { spec } = synthPodTemplate(t);
   expect(spec.volumes).toEqual([
-    { name: 'dshm', emptyDir: { medium: 'Memory' } },
     { name: 'data', persistentVolumeClaim: { claimName: 'datasets' } },
+    { name: 'dshm', emptyDir: { medium: 'Memory' } },
   ]);
   expect(spec.containers[0].volumeMounts).toEqual([{ name: 'data', mountPath: '/data' }, { name: 'dshm', mountPath: '/dev/shm' }]);
   expect(spec.containers[1].volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
-  expect(spec.initContainers[0].volumeMounts).toEqual([{ name: 'dshm', mountPath: '/dev/shm' }]);
+  // init containers (downloads, setup) don't get shared memory
+  expect(spec.initContainers[0].volumeMounts).toBeUndefined();
 });
 
 test('sharedMemory is not added twice when a container already mounts /dev/shm', () => {

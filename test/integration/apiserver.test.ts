@@ -142,11 +142,12 @@ interface FoundPodTemplate {
 /**
  * Every PodTemplateSpec in an object: any value under a key named `template` whose `spec.containers` is an array
  * (Deployment, Job, CronJob → jobTemplate, PyTorchJob replica specs, JobSet/TrainingRuntime replicated jobs, ...).
- * Spark `driver`/`executor` sections are skipped: their templates are partial and merged by the operator.
+ * Spark `driver`/`executor` sections and TrainJob `runtimePatches` are skipped: they are partial and merged by the operator.
  */
 function findPodTemplates(obj: KObject): FoundPodTemplate[] {
   const found: FoundPodTemplate[] = [];
   const isSpark = (obj.apiVersion ?? '').startsWith('sparkoperator.k8s.io/');
+  const isTrainJob = (obj.apiVersion ?? '').startsWith('trainer.kubeflow.org/') && obj.kind === 'TrainJob';
   const walk = (node: unknown, at: string) => {
     if (Array.isArray(node)) {
       node.forEach((v, i) => walk(v, `${at}[${i}]`));
@@ -157,6 +158,10 @@ function findPodTemplates(obj: KObject): FoundPodTemplate[] {
     }
     for (const [key, value] of Object.entries(node)) {
       if (isSpark && (key === 'driver' || key === 'executor')) {
+        continue;
+      }
+      // TrainJob runtimePatches carry partial pod specs that Trainer merges into its runtime's pods
+      if (isTrainJob && key === 'runtimePatches') {
         continue;
       }
       const here = at ? `${at}.${key}` : key;
