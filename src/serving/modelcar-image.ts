@@ -19,8 +19,9 @@ export interface ModelcarPrePull {
   /** The pool whose nodes serve the model. */
   readonly pool: INodePool;
   /**
-   * Secret used to pull the image (a private registry).
-   * @default - the push secret
+   * Secret used to pull the image from a private registry (a read-only credential: the push secret is never
+   * handed to serving nodes).
+   * @default - none (public image, or node credentials such as an ECR-enabled node role)
    */
   readonly pullSecretName?: string;
   /**
@@ -235,7 +236,7 @@ export class ModelcarImage extends Construct {
     const tiny: ComputeResources = { cpu: Cpu.millis(10), memory: Size.mebibytes(16) };
     const template = new PodTemplate({
       labels,
-      imagePullSecrets: [prePull.pullSecretName ?? props.pushSecretName],
+      imagePullSecrets: prePull.pullSecretName ? [prePull.pullSecretName] : undefined,
       initContainers: [{
         name: 'pull',
         image: this.imageRef,

@@ -204,7 +204,9 @@ export abstract class ServingRuntimeBase extends Construct implements IServingRu
       kind,
       metadata: prune({ name: this.runtimeName, namespace }),
       spec: prune({
-        supportedModelFormats: this.supportedModelFormats.map(f => ({ name: f.name, version: f.version, autoSelect: f.autoSelect, priority: f.priority })),
+        supportedModelFormats: this.supportedModelFormats.map(f => ({
+          name: f.name, version: f.version, autoSelect: f.autoSelect, priority: f.priority,
+        })),
         protocolVersions: this.protocolVersions.length ? this.protocolVersions : undefined,
         multiModel: props.multiModel,
         disabled: props.disabled,

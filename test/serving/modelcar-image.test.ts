@@ -13,7 +13,7 @@ test('builds from hf:// in a restricted Job with a daemonless builder, pushes wi
     image: 'registry.example.com/models/llama-2-7b-chat:1.0',
     pushSecretName: 'registry-push',
     sourceEnv: { HF_TOKEN: EnvValue.fromSecretKey('hf-token', 'token') },
-    prePull: { pool },
+    prePull: { pool, pullSecretName: 'registry-pull' },
   });
   new InferenceService(chart, 'isvc', { name: 'llama2', predictor: { modelFormat: ModelFormat.huggingface(), storageUri: image.storageUri() } });
   const objects = synthValid(chart);
@@ -34,7 +34,7 @@ test('builds from hf:// in a restricted Job with a daemonless builder, pushes wi
   const ds = objects.find(o => o.kind === 'DaemonSet');
   expect(ds.spec.template.spec.initContainers[0].image).toBe('registry.example.com/models/llama-2-7b-chat:1.0');
   expect(ds.spec.template.spec.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'gpu' });
-  expect(ds.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-push' }]);
+  expect(ds.spec.template.spec.imagePullSecrets).toEqual([{ name: 'registry-pull' }]);
 });
 
 test('a PVC source is mounted read-only; a digest pins the served reference', () => {

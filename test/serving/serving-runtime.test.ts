@@ -36,7 +36,12 @@ test('a multi-model ClusterServingRuntime with the ModelMesh adapter serves Mode
     multiModel: true,
     grpcEndpoint: 'port:8085',
     grpcDataEndpoint: 'port:8001',
-    builtInAdapter: { serverType: ModelMeshServerType.MLSERVER, runtimeManagementPort: 8001, memBufferBytes: 134217728, modelLoadingTimeout: Duration.seconds(90) },
+    builtInAdapter: {
+      serverType: ModelMeshServerType.MLSERVER,
+      runtimeManagementPort: 8001,
+      memBufferBytes: 134217728,
+      modelLoadingTimeout: Duration.seconds(90),
+    },
     container: { image: 'seldonio/mlserver:1.6.1', resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(1) } },
   });
   new InferenceService(chart, 'isvc', {
