@@ -55,7 +55,7 @@ export class CronSchedule {
    * @param interval at least one second (the scheduler drops fractions of a second)
    */
   public static every(interval: Duration): CronSchedule {
-    return new CronSchedule(`@every ${goDuration(interval.toSeconds())}`);
+    return new CronSchedule(`@every ${goDuration(interval.toMilliseconds() / 1000)}`);
   }
 
   /** Once an hour, at minute 0 (`@hourly`). */

@@ -2,6 +2,7 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CronSchedule } from './cron-schedule';
 import type { Dataset } from './dataset';
+import { seconds } from './spark-checks';
 import { DataStatusContract } from './status-contract';
 import { checkInteger, invalid } from '../core/errors';
 import { ResourceNames } from '../core/names';
@@ -163,7 +164,7 @@ export class DataLoad extends Construct {
       }
     });
     if (this.policy.type === DataLoadPolicyType.CRON) this.policy.schedule!._validate(this, 'policy.schedule');
-    const ttl = this.policy.ttlAfterFinished?.toSeconds();
+    const ttl = seconds(this.policy.ttlAfterFinished);
     if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 0 || ttl > 2147483647)) {
       invalid(this, 'policy.ttlAfterFinished', `${ttl}s`, 'must be a whole number of seconds');
     }

@@ -178,7 +178,7 @@ export class Dataset extends Construct {
     if (!ro && this.readOnly) {
       invalid(this, 'volume.readOnly', false, `dataset '${this.name}' is ReadOnlyMany; set accessMode: DatasetAccessMode.READ_WRITE_MANY to write to it`);
     }
-    return Volume.fromPersistentVolumeClaim(this.name, this.name, ro);
+    return Volume.fromPersistentVolumeClaim(this.name, this.name, ro || undefined);
   }
 
   /**

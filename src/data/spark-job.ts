@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SparkBatchScheduler } from './spark-batch-scheduler';
 import {
-  checkHadoopConf, checkRemoteUri, checkSparkConf, cpuMillis, jvmMemory, parseSparkVersion, SPARK_MIN_HEAP_MIB,
+  checkHadoopConf, checkRemoteUri, checkSparkConf, cpuMillis, jvmMemory, parseSparkVersion, seconds, SPARK_MIN_HEAP_MIB,
 } from './spark-checks';
 import { SparkDriverAccount } from './spark-driver-account';
 import { SPARK_METRICS_PORT_NAME, SparkMonitoring } from './spark-monitoring';
@@ -338,7 +338,7 @@ export class SparkJob extends Construct {
       arguments: p.args?.length ? [...p.args] : undefined,
       sparkVersion: p.sparkVersion,
       restartPolicy: this.restartPolicy._render(this, 'restartPolicy'),
-      timeToLiveSeconds: p.timeToLive?.toSeconds(),
+      timeToLiveSeconds: seconds(p.timeToLive),
       memoryOverheadFactor: p.memoryOverheadFactor !== undefined ? String(p.memoryOverheadFactor) : undefined,
       sparkConf: sorted(p.sparkConf),
       hadoopConf: sorted(p.hadoopConf),
@@ -563,7 +563,7 @@ export class SparkJob extends Construct {
 
     // lifecycle
     if (p.timeToLive !== undefined) {
-      const s = p.timeToLive.toSeconds();
+      const s = seconds(p.timeToLive)!;
       if (!Number.isInteger(s) || s < 1) invalid(this, 'timeToLive', `${s}s`, 'must be a whole number of seconds, at least 1');
     }
     if (this.streaming) {
@@ -571,7 +571,7 @@ export class SparkJob extends Construct {
         invalid(this, 'restartPolicy', this.restartPolicy.type, 'a streaming job runs until stopped and is restarted whenever it ends: use SparkRestartPolicy.always() (the default for streaming jobs)');
       }
       if (p.schedule) invalid(this, 'schedule', p.schedule.schedule.expressionString, 'a streaming job runs continuously and cannot also be scheduled');
-      if (p.timeToLive) invalid(this, 'timeToLive', `${p.timeToLive.toSeconds()}s`, 'a streaming job does not terminate, so a time-to-live after termination never applies');
+      if (p.timeToLive) invalid(this, 'timeToLive', `${seconds(p.timeToLive)}s`, 'a streaming job does not terminate, so a time-to-live after termination never applies');
     }
     if (p.queuePriorityClass && !p.queue) {
       invalid(this, 'queuePriorityClass', p.queuePriorityClass.name, 'applies only together with queue');

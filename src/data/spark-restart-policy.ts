@@ -80,7 +80,7 @@ export class SparkRestartPolicy {
     checkInteger(scope, `${field}.submissionRetries`, o.submissionRetries, 0, 2147483647);
     const seconds = (name: string, d: Duration | undefined) => {
       if (d === undefined) return undefined;
-      const s = d.toSeconds();
+      const s = d.toMilliseconds() / 1000;
       if (!Number.isInteger(s) || s < 1) invalid(scope, `${field}.${name}`, `${s}s`, 'must be a whole number of seconds, at least 1');
       return s;
     };
