@@ -172,6 +172,51 @@ function findPodTemplates(obj: KObject): FoundPodTemplate[] {
     }
   };
   walk(obj, '');
+  found.push(...kservePodSpecs(obj));
+  return found;
+}
+
+/** Property names of a core schema (e.g. io.k8s.api.core.v1.PodSpec) of the pinned Kubernetes release. */
+function coreProperties(id: string): string[] {
+  const doc = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '.upstream-cache', 'schemas', 'k8s', 'api__v1_openapi.json'), 'utf-8'));
+  return Object.keys(doc.components.schemas[id].properties);
+}
+
+/**
+ * KServe InferenceService components (predictor, transformer, explainer) are inline pod specs mixed with KServe's
+ * own fields, and a model-format predictor describes its main container in `model` (the image comes from the
+ * serving runtime). The pod KServe creates is rebuilt from the pod-spec fields, with `model` as the container
+ * `kserve-container` (any image: Pod Security admission does not look at it).
+ */
+function kservePodSpecs(obj: KObject): FoundPodTemplate[] {
+  if (!(obj.apiVersion ?? '').startsWith('serving.kserve.io/') || obj.kind !== 'InferenceService') {
+    return [];
+  }
+  const podKeys = coreProperties('io.k8s.api.core.v1.PodSpec');
+  const containerKeys = coreProperties('io.k8s.api.core.v1.Container');
+  const pick = (from: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(from).filter(([k]) => keys.includes(k)));
+  const spec = isRecord(obj.spec) ? obj.spec : {};
+  const found: FoundPodTemplate[] = [];
+  for (const component of ['predictor', 'transformer', 'explainer']) {
+    const c = spec[component];
+    if (!isRecord(c)) {
+      continue;
+    }
+    const containers = Array.isArray(c.containers) ? [...c.containers] : [];
+    if (isRecord(c.model)) {
+      containers.unshift({ ...pick(c.model, containerKeys), name: 'kserve-container', image: 'runtime.invalid/kserve-runtime:0' });
+    }
+    if (containers.length === 0) {
+      continue;
+    }
+    found.push({
+      path: `spec.${component}`,
+      template: {
+        metadata: { labels: c.labels as Record<string, string>, annotations: c.annotations as Record<string, string> },
+        spec: { ...pick(c, podKeys), containers },
+      },
+    });
+  }
   return found;
 }
 
@@ -468,6 +513,30 @@ describe('the API server rejects invalid objects', () => {
       ),
     );
     expect({ code: good.code, out: oneLine(good) }).toEqual({ code: 0, out: 'pod/compliant' });
+  }, 180_000);
+
+  test('an InferenceService predictor is checked as the pod KServe would create', async () => {
+    const isvc = (modelSecurity: Record<string, unknown>): KObject => ({
+      apiVersion: 'serving.kserve.io/v1beta1',
+      kind: 'InferenceService',
+      metadata: { name: 'sklearn', namespace: 'default' },
+      spec: {
+        predictor: {
+          minReplicas: 1,
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+          model: { modelFormat: { name: 'sklearn' }, storageUri: 'gs://bucket/model', securityContext: modelSecurity },
+        },
+      },
+    });
+    const asPod = (o: KObject): KObject => {
+      const [t] = findPodTemplates(o);
+      return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'isvc-pod', namespace: RESTRICTED_NAMESPACE }, spec: t.template.spec };
+    };
+    const compliant = await dryRunCreate(asPod(isvc({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } })));
+    expect({ code: compliant.code, out: oneLine(compliant) }).toEqual({ code: 0, out: 'pod/isvc-pod' });
+    const escalating = await dryRunCreate(asPod(isvc({ capabilities: { drop: ['ALL'] } })));
+    expect(escalating.code).not.toBe(0);
+    expect(escalating.stderr).toMatch(/violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false \(container "kserve-container"/);
   }, 180_000);
 
   test('workload kinds are only warned about, which is why pod templates are checked as Pods', async () => {
