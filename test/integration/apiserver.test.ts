@@ -198,13 +198,13 @@ function kservePodSpecs(obj: KObject): FoundPodTemplate[] {
   const spec = isRecord(obj.spec) ? obj.spec : {};
   const found: FoundPodTemplate[] = [];
   for (const component of ['predictor', 'transformer', 'explainer']) {
-    const c = spec[component];
-    if (!isRecord(c)) {
+    const comp = spec[component];
+    if (!isRecord(comp)) {
       continue;
     }
-    const containers = Array.isArray(c.containers) ? [...c.containers] : [];
-    if (isRecord(c.model)) {
-      containers.unshift({ ...pick(c.model, containerKeys), name: 'kserve-container', image: 'runtime.invalid/kserve-runtime:0' });
+    const containers = Array.isArray(comp.containers) ? [...comp.containers] : [];
+    if (isRecord(comp.model)) {
+      containers.unshift({ ...pick(comp.model, containerKeys), name: 'kserve-container', image: 'runtime.invalid/kserve-runtime:0' });
     }
     if (containers.length === 0) {
       continue;
@@ -212,8 +212,8 @@ function kservePodSpecs(obj: KObject): FoundPodTemplate[] {
     found.push({
       path: `spec.${component}`,
       template: {
-        metadata: { labels: c.labels as Record<string, string>, annotations: c.annotations as Record<string, string> },
-        spec: { ...pick(c, podKeys), containers },
+        metadata: { labels: comp.labels as Record<string, string>, annotations: comp.annotations as Record<string, string> },
+        spec: { ...pick(comp, podKeys), containers },
       },
     });
   }
