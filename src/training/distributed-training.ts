@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import { CleanPodPolicy, ReplicaRestartPolicy, TrainingBackend, TrainingCompletion } from './training-backend';
 import { TrainingFramework } from './training-framework';
 import { TrainingRuntimeRef } from './training-runtime-ref';
-import { admitToQueue, checkJobName, completionOf, runtimePatch, TRAINER_API_VERSION, TRAINING_OPERATOR_API_VERSION } from './training-util';
+import {
+  admitToQueue, checkJobName, checkRuntimeNamespace, completionOf, runtimePatch, TRAINER_API_VERSION, TRAINING_OPERATOR_API_VERSION,
+} from './training-util';
 import type { LocalQueue } from '../compute/local-queue';
 import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
 import { ContainerSpec } from '../core/container';
@@ -324,9 +326,6 @@ export class DistributedTraining extends Construct {
       if (props.modelInitializer && !jobNames.includes('model-initializer')) {
         invalid(this, 'modelInitializer', props.modelInitializer.storageUri, `runtime '${runtime.name}' has no model-initializer job`);
       }
-      if (runtime.runtime && runtime.kind === 'TrainingRuntime' && runtime.runtime.runtimeNamespace !== props.namespace) {
-        invalid(this, 'runtime', runtime.name, `a TrainingRuntime serves only its own namespace '${runtime.runtime.runtimeNamespace}'; set namespace to it`);
-      }
       this.resource = new ApiObject(this, 'Resource', {
         apiVersion: TRAINER_API_VERSION,
         kind: 'TrainJob',
@@ -336,6 +335,7 @@ export class DistributedTraining extends Construct {
       if (runtime.runtime) this.node.addDependency(runtime.runtime);
     }
     admitToQueue(this, this.resource, props.queue, props.priorityClass);
+    if (!v1 && props.runtime) checkRuntimeNamespace(this, props.runtime, this.resource.metadata.namespace ?? props.queue?.namespace);
     this.completion = completionOf(this.backend, this.resource.kind, this.name, this.resource.metadata.namespace ?? props.queue?.namespace);
   }
 

@@ -2,7 +2,9 @@ import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TrainingBackend, TrainingCompletion } from './training-backend';
 import { TrainingRuntimeRef } from './training-runtime-ref';
-import { admitToQueue, checkJobName, completionOf, runtimePatch, TRAINER_API_VERSION, TRAINING_OPERATOR_API_VERSION } from './training-util';
+import {
+  admitToQueue, checkJobName, checkRuntimeNamespace, completionOf, runtimePatch, TRAINER_API_VERSION, TRAINING_OPERATOR_API_VERSION,
+} from './training-util';
 import type { LocalQueue } from '../compute/local-queue';
 import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
 import { EnvValue } from '../core/env';
@@ -325,6 +327,10 @@ export class FineTuning extends Construct {
       this.resource = this.renderTrainJob(props, workers, placement, env);
     }
     admitToQueue(this, this.resource, props.queue, props.priorityClass);
+    if (this.backend === TrainingBackend.TRAINER_V2 && props.runtime) {
+      checkRuntimeNamespace(this, props.runtime, this.resource.metadata.namespace ?? props.queue?.namespace);
+      if (props.runtime.runtime) this.node.addDependency(props.runtime.runtime);
+    }
     this.completion = completionOf(this.backend, this.resource.kind, this.name, this.resource.metadata.namespace ?? props.queue?.namespace);
   }
 

@@ -5,3 +5,10 @@ export {
 export { TrainingRuntimeRef, TrainingRuntimeKind, ITrainingRuntime } from './training-runtime-ref';
 export * from './distributed-training';
 export * from './fine-tuning';
+export { MlPolicy, MpiImplementation, EnvInjectionTarget, TorchPolicyOptions, MpiPolicyOptions, FluxPolicyOptions } from './ml-policy';
+export * from './pod-group-policy';
+export {
+  TrainingRuntimeBase, TrainingRuntimeBaseProps, StartupOrder, RuntimeInitializer, RuntimeWorkspace,
+} from './training-runtime-base';
+export * from './training-runtime';
+export * from './cluster-training-runtime';

@@ -89,7 +89,8 @@ export class TrainingRuntimeRef {
   /** A runtime defined in this app with `TrainingRuntime`. */
   public static fromRuntime(runtime: ITrainingRuntime): TrainingRuntimeRef {
     return new TrainingRuntimeRef(runtime.runtimeName, runtime.runtimeKind, {
-      jobs: runtime.replicatedJobNames.map(n => (n === 'node' ? NODE : { name: n, containers: [n] })),
+      // the trainer's and the MPI launcher's container is `node`; initializer containers are named like their jobs
+      jobs: runtime.replicatedJobNames.map(n => (n === 'node' ? NODE : { name: n, containers: [n === 'launcher' ? 'node' : n] })),
       framework: runtime.frameworkLabel,
     }, false, runtime);
   }

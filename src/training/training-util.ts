@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { TrainingBackend, TrainingCompletion } from './training-backend';
-import { RuntimeLayout } from './training-runtime-ref';
+import { RuntimeLayout, TrainingRuntimeKind, TrainingRuntimeRef } from './training-runtime-ref';
 import { KueueIntegrations } from '../compute/kueue-integration';
 import type { LocalQueue } from '../compute/local-queue';
 import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
@@ -106,4 +106,16 @@ export function runtimePatch(podTemplateSpec: any, layout: RuntimeLayout, traine
 
 function pick(o: any, keys: string[]): any {
   return Object.fromEntries(Object.entries(o).filter(([k, v]) => keys.includes(k) && v !== undefined));
+}
+
+/**
+ * A TrainJob finds a namespaced TrainingRuntime only in its own namespace: a TrainJob referencing a runtime of
+ * this app in another namespace would never start. `jobNamespace` is the TrainJob's effective namespace.
+ */
+export function checkRuntimeNamespace(scope: IConstruct, runtime: TrainingRuntimeRef, jobNamespace: string | undefined): void {
+  const r = runtime.runtime;
+  if (!r || runtime.kind !== TrainingRuntimeKind.TRAINING_RUNTIME || r.runtimeNamespace === jobNamespace) return;
+  const show = (ns: string | undefined) => (ns === undefined ? 'the namespace it is applied to' : `namespace '${ns}'`);
+  invalid(scope, 'runtime', runtime.name, `TrainingRuntime '${runtime.name}' is in ${show(r.runtimeNamespace)} and serves only TrainJobs there; `
+    + `this TrainJob is in ${show(jobNamespace)}: put both in one namespace or use a ClusterTrainingRuntime`);
 }
