@@ -44,7 +44,10 @@ export class PodGroupPolicy {
     return new PodGroupPolicy('coscheduling', options);
   }
 
-  /** Volcano (Trainer sets `schedulerName: volcano` on the pods). */
+  /**
+   * Volcano. Trainer creates the PodGroup and annotates the pods with it, but does not set `schedulerName`: the
+   * pods must reach Volcano's scheduler (`volcano`) as the cluster's Volcano setup arranges.
+   */
   public static volcano(options: VolcanoOptions = {}): PodGroupPolicy {
     return new PodGroupPolicy('volcano', options);
   }

@@ -61,6 +61,8 @@ export function completionOf(backend: TrainingBackend, kind: string, name: strin
   };
 }
 
+/** Replicated jobs of the Trainer's dataset and model initializers. */
+const INITIALIZER_JOBS = ['dataset-initializer', 'model-initializer'];
 /** Container fields a TrainJob's runtime patch may set. */
 const PATCHABLE_CONTAINER_FIELDS = ['name', 'env', 'volumeMounts', 'securityContext'];
 /** Pod fields a TrainJob's runtime patch may set (Kubeflow Trainer v2.3.0 `RuntimePatch`). */
@@ -71,7 +73,8 @@ const PATCHABLE_POD_FIELDS = [
 
 /**
  * Builds the TrainJob `runtimePatches` entry that carries a rendered pod template onto a runtime's replicated jobs:
- * pod-level placement, security, volumes and service account on every job of the runtime; container security on
+ * pod-level security and service account on every job of the runtime, placement on all but the initializers,
+ * which need no GPU node; container security on
  * every container; volume mounts (and env, when `withEnv`) on the trainer's `node` container.
  */
 export function runtimePatch(podTemplateSpec: any, layout: RuntimeLayout, trainerMounts: boolean): any {
@@ -89,13 +92,16 @@ export function runtimePatch(podTemplateSpec: any, layout: RuntimeLayout, traine
       return pick(c, PATCHABLE_CONTAINER_FIELDS);
     });
     const volumes = job.name === 'node' ? pod.volumes : undefined;
+    // initializers download on CPU: the trainer's placement (GPU pool, do-not-disrupt) stays on the training jobs
+    const initializer = INITIALIZER_JOBS.includes(job.name);
+    const placement = initializer ? { affinity: undefined, nodeSelector: undefined, tolerations: undefined, schedulingGates: undefined } : {};
     return {
       name: job.name,
       template: {
         spec: {
           template: {
-            metadata: podTemplateSpec.metadata,
-            spec: { ...pod, volumes, containers },
+            metadata: initializer ? undefined : podTemplateSpec.metadata,
+            spec: { ...pod, ...placement, volumes, containers },
           },
         },
       },
