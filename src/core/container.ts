@@ -130,8 +130,8 @@ export function renderContainer(scope: IConstruct, field: string, spec: Containe
     ports: ports.length ? ports : undefined,
     resources: renderResources(scope, `${field}.resources`, spec.resources),
     volumeMounts: renderVolumeMounts(scope, `${field}.volumeMounts`, spec.volumeMounts),
-    readinessProbe: spec.readiness?._render(),
-    livenessProbe: spec.liveness?._render(),
-    startupProbe: spec.startup?._render(),
+    readinessProbe: spec.readiness?._render(scope, `${field}.readiness`),
+    livenessProbe: spec.liveness?._render(scope, `${field}.liveness`),
+    startupProbe: spec.startup?._render(scope, `${field}.startup`),
   };
 }

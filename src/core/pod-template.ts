@@ -5,6 +5,7 @@ import { ContainerSpec, renderContainer } from './container';
 import { invalid } from './errors';
 import { checkDns1123Subdomain, checkLabels } from './names';
 import { Placement } from './placement';
+import { wholeSeconds } from './probe';
 import { PodSecurity, PodSecurityLevel, PodSecurityOptions } from './security';
 import { Volume } from './volume';
 
@@ -75,6 +76,11 @@ export interface PodTemplateProps {
    * @default false
    */
   readonly sharedMemory?: boolean;
+  /**
+   * Scheduler of the pods (e.g. `volcano` for gang scheduling).
+   * @default - the default scheduler
+   */
+  readonly schedulerName?: string;
   /**
    * Grace period for a clean shutdown.
    * @default Duration.seconds(30)
@@ -204,7 +210,8 @@ export class PodTemplate {
       restartPolicy: this.props.restartPolicy,
       securityContext: this.security.podSecurityContext(),
       imagePullSecrets: this.props.imagePullSecrets?.map(name => ({ name })),
-      terminationGracePeriodSeconds: this.props.terminationGracePeriod?.toSeconds(),
+      terminationGracePeriodSeconds: wholeSeconds(scope, `${field}.terminationGracePeriod`, this.props.terminationGracePeriod),
+      schedulerName: this.props.schedulerName,
       initContainers: initContainers.length ? initContainers : undefined,
       containers,
       volumes: volumes.size ? [...volumes.values()].map((v, i) => v._render(scope, `${field}.volumes[${i}]`)) : undefined,

@@ -1,4 +1,6 @@
 import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { invalid } from './errors';
 
 /** Timing options shared by all probes. */
 export interface ProbeOptions {
@@ -60,14 +62,22 @@ export class Probe {
   private constructor(private readonly handler: any, private readonly options: ProbeOptions) {}
 
   /** @internal */
-  public _render(): any {
+  public _render(scope: IConstruct, field: string): any {
     const o = this.options;
     return {
       ...this.handler,
-      initialDelaySeconds: o.initialDelay?.toSeconds(),
-      periodSeconds: o.period?.toSeconds(),
-      timeoutSeconds: o.timeout?.toSeconds(),
+      initialDelaySeconds: wholeSeconds(scope, `${field}.initialDelay`, o.initialDelay),
+      periodSeconds: wholeSeconds(scope, `${field}.period`, o.period),
+      timeoutSeconds: wholeSeconds(scope, `${field}.timeout`, o.timeout),
       failureThreshold: o.failureThreshold,
     };
   }
+}
+
+/** A duration as whole seconds (Kubernetes probe and grace-period fields are integer seconds). */
+export function wholeSeconds(scope: IConstruct, field: string, d: Duration | undefined): number | undefined {
+  if (d === undefined) return undefined;
+  const ms = d.toMilliseconds();
+  if (ms % 1000 !== 0 || ms < 0) invalid(scope, field, `${ms}ms`, 'must be a whole number of seconds');
+  return ms / 1000;
 }

@@ -398,3 +398,13 @@ test('prune drops undefined values and empty objects but keeps emptyDir, arrays 
     m: null,
   })).toEqual({ e: { emptyDir: {} }, f: [], g: [{ i: 1 }], j: 0, k: false, l: '', m: null });
 });
+
+test('schedulerName selects another scheduler, and the grace period must be whole seconds', () => {
+  const t = new PodTemplate({ schedulerName: 'volcano', terminationGracePeriod: Duration.seconds(45), containers: [{ image: IMAGE }] });
+  const { spec } = synthPodTemplate(t);
+  expect(spec.schedulerName).toBe('volcano');
+  expect(spec.terminationGracePeriodSeconds).toBe(45);
+  const bad = new PodTemplate({ terminationGracePeriod: Duration.millis(100), containers: [{ image: IMAGE }] });
+  expectValidationError(() => bad.toPodSpec(Testing.chart()),
+    /^\[test\] podTemplate\.terminationGracePeriod: '100ms' is not valid; must be a whole number of seconds$/);
+});

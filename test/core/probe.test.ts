@@ -1,7 +1,7 @@
-import { Duration } from 'cdk8s';
+import { Duration, Testing } from 'cdk8s';
 import { PodTemplate, RestartPolicy } from '../../src/core/pod-template';
 import { Probe } from '../../src/core/probe';
-import { synthPodTemplate } from '../util';
+import { expectValidationError, synthPodTemplate } from '../util';
 
 /** Renders `probe` as the readiness probe of a Deployment's only container (schema-validated). */
 function renderProbe(probe: Probe): any {
@@ -76,4 +76,10 @@ test('one probe can be shared by several containers', () => {
   const containers = synthPodTemplate(t, { kind: 'Deployment' }).spec.containers;
   expect(containers[0].livenessProbe).toEqual({ httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 7 });
   expect(containers[1].livenessProbe).toEqual(containers[0].livenessProbe);
+});
+
+test('probe timings must be whole seconds', () => {
+  const t = new PodTemplate({ containers: [{ image: 'repo/app:1', readiness: Probe.httpGet('/ready', { period: Duration.millis(1500) }) }] });
+  expectValidationError(() => t.toPodSpec(Testing.chart()),
+    /^\[test\] podTemplate\.containers\[0\]\.readiness\.period: '1500ms' is not valid; must be a whole number of seconds$/);
 });

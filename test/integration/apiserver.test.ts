@@ -142,7 +142,8 @@ interface FoundPodTemplate {
 /**
  * Every PodTemplateSpec in an object: any value under a key named `template` whose `spec.containers` is an array
  * (Deployment, Job, CronJob → jobTemplate, PyTorchJob replica specs, JobSet/TrainingRuntime replicated jobs, ...).
- * Spark `driver`/`executor` sections and TrainJob `runtimePatches` are skipped: they are partial and merged by the operator.
+ * Spark `driver`/`executor` templates are checked when complete (every container has an image); TrainJob
+ * `runtimePatches` are skipped: they are partial and merged by the operator.
  */
 function findPodTemplates(obj: KObject): FoundPodTemplate[] {
   const found: FoundPodTemplate[] = [];
@@ -157,15 +158,14 @@ function findPodTemplates(obj: KObject): FoundPodTemplate[] {
       return;
     }
     for (const [key, value] of Object.entries(node)) {
-      if (isSpark && (key === 'driver' || key === 'executor')) {
-        continue;
-      }
       // TrainJob runtimePatches carry partial pod specs that Trainer merges into its runtime's pods
       if (isTrainJob && key === 'runtimePatches') {
         continue;
       }
       const here = at ? `${at}.${key}` : key;
-      if (key === 'template' && isRecord(value) && isRecord(value.spec) && Array.isArray(value.spec.containers)) {
+      const complete = (t: Record<string, any>) => t.spec.containers.every((ct: unknown) => isRecord(ct) && typeof ct.image === 'string');
+      // Spark driver/executor templates are merged into the pods Spark builds: check them when they are complete
+      if (key === 'template' && isRecord(value) && isRecord(value.spec) && Array.isArray(value.spec.containers) && (!isSpark || complete(value))) {
         found.push({ path: here, template: value as FoundPodTemplate['template'] });
       }
       walk(value, here);
