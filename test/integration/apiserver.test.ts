@@ -149,6 +149,7 @@ function findPodTemplates(obj: KObject): FoundPodTemplate[] {
   const found: FoundPodTemplate[] = [];
   const isSpark = (obj.apiVersion ?? '').startsWith('sparkoperator.k8s.io/');
   const isTrainJob = (obj.apiVersion ?? '').startsWith('trainer.kubeflow.org/') && obj.kind === 'TrainJob';
+  const claims = jobSetClaimNames(obj);
   const walk = (node: unknown, at: string) => {
     if (Array.isArray(node)) {
       node.forEach((v, i) => walk(v, `${at}[${i}]`));
@@ -166,7 +167,7 @@ function findPodTemplates(obj: KObject): FoundPodTemplate[] {
       const complete = (t: Record<string, any>) => t.spec.containers.every((ct: unknown) => isRecord(ct) && typeof ct.image === 'string');
       // Spark driver/executor templates are merged into the pods Spark builds: check them when they are complete
       if (key === 'template' && isRecord(value) && isRecord(value.spec) && Array.isArray(value.spec.containers) && (!isSpark || complete(value))) {
-        found.push({ path: here, template: value as FoundPodTemplate['template'] });
+        found.push({ path: here, template: withJobSetClaims(value as FoundPodTemplate['template'], claims) });
       }
       walk(value, here);
     }
@@ -174,6 +175,25 @@ function findPodTemplates(obj: KObject): FoundPodTemplate[] {
   walk(obj, '');
   found.push(...kservePodSpecs(obj));
   return found;
+}
+
+/**
+ * Names of the shared claims of a JobSet spec's `volumeClaimPolicies` (a JobSet, or the JobSet template of a
+ * Trainer runtime). The pods mount them without declaring them: JobSet adds the volumes when it creates the Jobs.
+ */
+function jobSetClaimNames(obj: KObject): string[] {
+  const spec: any = obj.spec;
+  const jobSetSpec = (obj.apiVersion ?? '').startsWith('jobset.x-k8s.io/') ? spec : spec?.template?.spec;
+  const policies: any[] = Array.isArray(jobSetSpec?.volumeClaimPolicies) ? jobSetSpec.volumeClaimPolicies : [];
+  return policies.flatMap(p => (Array.isArray(p.templates) ? p.templates : [])).map((t: any) => t?.metadata?.name).filter((n: unknown) => typeof n === 'string');
+}
+
+/** The pod template as JobSet renders it: a volume for each `volumeClaimPolicies` claim the containers mount. */
+function withJobSetClaims(template: FoundPodTemplate['template'], claims: string[]): FoundPodTemplate['template'] {
+  const spec: any = template.spec;
+  const mounted = [...(spec.initContainers ?? []), ...spec.containers].flatMap((ct: any) => (ct.volumeMounts ?? []).map((m: any) => m.name));
+  const added = claims.filter(n => mounted.includes(n)).map(n => ({ name: n, persistentVolumeClaim: { claimName: `${n}-jobset` } }));
+  return added.length ? { ...template, spec: { ...spec, volumes: [...(spec.volumes ?? []), ...added] } } : template;
 }
 
 /** Property names of a core schema (e.g. io.k8s.api.core.v1.PodSpec) of the pinned Kubernetes release. */
