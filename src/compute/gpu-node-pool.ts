@@ -2,6 +2,7 @@ import { ApiObject, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { NodePoolBase } from './node-pool-base';
+import { clusterScoped } from '../core/api-objects';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
 import { Taint, TaintEffect } from '../core/placement';
@@ -259,6 +260,7 @@ export class GpuNodePool extends NodePoolBase {
         metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1 },
       },
     });
+    clusterScoped(this.nodeClass);
 
     const requirements: any[] = [
       { key: props.instances.requirementKey, operator: 'In', values: props.instances.values },
@@ -294,6 +296,7 @@ export class GpuNodePool extends NodePoolBase {
         weight: props.weight,
       },
     });
+    clusterScoped(this.nodePool);
   }
 }
 

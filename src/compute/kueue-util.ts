@@ -1,4 +1,3 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from '../core/errors';
 
@@ -8,9 +7,7 @@ const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTP
 const QUANTITY_ACCEPTED = "must be a non-negative Kubernetes quantity such as '64', '500m', '256Gi' or '8'";
 export const INT32_MAX = 2147483647;
 
-export function clusterScoped(obj: ApiObject): void {
-  if (obj.metadata.namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-}
+export { clusterScoped } from '../core/api-objects';
 
 export function checkQuantity(scope: IConstruct, field: string, q: string | undefined): void {
   if (q === undefined) return;

@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { InferenceProtocol } from './model-format';
 import { IServingRuntime, SupportedModelFormat } from './serving-runtime-ref';
+import { clusterScoped as withoutNamespace } from '../core/api-objects';
 import { ContainerSpec } from '../core/container';
 import { checkInteger, invalid } from '../core/errors';
 import { ResourceNames } from '../core/names';
@@ -228,5 +229,6 @@ export abstract class ServingRuntimeBase extends Construct implements IServingRu
         annotations,
       }),
     });
+    if (kind === 'ClusterServingRuntime') withoutNamespace(this.apiObject);
   }
 }

@@ -1,7 +1,7 @@
-import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TrainingRuntimeBase, TrainingRuntimeBaseProps } from './training-runtime-base';
 import { TrainingRuntimeKind } from './training-runtime-ref';
+import { clusterScoped } from '../core/api-objects';
 
 /** Props of {@link ClusterTrainingRuntime}. */
 export interface ClusterTrainingRuntimeProps extends TrainingRuntimeBaseProps {}
@@ -21,7 +21,6 @@ export class ClusterTrainingRuntime extends TrainingRuntimeBase {
 
   constructor(scope: Construct, id: string, props: ClusterTrainingRuntimeProps) {
     super(scope, id, TrainingRuntimeKind.CLUSTER_TRAINING_RUNTIME, props);
-    // cluster-scoped: drop the namespace a namespaced chart gives every object
-    if (this.resource.metadata.namespace) this.resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    clusterScoped(this.resource);
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Accelerator, ConsolidationPolicy, ExistingGpuNodes, GpuInstances, GpuNodePool, GpuSharing, MigStrategy, NvidiaDevicePlugin, PodTemplate, TaintEffect } from '../../src';
 import { synthValid } from '../util';
@@ -161,4 +161,12 @@ test('device plugin: tolerates the pools\' taints, selects their nodes, records 
     { matchExpressions: [{ key: 'karpenter.sh/nodepool', operator: 'In', values: ['b'] }] },
   ]);
   expect(() => new NvidiaDevicePlugin(chart, 'dp2', { timeSlicingReplicas: 0 })).toThrow('[test/dp2] timeSlicingReplicas: 0 is not valid; must be an integer from 1 to 64');
+});
+
+test('cluster-scoped objects carry no namespace, even in a namespaced chart', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'ns-chart', { namespace: 'ml' });
+  new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
+  const objects = synthValid(chart);
+  expect(objects.map(o => [o.kind, o.metadata.namespace])).toEqual([['EC2NodeClass', undefined], ['NodePool', undefined]]);
 });

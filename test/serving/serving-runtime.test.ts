@@ -1,4 +1,4 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   ClusterServingRuntime, DeploymentMode, InferenceProtocol, InferenceService, ModelFormat, ModelMeshServerType, ServingRuntime, StorageUri,
@@ -62,4 +62,11 @@ test('errors: no formats, priority without auto-select, ModelMesh settings on a 
   expectValidationError(() => new ClusterServingRuntime(Testing.chart(), 'rt', {
     supportedModelFormats: [{ name: 'onnx' }], container, builtInAdapter: { serverType: ModelMeshServerType.TRITON },
   }), /^\[test\/rt\] builtInAdapter: 'builtInAdapter' is not valid; ModelMesh settings need a multi-model runtime \(multiModel: true\)$/);
+});
+
+test('a ClusterServingRuntime in a namespaced chart carries no namespace', () => {
+  const chart = new Chart(Testing.app(), 'serving', { namespace: 'ml-serving' });
+  new ClusterServingRuntime(chart, 'rt', { supportedModelFormats: [{ name: 'onnx', version: '1', autoSelect: true }], container });
+  const [rt] = synthValid(chart);
+  expect(rt.metadata).toEqual({ name: expect.any(String) });
 });
