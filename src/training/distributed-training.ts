@@ -242,7 +242,7 @@ export class DistributedTraining extends Construct {
   public readonly backend: TrainingBackend;
   /** How to read the job's outcome. */
   public readonly completion: TrainingCompletion;
-  /** The workers' pod template (add containers, volumes or placement before synthesis). */
+  /** The workers' pod template, as rendered (the job is rendered when constructed: set everything through props). */
   public readonly podTemplate: PodTemplate;
 
   constructor(scope: Construct, id: string, props: DistributedTrainingProps) {
