@@ -392,6 +392,9 @@ export class DistributedTraining extends Construct {
       }
       case 'mpi': {
         const launcher = this.launcherTemplate(props).toPodTemplateSpec(this, facts.v1Container);
+        // The launcher starts ranks with `kubectl exec` (the operator's kubexec.sh), authenticated by its
+        // ServiceAccount token (the operator creates `<job>-launcher` with pods/exec rights): it must be mounted.
+        launcher.spec.automountServiceAccountToken = props.serviceAccountName ? undefined : true;
         replicaSpecs.Launcher = replica(1, launcher);
         replicaSpecs.Worker = replica(workers);
         extra = { slotsPerWorker: framework._mpi?.slotsPerWorker };

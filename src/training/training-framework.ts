@@ -139,7 +139,13 @@ export class TrainingFramework {
     }, undefined, options);
   }
 
-  /** MPI (Horovod and similar): v1 MPIJob (Launcher + Workers). */
+  /**
+   * MPI (Horovod and similar): v1 MPIJob (Launcher + Workers). The launcher starts the ranks with `kubectl exec`
+   * through its ServiceAccount (the operator creates `<job>-launcher` with `pods/exec` rights unless
+   * `serviceAccountName` names another), so its token is mounted. The operator also adds a `kubectl-delivery` init
+   * container without a security context to the launcher, which a namespace enforcing the restricted Pod Security
+   * Standard rejects: run v1 MPIJobs in a namespace enforcing at most `baseline`.
+   */
   public static mpi(options: MpiOptions = {}): TrainingFramework {
     return new TrainingFramework({
       id: 'mpi', v1Kind: 'MPIJob', v1ReplicaField: 'mpiReplicaSpecs', v1Container: 'mpi', sharedMemory: true, processes: false,

@@ -181,6 +181,16 @@ test('v1 MPIJob: Launcher without GPUs, Workers with slots', () => {
   expect(job.spec.mpiReplicaSpecs.Launcher.template.spec.containers[0].resources.limits).toEqual({ memory: '32Gi' });
   expect(job.spec.mpiReplicaSpecs.Worker.replicas).toBe(2);
   expect(job.spec.mpiReplicaSpecs.Worker.template.spec.containers[0].name).toBe('mpi');
+  // The launcher's kubexec.sh runs `kubectl exec` with the launcher's ServiceAccount token; workers need none.
+  expect(job.spec.mpiReplicaSpecs.Launcher.template.spec.automountServiceAccountToken).toBe(true);
+  expect(job.spec.mpiReplicaSpecs.Launcher.template.spec.serviceAccountName).toBeUndefined();
+  expect(job.spec.mpiReplicaSpecs.Worker.template.spec.automountServiceAccountToken).toBe(false);
+});
+
+test('v1 MPIJob: a given service account is left to its own token settings', () => {
+  const [job] = synth({ backend: V1, framework: TrainingFramework.mpi({ slotsPerWorker: 1 }), serviceAccountName: 'mpi-launcher' });
+  expect(job.spec.mpiReplicaSpecs.Launcher.template.spec.serviceAccountName).toBe('mpi-launcher');
+  expect(job.spec.mpiReplicaSpecs.Launcher.template.spec.automountServiceAccountToken).toBeUndefined();
 });
 
 test('v1 XGBoostJob, JAXJob and PaddleJob', () => {
