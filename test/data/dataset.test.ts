@@ -308,6 +308,8 @@ test('DataLoad validation', () => {
     /^\[test\/ds\/w5\] name: 'a{47}' is not valid; must be a DNS-1123 label of at most 46 characters: Fluid names its Helm release '<name>-loader' \(at most 53 characters\) and its Job '<name>-loader-job'$/);
   expectValidationError(() => ds.warmUp('w6', { policy: DataLoadPolicy.cron(CronSchedule.expression('every night')) }),
     /^\[test\/ds\/w6\] policy\.schedule: 'every night' is not valid; expected exactly 5 fields, found 2/);
+  expectValidationError(() => ds.warmUp('w7', { policy: DataLoadPolicy.once({ ttlAfterFinished: Duration.millis(1500) }) }),
+    /^\[test\/ds\/w7\] policy\.ttlAfterFinished: '1\.5s' is not valid; must be a whole number of seconds$/);
 });
 
 test('a DataLoad needs the dataset\'s namespace', () => {

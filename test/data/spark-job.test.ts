@@ -540,6 +540,8 @@ test('dynamic allocation: min <= initial <= max, and executor instances within',
     /^\[test\/job\] dynamicAllocation\.minExecutors: 5 is not valid; must not exceed maxExecutors \(2\)$/);
   expectValidationError(() => job({ dynamicAllocation: { minExecutors: 1, initialExecutors: 8, maxExecutors: 4 } }),
     /^\[test\/job\] dynamicAllocation\.initialExecutors: 8 is not valid; must be between minExecutors \(1\) and maxExecutors \(4\)$/);
+  expectValidationError(() => job({ dynamicAllocation: { maxExecutors: 4, shuffleTrackingTimeout: Duration.millis(0) } }),
+    /^\[test\/job\] dynamicAllocation\.shuffleTrackingTimeout: '0ms' is not valid; must be at least 1 ms$/);
   expectValidationError(() => job({ dynamicAllocation: { maxExecutors: 0 } }),
     /^\[test\/job\] dynamicAllocation\.maxExecutors: 0 is not valid; must be an integer from 1 to 2147483647$/);
   expectValidationError(() => job({ dynamicAllocation: { maxExecutors: 4 }, executor: { instances: 6 } }),

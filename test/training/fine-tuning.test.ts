@@ -208,6 +208,8 @@ test('error: v2 LoRA on several nodes, unknown attention modules, runtime-manage
     /^\[test\/ft\] workers: 2 is not valid; torchtune LoRA fine-tuning runs on one node/);
   expectValidationError(() => build({ backend: V2, model: LLAMA, lora: { targetModules: ['query'] } }),
     /^\[test\/ft\] lora.targetModules\[0\]: 'query' is not valid; torchtune applies LoRA to q_proj, k_proj, v_proj, output_proj$/);
+  expectValidationError(() => build({ lora: { targetModules: [] } }),
+    /^\[test\/ft\] lora\.targetModules: \[\] is not valid; name at least one module, or leave it unset$/);
   expectValidationError(() => build({ backend: V2, model: LLAMA, torchtuneOverrides: ['output_dir=/tmp'] }),
     /^\[test\/ft\] torchtuneOverrides\[0\]: 'output_dir=\/tmp' is not valid; the runtime manages output_dir/);
 });
