@@ -1,7 +1,8 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { NodePoolBase } from './node-pool-base';
+import { Accelerator } from '../core/accelerator';
 import { clusterScoped } from '../core/api-objects';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
@@ -72,19 +73,21 @@ export class GpuInstances {
   ) {}
 
   /** @internal What these instances offer, as far as known. */
-  public _capacity(): { products: string[]; maxPerNode?: number } {
+  public _capacity(): { products: string[]; maxPerNode?: number; minPerNode?: number } {
     const products = new Set<string>();
     let max = 0;
+    let min = Infinity;
     for (const v of this.values) {
       const [family, size] = this.requirementKey === 'node.kubernetes.io/instance-type' ? v.split('.', 2) : [v, undefined];
       const info = GPU_FAMILIES[family];
       if (!info) return { products: [] };
       products.add(info.product);
-      const count = size === undefined ? info.maxPerNode : info.sizes[size];
-      if (count === undefined) return { products: [] };
-      max = Math.max(max, count);
+      const counts = size === undefined ? Object.values(info.sizes) : [info.sizes[size]];
+      if (counts.some(c => c === undefined)) return { products: [] };
+      max = Math.max(max, ...counts);
+      min = Math.min(min, ...counts);
     }
-    return { products: [...products].sort(), maxPerNode: max };
+    return { products: [...products].sort(), maxPerNode: max, minPerNode: min };
   }
 }
 
@@ -217,12 +220,18 @@ export class GpuNodePool extends NodePoolBase {
   public readonly nodePool: ApiObject;
   /** The EC2NodeClass object. */
   public readonly nodeClass: ApiObject;
+  /**
+   * The GPU product (`nvidia.com/gpu.product`) of every node, when the pool's instances have one known product;
+   * the NodePool then labels its nodes with it, so workloads may select it.
+   */
+  public readonly gpuProduct?: string;
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
     this.poolName = props.name ?? this.node.id.toLowerCase();
     checkDns1123Label(this, 'name', this.poolName);
     checkLabels(this, 'labels', props.labels);
+    for (const key of Object.keys(props.labels ?? {})) checkTemplateLabel(this, key);
     if (props.instances.values.length === 0) invalid(this, 'instances', [], 'list at least one instance family or type');
     checkInteger(this, 'gpuLimit', props.gpuLimit, 0);
     checkInteger(this, 'weight', props.weight, 1, 100);
@@ -239,9 +248,14 @@ export class GpuNodePool extends NodePoolBase {
     this.nodeLabels = { ...(props.labels ?? {}), 'karpenter.sh/nodepool': this.poolName };
     const known = props.instances._capacity();
     this.initCapacity({ resourceNames: ['nvidia.com/gpu'], products: known.products, maxPerNode: known.maxPerNode, poolLimit: props.gpuLimit });
-    if (props.gpuLimit !== undefined && known.maxPerNode !== undefined && props.gpuLimit < Math.min(known.maxPerNode, 1)) {
-      invalid(this, 'gpuLimit', props.gpuLimit, 'must allow at least one GPU');
+    if (props.gpuLimit !== undefined && known.minPerNode !== undefined && props.gpuLimit < known.minPerNode) {
+      invalid(this, 'gpuLimit', props.gpuLimit, `must be at least ${known.minPerNode}, the GPUs of the smallest instance the pool may launch `
+        + '(Karpenter launches no node whose capacity exceeds the remaining limit)');
     }
+    // Karpenter launches nodes only for node labels a NodePool defines: a pod selecting `nvidia.com/gpu.product`
+    // is unschedulable on a pool that does not declare it. A pool of one known product labels its nodes with it.
+    this.gpuProduct = known.products.length === 1 ? known.products[0] : undefined;
+    const templateLabels = { ...(props.labels ?? {}), ...(this.gpuProduct ? { [Accelerator.NVIDIA_PRODUCT_LABEL]: this.gpuProduct } : {}) };
 
     const nc = props.nodeClass;
     this.nodeClass = new ApiObject(this, 'NodeClass', {
@@ -279,7 +293,7 @@ export class GpuNodePool extends NodePoolBase {
       metadata: { name: this.poolName },
       spec: {
         template: {
-          metadata: props.labels && Object.keys(props.labels).length ? { labels: props.labels } : undefined,
+          metadata: Object.keys(templateLabels).length ? { labels: templateLabels } : undefined,
           spec: {
             nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: this.poolName },
             requirements,
@@ -297,6 +311,28 @@ export class GpuNodePool extends NodePoolBase {
       },
     });
     clusterScoped(this.nodePool);
+  }
+
+  protected checkServes(workload: IConstruct, accelerators: Accelerator[]): void {
+    super.checkServes(workload, accelerators);
+    accelerators.forEach((a, i) => {
+      if (a.product && a.product !== this.gpuProduct) {
+        const products = this.acceleratorCapacity.products;
+        invalid(workload, `accelerators[${i}].product`, a.product, `node pool '${this.poolName}' ${products.length
+          ? `mixes ${products.map(p => `'${p}'`).join(', ')}`
+          : 'has instances whose GPU product is not known'}, so its NodePool cannot declare 'nvidia.com/gpu.product' and Karpenter launches no node `
+          + 'for a pod that selects it; use a pool of one GPU product (e.g. one instance family) or request no product');
+      }
+    });
+  }
+}
+
+/** Mirrors the NodePool CEL rules on `spec.template.metadata.labels` (Karpenter v1.14.1). */
+function checkTemplateLabel(scope: IConstruct, key: string): void {
+  const domain = key.includes('/') ? key.split('/')[0] : '';
+  const karpenterDomain = domain === 'karpenter.sh' || domain.endsWith('.karpenter.sh') || domain === 'karpenter.k8s.aws' || domain.endsWith('.karpenter.k8s.aws');
+  if ((karpenterDomain && key !== 'karpenter.sh/capacity-type') || key === 'kubernetes.io/hostname') {
+    invalid(scope, `labels.${key}`, key, "is restricted by Karpenter (label domains 'karpenter.sh' and 'karpenter.k8s.aws', and 'kubernetes.io/hostname'); use a label of your own domain");
   }
 }
 

@@ -170,3 +170,53 @@ test('cluster-scoped objects carry no namespace, even in a namespaced chart', ()
   const objects = synthValid(chart);
   expect(objects.map(o => [o.kind, o.metadata.namespace])).toEqual([['EC2NodeClass', undefined], ['NodePool', undefined]]);
 });
+
+test('a pool of one GPU product labels its nodes with it, so a product selector can be served by Karpenter', () => {
+  const chart = Testing.chart();
+  const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5']), labels: { team: 'ml' }, nodeClass });
+  const pod = gpuPod(Accelerator.nvidia({ product: 'NVIDIA-A10G' }));
+  pool.place(chart, pod);
+  const [, nodePool] = synthValid(chart);
+  expect(pool.gpuProduct).toBe('NVIDIA-A10G');
+  expect(nodePool.spec.template.metadata).toEqual({ labels: { 'team': 'ml', 'nvidia.com/gpu.product': 'NVIDIA-A10G' } });
+  // the pod's selectors are all labels Karpenter knows the nodes of this pool get
+  const labels = { ...nodePool.spec.template.metadata.labels, 'karpenter.sh/nodepool': 'gpu' };
+  for (const [k, v] of Object.entries(pod.toPodSpec(chart).nodeSelector)) expect(labels[k]).toBe(v);
+});
+
+test('error: product selector on a pool that mixes products or whose product is unknown (Karpenter cannot launch for it)', () => {
+  const chart = Testing.chart();
+  const mixed = new GpuNodePool(chart, 'mixed', { instances: GpuInstances.families(['g5', 'g6']), nodeClass });
+  expect(mixed.gpuProduct).toBeUndefined();
+  expect(synthValid(chart)[1].spec.template.metadata).toBeUndefined();
+  expect(() => mixed.place(chart, gpuPod(Accelerator.nvidia({ product: 'NVIDIA-L4' })))).toThrow(
+    "[test] accelerators[0].product: 'NVIDIA-L4' is not valid; node pool 'mixed' mixes 'NVIDIA-A10G', 'NVIDIA-L4', so its NodePool cannot declare "
+    + "'nvidia.com/gpu.product' and Karpenter launches no node for a pod that selects it; use a pool of one GPU product (e.g. one instance family) or request no product");
+  expect(mixed.canServe(gpuPod(Accelerator.nvidia({ product: 'NVIDIA-L4' })))).toBe(false);
+  mixed.place(chart, gpuPod(Accelerator.nvidia()));
+  const unknown = new GpuNodePool(chart, 'unknown', { instances: GpuInstances.families(['g6f']), nodeClass });
+  expect(() => unknown.place(chart, gpuPod(Accelerator.nvidia({ product: 'NVIDIA-L4' })))).toThrow(
+    "[test] accelerators[0].product: 'NVIDIA-L4' is not valid; node pool 'unknown' has instances whose GPU product is not known, so its NodePool");
+});
+
+test('error: GPU limit below the GPUs of the smallest instance (Karpenter could never launch a node)', () => {
+  const chart = Testing.chart();
+  expect(() => new GpuNodePool(chart, 'p4d', { instances: GpuInstances.families(['p4d']), gpuLimit: 4, nodeClass })).toThrow(
+    '[test/p4d] gpuLimit: 4 is not valid; must be at least 8, the GPUs of the smallest instance the pool may launch (Karpenter launches no node whose capacity exceeds the remaining limit)');
+  expect(() => new GpuNodePool(chart, 'g5', { instances: GpuInstances.types(['g5.12xlarge', 'g5.48xlarge']), gpuLimit: 2, nodeClass })).toThrow(
+    '[test/g5] gpuLimit: 2 is not valid; must be at least 4');
+  expect(() => new GpuNodePool(chart, 'zero', { instances: GpuInstances.families(['g5']), gpuLimit: 0, nodeClass })).toThrow(
+    '[test/zero] gpuLimit: 0 is not valid; must be at least 1');
+  new GpuNodePool(chart, 'ok', { instances: GpuInstances.families(['p5']), gpuLimit: 1, nodeClass }); // p5.4xlarge has 1
+  synthValid(chart);
+});
+
+test('error: node labels in domains Karpenter restricts (NodePool CEL rules)', () => {
+  const chart = Testing.chart();
+  for (const key of ['karpenter.sh/nodepool', 'team.karpenter.sh/x', 'karpenter.k8s.aws/instance-family', 'kubernetes.io/hostname']) {
+    expect(() => new GpuNodePool(chart, `p${key.length}`, { instances: GpuInstances.families(['g5']), labels: { [key]: 'x' }, nodeClass })).toThrow(
+      `[test/p${key.length}] labels.${key}: '${key}' is not valid; is restricted by Karpenter (label domains 'karpenter.sh' and 'karpenter.k8s.aws', and 'kubernetes.io/hostname'); use a label of your own domain`);
+  }
+  new GpuNodePool(chart, 'ok', { instances: GpuInstances.families(['g5']), labels: { 'karpenter.sh/capacity-type': 'spot', 'example.com/team': 'ml' }, nodeClass });
+  synthValid(chart);
+});
