@@ -96,15 +96,19 @@ export class KServeRuntime implements IServingRuntime {
   public static readonly PMML = new KServeRuntime('kserve-pmmlserver', [f('pmml', '3', true, 1), f('pmml', '4', true, 1)], [P.V1, P.V2]);
   /** `kserve-paddleserver`: paddle 2 (v1, v2). */
   public static readonly PADDLE = new KServeRuntime('kserve-paddleserver', [f('paddle', '2', true, 1)], [P.V1, P.V2]);
-  /** `kserve-openvino`: openvino, onnx, tensorflow, huggingface (v1, v2, grpc-v2). */
+  /**
+   * `kserve-openvino`: openvino, onnx, tensorflow, huggingface (v1, v2, grpc-v2). KServe v0.20.0 ships its manifest
+   * (`config/runtimes/kserve-openvino.yaml`) but installs it neither with kustomize nor with Helm, so it is not in
+   * {@link KServeRuntime.BUILT_IN}: apply it yourself and pass this runtime explicitly.
+   */
   public static readonly OPENVINO = new KServeRuntime('kserve-openvino', [
     f('openvino', '10', true, 1), f('onnx', '1', true, 2), f('tensorflow', '1', true, 3), f('huggingface', undefined, true),
   ], [P.V1, P.V2, P.GRPC_V2]);
 
-  /** Every built-in runtime of KServe v0.20.0 listed here. */
+  /** The ClusterServingRuntimes a KServe v0.20.0 install creates (kustomize `config/runtimes/` or Helm `kserve-runtime-configs`), as far as listed here. */
   public static readonly BUILT_IN: KServeRuntime[] = [
     KServeRuntime.SKLEARN, KServeRuntime.XGBOOST, KServeRuntime.LIGHTGBM, KServeRuntime.MLSERVER, KServeRuntime.TENSORFLOW,
-    KServeRuntime.TORCHSERVE, KServeRuntime.TRITON, KServeRuntime.HUGGINGFACE, KServeRuntime.PMML, KServeRuntime.PADDLE, KServeRuntime.OPENVINO,
+    KServeRuntime.TORCHSERVE, KServeRuntime.TRITON, KServeRuntime.HUGGINGFACE, KServeRuntime.PMML, KServeRuntime.PADDLE,
   ];
 
   /**

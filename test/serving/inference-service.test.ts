@@ -291,6 +291,16 @@ describe('runtime, format and protocol', () => {
       /^\[test\/isvc\] predictor\.modelFormat: 'caffe' is not valid; no auto-selectable serving runtime loads this format/);
   });
 
+  test('kserve-openvino is not installed by KServe v0.20.0: ONNX over v1 has no auto-selected runtime, but OpenVINO can be named', () => {
+    expectValidationError(() => new InferenceService(Testing.chart(), 'isvc', { name: 'm', predictor: { modelFormat: ModelFormat.onnx() } }),
+      /^\[test\/isvc\] predictor\.protocol: 'v1 \(default\)' is not valid; no auto-selectable runtime for 'onnx' serves it; 'kserve-tritonserver' serves v2, grpc-v2$/);
+    expectValidationError(() => new InferenceService(Testing.chart(), 'isvc', { name: 'm', predictor: { modelFormat: ModelFormat.of('openvino') } }),
+      /^\[test\/isvc\] predictor\.modelFormat: 'openvino' is not valid; no auto-selectable serving runtime loads this format/);
+    const chart = Testing.chart();
+    new InferenceService(chart, 'isvc', { name: 'm', predictor: { modelFormat: ModelFormat.onnx(), runtime: KServeRuntime.OPENVINO } });
+    expect(synthValid(chart)[0].spec.predictor.model.runtime).toBe('kserve-openvino');
+  });
+
   test('error: both or neither of modelFormat and container', () => {
     expectValidationError(() => new InferenceService(Testing.chart(), 'isvc', { name: 'm', predictor: {} }),
       /^\[test\/isvc\] predictor: 'neither modelFormat nor container' is not valid; set exactly one of modelFormat/);
