@@ -33,7 +33,9 @@ function build(pools: number, jobsPerPool: number): Chart {
       });
       pool.place(chart, pod, { runToCompletion: true });
       const job = new ApiObject(chart, `job-${p}-${j}`, {
-        apiVersion: 'batch/v1', kind: 'Job', metadata: { name: `job-${p}-${j}`, namespace: `team-${p}` },
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: `job-${p}-${j}`, namespace: `team-${p}` },
         spec: { template: pod.toPodTemplateSpec(chart) },
       });
       local.admit(job);
