@@ -12,3 +12,4 @@ export type { PodSecurityOptions } from './security';
 export { UpstreamVersions } from './versions';
 export * from './volume';
 export * from './node-pool';
+export * from './status-contract';

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { CronSchedule } from './cron-schedule';
 import type { Dataset } from './dataset';
 import { seconds } from './spark-checks';
-import { DataStatusContract } from './status-contract';
 import { checkInteger, invalid } from '../core/errors';
 import { ResourceNames } from '../core/names';
 import { prune } from '../core/pod-template';
+import { StatusContract, StatusSource } from '../core/status-contract';
 
 const FLUID_API_VERSION = 'data.fluid.io/v1alpha1';
 
@@ -102,16 +102,18 @@ export interface DataLoadProps extends DataLoadOptions {
  */
 export class DataLoad extends Construct {
   /**
-   * How a DataLoad's outcome is read: `.status.phase` is `Complete` or `Failed` (a cron DataLoad reports its last
-   * run).
+   * How a one-off DataLoad's outcome is read: `.status.phase` is `Complete` or `Failed`. A cron DataLoad never
+   * completes: `Complete` or `Failed` describe its last run, and Fluid sets it back to `Pending` for the next one.
    */
-  public static readonly STATUS: DataStatusContract = {
+  public static readonly STATUS: StatusContract = {
     apiVersion: FLUID_API_VERSION,
     kind: 'DataLoad',
+    source: StatusSource.FIELD,
     path: '.status.phase',
     succeeded: ['Complete'],
     failed: ['Failed'],
     inProgress: ['Pending', 'Executing'],
+    completes: true,
   };
 
   /** Name of the DataLoad. */

@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import { CacheRuntime } from './cache-runtime';
 import { DataLoad, DataLoadOptions } from './data-load';
 import { DatasetMount } from './dataset-mount';
-import { DataStatusContract } from './status-contract';
 import { invalid } from '../core/errors';
 import { checkDns1123Label, ResourceNames } from '../core/names';
 import { NodeRequirement, Placement, Taint } from '../core/placement';
 import { prune } from '../core/pod-template';
+import { StatusContract, StatusSource } from '../core/status-contract';
 import { Volume, VolumeMount } from '../core/volume';
 
 /** API version of Fluid's resources. */
@@ -106,13 +106,15 @@ export class Dataset extends Construct {
    * How a Dataset's readiness is read: `.status.phase` is `Bound` once its runtime is ready (its PVC can then be
    * mounted) and `Failed` on failure.
    */
-  public static readonly STATUS: DataStatusContract = {
+  public static readonly STATUS: StatusContract = {
     apiVersion: FLUID_API_VERSION,
     kind: 'Dataset',
+    source: StatusSource.FIELD,
     path: '.status.phase',
     succeeded: ['Bound'],
     failed: ['Failed'],
     inProgress: ['Pending', 'NotBound', 'Updating', 'DataMigrating'],
+    completes: false,
   };
 
   /** Name of the Dataset, its runtime and its PVC. */

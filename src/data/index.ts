@@ -1,4 +1,3 @@
-export * from './status-contract';
 export * from './cron-schedule';
 export * from './spark-options';
 export * from './spark-restart-policy';

@@ -11,7 +11,6 @@ import {
   SparkJobScheduleOptions, SparkPodOptions,
 } from './spark-options';
 import { SparkRestartPolicy, SparkRestartPolicyType } from './spark-restart-policy';
-import { DataStatusContract } from './status-contract';
 import { KueueIntegration, KueueIntegrations } from '../compute/kueue-integration';
 import { LocalQueue } from '../compute/local-queue';
 import { WorkloadPriorityClass } from '../compute/workload-priority-class';
@@ -22,6 +21,7 @@ import { checkDns1123Label, checkDns1123Subdomain, checkLabels, ResourceNames } 
 import { Placement } from '../core/placement';
 import { PodTemplate, prune } from '../core/pod-template';
 import { PodSecurityOptions } from '../core/security';
+import { StatusContract, StatusSource } from '../core/status-contract';
 import { VolumeMount } from '../core/volume';
 import { placeWorkload } from '../core/workload';
 
@@ -206,28 +206,32 @@ export class SparkJob extends Construct {
    * `FAILED` or `SUBMISSION_FAILED` on failure (with restart policy OnFailure, only once the retries are used up);
    * the message is in `.status.applicationState.errorMessage`. An empty state means not yet submitted.
    */
-  public static readonly STATUS: DataStatusContract = {
+  public static readonly STATUS: StatusContract = {
     apiVersion: SPARK_API_VERSION,
     kind: 'SparkApplication',
+    source: StatusSource.FIELD,
     path: '.status.applicationState.state',
     succeeded: ['COMPLETED'],
     failed: ['FAILED', 'SUBMISSION_FAILED'],
     inProgress: ['SUBMITTED', 'RUNNING', 'PENDING_RERUN', 'INVALIDATING', 'SUCCEEDING', 'FAILING', 'SUSPENDING', 'SUSPENDED', 'RESUMING', 'UNKNOWN'],
     messagePath: '.status.applicationState.errorMessage',
+    completes: true,
   };
 
   /**
    * How a streaming SparkApplication's health is read: it never completes, so `RUNNING` is its ready state; with
    * restart policy Always the operator restarts it after failures (`FAILING`, `PENDING_RERUN`).
    */
-  public static readonly STREAMING_STATUS: DataStatusContract = {
+  public static readonly STREAMING_STATUS: StatusContract = {
     apiVersion: SPARK_API_VERSION,
     kind: 'SparkApplication',
+    source: StatusSource.FIELD,
     path: '.status.applicationState.state',
     succeeded: ['RUNNING'],
     failed: ['FAILED', 'SUBMISSION_FAILED'],
     inProgress: ['SUBMITTED', 'PENDING_RERUN', 'INVALIDATING', 'SUCCEEDING', 'FAILING', 'SUSPENDING', 'SUSPENDED', 'RESUMING', 'UNKNOWN', 'COMPLETED'],
     messagePath: '.status.applicationState.errorMessage',
+    completes: false,
   };
 
   /**
@@ -235,14 +239,16 @@ export class SparkJob extends Construct {
    * accepted and `FailedValidation` when the operator rejects it (reason in `.status.reason`). Each run is a
    * SparkApplication (named in `.status.lastRunName`) read with {@link SparkJob.STATUS}.
    */
-  public static readonly SCHEDULED_STATUS: DataStatusContract = {
+  public static readonly SCHEDULED_STATUS: StatusContract = {
     apiVersion: SPARK_API_VERSION,
     kind: 'ScheduledSparkApplication',
+    source: StatusSource.FIELD,
     path: '.status.scheduleState',
     succeeded: ['Scheduled'],
     failed: ['FailedValidation'],
     inProgress: ['Validating'],
     messagePath: '.status.reason',
+    completes: false,
   };
 
   /** Name of the SparkApplication or ScheduledSparkApplication. */
@@ -313,7 +319,7 @@ export class SparkJob extends Construct {
   }
 
   /** How this job's outcome is read: {@link SparkJob.SCHEDULED_STATUS}, {@link SparkJob.STREAMING_STATUS} or {@link SparkJob.STATUS}. */
-  public get statusContract(): DataStatusContract {
+  public get statusContract(): StatusContract {
     if (this.props.schedule) return SparkJob.SCHEDULED_STATUS;
     return this.streaming ? SparkJob.STREAMING_STATUS : SparkJob.STATUS;
   }

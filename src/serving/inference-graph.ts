@@ -5,6 +5,7 @@ import { DeploymentMode } from './kserve-config';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Subdomain, ResourceNames } from '../core/names';
 import { prune } from '../core/pod-template';
+import { StatusContract, StatusSource, WorkloadStatus } from '../core/status-contract';
 
 /** What a step sends to its target. */
 export enum StepData {
@@ -166,10 +167,28 @@ const GRAPH_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
  * over the app's InferenceServices.
  */
 export class InferenceGraph extends Construct {
+  /**
+   * How an InferenceGraph's readiness is read: it is ready when condition `Ready` is `"True"` (in Knative mode KServe
+   * copies the router's Knative Service conditions, in Standard mode it sets `Ready` once the router's Deployment is
+   * available). It never completes, and KServe has no terminal failure; a stopped graph has `Ready` `"False"`.
+   */
+  public static readonly STATUS: StatusContract = {
+    apiVersion: 'serving.kserve.io/v1alpha1',
+    kind: 'InferenceGraph',
+    source: StatusSource.CONDITIONS,
+    path: '.status.conditions',
+    succeeded: ['Ready'],
+    failed: [],
+    messagePath: '.status.conditions[?(@.type=="Ready")].message',
+    completes: false,
+  };
+
   /** Name of the graph. */
   public readonly name: string;
   /** The emitted object. */
   public readonly apiObject: ApiObject;
+  /** How to read this graph's readiness: {@link InferenceGraph.STATUS} and the object it applies to. */
+  public readonly status: WorkloadStatus;
 
   constructor(scope: Construct, id: string, props: InferenceGraphProps) {
     super(scope, id);
@@ -225,6 +244,7 @@ export class InferenceGraph extends Construct {
         serviceAccountName: props.serviceAccountName,
       }),
     });
+    this.status = { contract: InferenceGraph.STATUS, name: this.name, namespace: this.apiObject.metadata.namespace };
   }
 
   private renderSteps(nodeName: string, n: GraphNode, nodes: Map<GraphNode, string>, namespace: string | undefined): any[] {

@@ -14,6 +14,7 @@ import { PodTemplate, prune } from '../core/pod-template';
 import { Probe } from '../core/probe';
 import { ComputeResources } from '../core/resources';
 import { PodSecurityOptions } from '../core/security';
+import { StatusContract, StatusSource, WorkloadStatus } from '../core/status-contract';
 import { upstreamPin } from '../core/versions';
 import { Volume, VolumeMount } from '../core/volume';
 import { placeWorkload } from '../core/workload';
@@ -299,6 +300,21 @@ export class InferenceService extends Construct {
   public static readonly DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
   /** Annotation holding the Standard-mode autoscaler class. */
   public static readonly AUTOSCALER_CLASS_ANNOTATION = 'serving.kserve.io/autoscalerClass';
+  /**
+   * How an InferenceService's readiness is read: it is ready when condition `Ready` is `"True"` (KServe sets it once
+   * the predictor and its ingress are ready). It never completes, and KServe has no terminal failure: it keeps
+   * reconciling, with `Ready` `"False"` and the reason in its message (also while stopped, with condition `Stopped`).
+   */
+  public static readonly STATUS: StatusContract = {
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    source: StatusSource.CONDITIONS,
+    path: '.status.conditions',
+    succeeded: ['Ready'],
+    failed: [],
+    messagePath: '.status.conditions[?(@.type=="Ready")].message',
+    completes: false,
+  };
 
   /** Name of the InferenceService. */
   public readonly name: string;
@@ -310,6 +326,8 @@ export class InferenceService extends Construct {
   public readonly protocol?: InferenceProtocol;
   /** The emitted object. */
   public readonly apiObject: ApiObject;
+  /** How to read this service's readiness: {@link InferenceService.STATUS} and the object it applies to. */
+  public readonly status: WorkloadStatus;
 
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id);
@@ -366,6 +384,7 @@ export class InferenceService extends Construct {
       metadata: prune({ name: this.name, namespace: props.namespace, labels: props.labels, annotations }),
       spec: prune(spec),
     });
+    this.status = { contract: InferenceService.STATUS, name: this.name, namespace: this.apiObject.metadata.namespace };
 
     // modelcars: checked at synth, so a KServeConfig declared anywhere in the app counts
     const ociUris = [props.predictor, ...(props.canaries ?? []).map(c => c.predictor)]

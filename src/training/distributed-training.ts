@@ -1,10 +1,10 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CleanPodPolicy, ReplicaRestartPolicy, TrainingBackend, TrainingCompletion } from './training-backend';
+import { CleanPodPolicy, ReplicaRestartPolicy, TrainingBackend } from './training-backend';
 import { TrainingFramework } from './training-framework';
 import { TrainingRuntimeRef } from './training-runtime-ref';
 import {
-  admitToQueue, checkJobName, checkRuntimeNamespace, completionOf, runtimePatch, TRAINER_API_VERSION, TRAINING_OPERATOR_API_VERSION,
+  admitToQueue, checkJobName, checkRuntimeNamespace, runtimePatch, trainingStatus, TRAINER_API_VERSION, TRAINING_OPERATOR_API_VERSION,
 } from './training-util';
 import type { LocalQueue } from '../compute/local-queue';
 import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
@@ -17,6 +17,7 @@ import { Placement } from '../core/placement';
 import { PodTemplate, prune } from '../core/pod-template';
 import { ComputeResources } from '../core/resources';
 import { PodSecurityOptions } from '../core/security';
+import { WorkloadStatus } from '../core/status-contract';
 import { Volume, VolumeMount } from '../core/volume';
 import { placeWorkload } from '../core/workload';
 
@@ -240,8 +241,8 @@ export class DistributedTraining extends Construct {
   public readonly name: string;
   /** The API the job is rendered for. */
   public readonly backend: TrainingBackend;
-  /** How to read the job's outcome. */
-  public readonly completion: TrainingCompletion;
+  /** How to read the job's outcome: its conditions, and the object they belong to. */
+  public readonly status: WorkloadStatus;
   /** The workers' pod template, as rendered (the job is rendered when constructed: set everything through props). */
   public readonly podTemplate: PodTemplate;
 
@@ -336,7 +337,7 @@ export class DistributedTraining extends Construct {
     }
     admitToQueue(this, this.resource, props.queue, props.priorityClass);
     if (!v1 && props.runtime) checkRuntimeNamespace(this, props.runtime, this.resource.metadata.namespace ?? props.queue?.namespace);
-    this.completion = completionOf(this.backend, this.resource.kind, this.name, this.resource.metadata.namespace ?? props.queue?.namespace);
+    this.status = trainingStatus(this.backend, this.resource.kind, this.name, this.resource.metadata.namespace ?? props.queue?.namespace);
   }
 
   private checkNotInV2(props: DistributedTrainingProps, framework: TrainingFramework): void {

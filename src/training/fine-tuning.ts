@@ -1,9 +1,9 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { TrainingBackend, TrainingCompletion } from './training-backend';
+import { TrainingBackend } from './training-backend';
 import { TrainingRuntimeRef } from './training-runtime-ref';
 import {
-  admitToQueue, checkJobName, checkRuntimeNamespace, completionOf, runtimePatch, TRAINER_API_VERSION, TRAINING_OPERATOR_API_VERSION,
+  admitToQueue, checkJobName, checkRuntimeNamespace, runtimePatch, trainingStatus, TRAINER_API_VERSION, TRAINING_OPERATOR_API_VERSION,
 } from './training-util';
 import type { LocalQueue } from '../compute/local-queue';
 import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
@@ -15,6 +15,7 @@ import { Placement } from '../core/placement';
 import { PodTemplate, prune } from '../core/pod-template';
 import { ComputeResources, mib } from '../core/resources';
 import { PodSecurityOptions } from '../core/security';
+import { WorkloadStatus } from '../core/status-contract';
 import { Volume } from '../core/volume';
 import { placeWorkload } from '../core/workload';
 
@@ -278,8 +279,8 @@ export class FineTuning extends Construct {
   public readonly name: string;
   /** The API the fine-tune is rendered for. */
   public readonly backend: TrainingBackend;
-  /** How to read the job's outcome. */
-  public readonly completion: TrainingCompletion;
+  /** How to read the job's outcome: its conditions, and the object they belong to. */
+  public readonly status: WorkloadStatus;
 
   constructor(scope: Construct, id: string, props: FineTuningProps) {
     super(scope, id);
@@ -331,7 +332,7 @@ export class FineTuning extends Construct {
       checkRuntimeNamespace(this, props.runtime, this.resource.metadata.namespace ?? props.queue?.namespace);
       if (props.runtime.runtime) this.node.addDependency(props.runtime.runtime);
     }
-    this.completion = completionOf(this.backend, this.resource.kind, this.name, this.resource.metadata.namespace ?? props.queue?.namespace);
+    this.status = trainingStatus(this.backend, this.resource.kind, this.name, this.resource.metadata.namespace ?? props.queue?.namespace);
   }
 
   private renderClaim(props: FineTuningProps, workers: number): ApiObject {

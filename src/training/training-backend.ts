@@ -35,27 +35,3 @@ export enum ReplicaRestartPolicy {
   /** Restart only on retryable exit codes (130, 137, 143 and codes above 128 from signals); other failures are permanent. */
   EXIT_CODE = 'ExitCode',
 }
-
-/**
- * How to read a training job's outcome from its status: the condition types that mean success or failure
- * (when their `status` is `"True"`). Pipelines and controllers use this instead of hard-coding each API.
- */
-export interface TrainingCompletion {
-  /** API version of the job object. */
-  readonly apiVersion: string;
-  /** Kind of the job object. */
-  readonly kind: string;
-  /** Name of the job object. */
-  readonly name: string;
-  /**
-   * Namespace of the job object.
-   * @default - the namespace it is applied to
-   */
-  readonly namespace?: string;
-  /** Condition types that mean the job succeeded (v1: `Succeeded`; v2: `Complete`). */
-  readonly successConditions: string[];
-  /** Condition types that mean the job failed for good (`Failed`). */
-  readonly failureConditions: string[];
-  /** JSONPath of the conditions list in the object. */
-  readonly conditionsPath: string;
-}

@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { TrainingBackend, TrainingCompletion } from './training-backend';
+import { TrainingBackend } from './training-backend';
 import { RuntimeLayout, TrainingRuntimeKind, TrainingRuntimeRef } from './training-runtime-ref';
 import { KueueIntegrations } from '../compute/kueue-integration';
 import type { LocalQueue } from '../compute/local-queue';
 import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
 import { invalid } from '../core/errors';
+import { StatusSource, WorkloadStatus } from '../core/status-contract';
 
 /** API version of Training Operator v1 jobs. */
 export const TRAINING_OPERATOR_API_VERSION = 'kubeflow.org/v1';
@@ -47,17 +48,25 @@ export function admitToQueue(
   queue.admit(job, priorityClass);
 }
 
-/** The completion contract for a job. */
-export function completionOf(backend: TrainingBackend, kind: string, name: string, namespace: string | undefined): TrainingCompletion {
+/**
+ * The status of a training job: v1 jobs succeed with condition `Succeeded`, TrainJobs with `Complete`; both fail
+ * with `Failed`, whose message says why.
+ */
+export function trainingStatus(backend: TrainingBackend, kind: string, name: string, namespace: string | undefined): WorkloadStatus {
   const v1 = backend === TrainingBackend.TRAINING_OPERATOR_V1;
   return {
-    apiVersion: v1 ? TRAINING_OPERATOR_API_VERSION : TRAINER_API_VERSION,
-    kind,
+    contract: {
+      apiVersion: v1 ? TRAINING_OPERATOR_API_VERSION : TRAINER_API_VERSION,
+      kind,
+      source: StatusSource.CONDITIONS,
+      path: '.status.conditions',
+      succeeded: [v1 ? 'Succeeded' : 'Complete'],
+      failed: ['Failed'],
+      messagePath: '.status.conditions[?(@.type=="Failed")].message',
+      completes: true,
+    },
     name,
     namespace,
-    successConditions: [v1 ? 'Succeeded' : 'Complete'],
-    failureConditions: ['Failed'],
-    conditionsPath: '.status.conditions',
   };
 }
 

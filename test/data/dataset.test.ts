@@ -1,7 +1,7 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import {
   CacheMedium, CacheRuntime, CacheVolumeType, CronSchedule, DataLoad, DataLoadPolicy, Dataset, DatasetAccessMode, DatasetMount, DatasetPlacement,
-  DatasetProps, NodeOperator, PodTemplate, SparkApplicationType, SparkJob, TaintEffect,
+  DatasetProps, NodeOperator, PodTemplate, SparkApplicationType, SparkJob, StatusSource, TaintEffect,
 } from '../../src';
 import { expectValidationError, synthPodTemplate, synthValid } from '../util';
 
@@ -155,10 +155,12 @@ test('status contract: Bound means ready', () => {
   expect(Dataset.STATUS).toEqual({
     apiVersion: 'data.fluid.io/v1alpha1',
     kind: 'Dataset',
+    source: StatusSource.FIELD,
     path: '.status.phase',
     succeeded: ['Bound'],
     failed: ['Failed'],
     inProgress: ['Pending', 'NotBound', 'Updating', 'DataMigrating'],
+    completes: false,
   });
 });
 
@@ -278,7 +280,16 @@ test('warmUp() creates a DataLoad naming the dataset and its namespace', () => {
   });
   expect(objects.map(o => o.kind).indexOf('Dataset')).toBeLessThan(objects.map(o => o.kind).indexOf('DataLoad'));
   expect(load.policy.type).toBe('Once');
-  expect(DataLoad.STATUS).toMatchObject({ path: '.status.phase', succeeded: ['Complete'], failed: ['Failed'] });
+  expect(DataLoad.STATUS).toEqual({
+    apiVersion: 'data.fluid.io/v1alpha1',
+    kind: 'DataLoad',
+    source: StatusSource.FIELD,
+    path: '.status.phase',
+    succeeded: ['Complete'],
+    failed: ['Failed'],
+    inProgress: ['Pending', 'Executing'],
+    completes: true,
+  });
 });
 
 test('a scheduled DataLoad refreshes the cache; a one-off one may expire', () => {

@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   Accelerator, BatchQueue, CronSchedule, EnvValue, GpuInstances, GpuNodePool, ImagePullPolicy, KueueIntegration, KueueIntegrations,
   Placement, PodSecurityLevel, QueueFlavors, ResourceQuota, SparkApplicationType, SparkBatchScheduler, SparkConcurrencyPolicy,
-  SparkDriverAccount, SparkJob, SparkJobProps, SparkMonitoring, SparkRestartPolicy, TaintEffect, Volume, WorkloadPriorityClass,
+  SparkDriverAccount, SparkJob, SparkJobProps, SparkMonitoring, SparkRestartPolicy, StatusSource, TaintEffect, Volume, WorkloadPriorityClass,
 } from '../../src';
 import { SchemaValidator } from '../../src/validation/schema-validator';
 import { expectValidationError, synthValid } from '../util';
@@ -456,15 +456,39 @@ test('restart policy values are checked', () => {
 });
 
 test('status contracts name the state field and its terminal values', () => {
-  expect(SparkJob.STATUS).toMatchObject({
+  expect(SparkJob.STATUS).toEqual({
     apiVersion: 'sparkoperator.k8s.io/v1beta2',
     kind: 'SparkApplication',
+    source: StatusSource.FIELD,
     path: '.status.applicationState.state',
     succeeded: ['COMPLETED'],
     failed: ['FAILED', 'SUBMISSION_FAILED'],
+    inProgress: ['SUBMITTED', 'RUNNING', 'PENDING_RERUN', 'INVALIDATING', 'SUCCEEDING', 'FAILING', 'SUSPENDING', 'SUSPENDED', 'RESUMING', 'UNKNOWN'],
+    messagePath: '.status.applicationState.errorMessage',
+    completes: true,
   });
-  expect(SparkJob.STATUS.inProgress).toContain('RUNNING');
-  expect(SparkJob.SCHEDULED_STATUS.path).toBe('.status.scheduleState');
+  expect(SparkJob.STREAMING_STATUS).toEqual({
+    apiVersion: 'sparkoperator.k8s.io/v1beta2',
+    kind: 'SparkApplication',
+    source: StatusSource.FIELD,
+    path: '.status.applicationState.state',
+    succeeded: ['RUNNING'],
+    failed: ['FAILED', 'SUBMISSION_FAILED'],
+    inProgress: ['SUBMITTED', 'PENDING_RERUN', 'INVALIDATING', 'SUCCEEDING', 'FAILING', 'SUSPENDING', 'SUSPENDED', 'RESUMING', 'UNKNOWN', 'COMPLETED'],
+    messagePath: '.status.applicationState.errorMessage',
+    completes: false,
+  });
+  expect(SparkJob.SCHEDULED_STATUS).toEqual({
+    apiVersion: 'sparkoperator.k8s.io/v1beta2',
+    kind: 'ScheduledSparkApplication',
+    source: StatusSource.FIELD,
+    path: '.status.scheduleState',
+    succeeded: ['Scheduled'],
+    failed: ['FailedValidation'],
+    inProgress: ['Validating'],
+    messagePath: '.status.reason',
+    completes: false,
+  });
   expect(job().statusContract).toBe(SparkJob.STATUS);
 });
 

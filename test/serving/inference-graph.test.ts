@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import {
-  DeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, InferenceService, ModelFormat, StepData, StepDependency, StorageUri,
+  DeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, InferenceService, ModelFormat, StatusSource, StepData, StepDependency,
+  StorageUri,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
@@ -60,4 +61,21 @@ test('errors: splitter weights, switch conditions, duplicate steps, cycles, name
     /^\[test\/g7\] minReplicas: 0 is not valid; only Knative mode scales an InferenceGraph to zero$/);
   expectValidationError(() => new InferenceGraph(chart, 'g8', { root: GraphNode.ensemble('e', [GraphStep.service(a, { data: StepData.RESPONSE })]) }),
     /^\[test\/g8\] nodes\.root\.steps\[0\]\.data: '\$response' is not valid; only Sequence steps receive the previous step's '\$response'$/);
+});
+
+test('status: ready when condition Ready is True; never completes, no terminal failure', () => {
+  expect(InferenceGraph.STATUS).toEqual({
+    apiVersion: 'serving.kserve.io/v1alpha1',
+    kind: 'InferenceGraph',
+    source: StatusSource.CONDITIONS,
+    path: '.status.conditions',
+    succeeded: ['Ready'],
+    failed: [],
+    messagePath: '.status.conditions[?(@.type=="Ready")].message',
+    completes: false,
+  });
+  const chart = Testing.chart();
+  const [catDog] = services(chart, 'ml-serving');
+  const graph = new InferenceGraph(chart, 'g', { name: 'pipeline', namespace: 'ml-serving', root: GraphNode.sequence('root', [GraphStep.service(catDog)]) });
+  expect(graph.status).toEqual({ contract: InferenceGraph.STATUS, name: 'pipeline', namespace: 'ml-serving' });
 });

@@ -1,8 +1,8 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   Accelerator, Autoscaling, DeploymentMode, EnvValue, GpuInstances, GpuNodePool, InferenceProtocol, InferenceService, KServeConfig,
-  KServeRuntime, LoggerMode, ModelFormat, PodSecurityLevel, StorageUri,
+  KServeRuntime, LoggerMode, ModelFormat, PodSecurityLevel, StatusSource, StorageUri,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
@@ -329,4 +329,30 @@ describe('field checks', () => {
     expectValidationError(() => new InferenceService(Testing.chart(), 'isvc', { name: 'llm', predictor: { ...sklearn, storageUri: StorageUri.oci('registry.example.com/models/llama') } }),
       /^\[test\/isvc\] predictor\.storageUri: 'oci:\/\/registry\.example\.com\/models\/llama' is not valid; must be an image reference with a tag or digest/);
   });
+});
+
+test('status: ready when condition Ready is True; never completes, no terminal failure', () => {
+  expect(InferenceService.STATUS).toEqual({
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    source: StatusSource.CONDITIONS,
+    path: '.status.conditions',
+    succeeded: ['Ready'],
+    failed: [],
+    messagePath: '.status.conditions[?(@.type=="Ready")].message',
+    completes: false,
+  });
+  const chart = Testing.chart();
+  const named = new InferenceService(chart, 'a', { name: 'sklearn-iris', namespace: 'ml-serving', predictor: sklearn });
+  const unnamespaced = new InferenceService(chart, 'b', { name: 'sklearn-b', predictor: sklearn });
+  expect(named.status).toEqual({ contract: InferenceService.STATUS, name: 'sklearn-iris', namespace: 'ml-serving' });
+  expect(named.status.contract).toBe(InferenceService.STATUS);
+  expect(unnamespaced.status).toEqual({ contract: InferenceService.STATUS, name: 'sklearn-b', namespace: undefined });
+});
+
+test("status: the namespace falls back to the chart's", () => {
+  const chart = new Chart(Testing.app(), 'c', { namespace: 'team-a' });
+  const svc = new InferenceService(chart, 'a', { name: 'sklearn-iris', predictor: sklearn });
+  expect(svc.status.namespace).toBe('team-a');
+  expect(svc.namespace).toBeUndefined();
 });

@@ -2,7 +2,7 @@ import { Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   Accelerator, BatchQueue, CleanPodPolicy, DistributedTraining, DistributedTrainingProps, EnvValue, GpuInstances, GpuNodePool, KueueIntegration,
-  KueueIntegrations, QueueFlavors, ReplicaRestartPolicy, ResourceQuota, TrainingBackend, TrainingFramework, TrainingRuntimeRef, Volume,
+  KueueIntegrations, QueueFlavors, ReplicaRestartPolicy, ResourceQuota, StatusSource, TrainingBackend, TrainingFramework, TrainingRuntimeRef, Volume,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
@@ -102,14 +102,19 @@ test('v2: a GPU pool places the trainer pods through the runtime patch; a queue 
   expect(pod.metadata.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
   expect(pod.spec.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'gpu' });
   expect(pod.spec.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
-  expect(t.completion).toEqual({
-    apiVersion: 'trainer.kubeflow.org/v1alpha1',
-    kind: 'TrainJob',
+  expect(t.status).toEqual({
+    contract: {
+      apiVersion: 'trainer.kubeflow.org/v1alpha1',
+      kind: 'TrainJob',
+      source: StatusSource.CONDITIONS,
+      path: '.status.conditions',
+      succeeded: ['Complete'],
+      failed: ['Failed'],
+      messagePath: '.status.conditions[?(@.type=="Failed")].message',
+      completes: true,
+    },
     name: 'ddp',
     namespace: 'ml',
-    successConditions: ['Complete'],
-    failureConditions: ['Failed'],
-    conditionsPath: '.status.conditions',
   });
 });
 
@@ -210,16 +215,21 @@ test('v1 gang scheduling counts every pod by default', () => {
   expect(job.spec.runPolicy.schedulingPolicy).toEqual({ minAvailable: 4, queue: 'research', scheduleTimeoutSeconds: 300 });
 });
 
-test('v1 completion contract reads Succeeded/Failed', () => {
+test('v1 status contract reads conditions Succeeded/Failed', () => {
   const t = build({ backend: V1, namespace: 'ml' });
-  expect(t.completion).toEqual({
-    apiVersion: 'kubeflow.org/v1',
-    kind: 'PyTorchJob',
+  expect(t.status).toEqual({
+    contract: {
+      apiVersion: 'kubeflow.org/v1',
+      kind: 'PyTorchJob',
+      source: 'conditions',
+      path: '.status.conditions',
+      succeeded: ['Succeeded'],
+      failed: ['Failed'],
+      messagePath: '.status.conditions[?(@.type=="Failed")].message',
+      completes: true,
+    },
     name: 'ddp',
     namespace: 'ml',
-    successConditions: ['Succeeded'],
-    failureConditions: ['Failed'],
-    conditionsPath: '.status.conditions',
   });
 });
 

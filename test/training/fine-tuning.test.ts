@@ -2,7 +2,7 @@ import { Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   Accelerator, BatchQueue, EnvValue, FineTuning, FineTuningProps, KueueIntegration, KueueIntegrations, LoraBias, QueueFlavors, ResourceQuota,
-  StorageAccessMode, TrainingBackend, TrainingRuntimeRef, TransformerType,
+  StatusSource, StorageAccessMode, TrainingBackend, TrainingRuntimeRef, TransformerType,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
@@ -104,7 +104,20 @@ test('v1: queued through Kueue when the PyTorchJob integration is enabled; compl
   const ft = new FineTuning(chart, 'ft', { name: 'bert', model: BERT, dataset: YELP, queue });
   const job = synthValid(chart).find(o => o.kind === 'PyTorchJob');
   expect(job.metadata.labels).toEqual({ 'kueue.x-k8s.io/queue-name': 'gpu' });
-  expect(ft.completion.successConditions).toEqual(['Succeeded']);
+  expect(ft.status).toEqual({
+    contract: {
+      apiVersion: 'kubeflow.org/v1',
+      kind: 'PyTorchJob',
+      source: StatusSource.CONDITIONS,
+      path: '.status.conditions',
+      succeeded: ['Succeeded'],
+      failed: ['Failed'],
+      messagePath: '.status.conditions[?(@.type=="Failed")].message',
+      completes: true,
+    },
+    name: 'bert',
+    namespace: 'ml',
+  });
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -137,7 +150,20 @@ test('v2: TrainJob on the torchtune runtime of the model, LoRA as torchtune over
   });
   const jobs = job.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs;
   expect(jobs.map((j: any) => j.name)).toEqual(['dataset-initializer', 'model-initializer', 'node']);
-  expect(ft.completion.successConditions).toEqual(['Complete']);
+  expect(ft.status).toEqual({
+    contract: {
+      apiVersion: 'trainer.kubeflow.org/v1alpha1',
+      kind: 'TrainJob',
+      source: StatusSource.CONDITIONS,
+      path: '.status.conditions',
+      succeeded: ['Complete'],
+      failed: ['Failed'],
+      messagePath: '.status.conditions[?(@.type=="Failed")].message',
+      completes: true,
+    },
+    name: 'llama',
+    namespace: undefined,
+  });
 });
 
 test('v2: default attention modules keep LoRA on (Trainer detects LoRA by model.lora_attn_modules)', () => {
