@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { NodePoolBase } from './node-pool-base';
 import { Accelerator } from '../core/accelerator';
 import { clusterScoped } from '../core/api-objects';
+import { goDuration, wholeSeconds } from '../core/durations';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
 import { Taint, TaintEffect } from '../core/placement';
@@ -298,13 +299,17 @@ export class GpuNodePool extends NodePoolBase {
             nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: this.poolName },
             requirements,
             taints: [{ key: taint.key, value: taint.value, effect: taint.effect }],
-            expireAfter: goDuration(expireAfter),
+            expireAfter: goDuration(wholeSeconds(this, 'expireAfter', expireAfter)!),
           },
         },
         disruption: {
           consolidationPolicy: props.consolidationPolicy ?? ConsolidationPolicy.WHEN_EMPTY,
-          consolidateAfter: goDuration(consolidateAfter),
-          budgets: (props.disruptionBudgets ?? [{ nodes: '10%' }]).map(b => ({ nodes: b.nodes, schedule: b.schedule, duration: b.duration ? goDuration(b.duration) : undefined })),
+          consolidateAfter: goDuration(wholeSeconds(this, 'consolidateAfter', consolidateAfter)!),
+          budgets: (props.disruptionBudgets ?? [{ nodes: '10%' }]).map((b, i) => ({
+            nodes: b.nodes,
+            schedule: b.schedule,
+            duration: b.duration ? goDuration(wholeSeconds(this, `disruptionBudgets[${i}].duration`, b.duration)!) : undefined,
+          })),
         },
         limits: Object.keys(limits).length ? limits : undefined,
         weight: props.weight,
@@ -334,12 +339,4 @@ function checkTemplateLabel(scope: IConstruct, key: string): void {
   if ((karpenterDomain && key !== 'karpenter.sh/capacity-type') || key === 'kubernetes.io/hostname') {
     invalid(scope, `labels.${key}`, key, "is restricted by Karpenter (label domains 'karpenter.sh' and 'karpenter.k8s.aws', and 'kubernetes.io/hostname'); use a label of your own domain");
   }
-}
-
-/** A Duration as a Go duration string (`90s`, `5m`, `720h`). */
-export function goDuration(d: Duration): string {
-  const s = d.toSeconds();
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
 }

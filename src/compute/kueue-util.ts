@@ -43,9 +43,7 @@ export function parseQuantity(q: string): number {
   return n * (SUFFIX[suffix] ?? NaN);
 }
 
-export function sortKeys(m: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => a.localeCompare(b)));
-}
+export { sortKeys } from '../core/placement';
 
 export function prune(value: any): any {
   if (Array.isArray(value)) return value.map(prune);

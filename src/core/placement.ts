@@ -202,6 +202,7 @@ export class Placement {
   }
 }
 
-function sortKeys(m: Record<string, string>): Record<string, string> {
+/** @internal A copy of `m` with its keys in sorted order (stable output). */
+export function sortKeys(m: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -2,10 +2,10 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Accelerator } from './accelerator';
 import { ContainerSpec, renderContainer } from './container';
+import { wholeSeconds } from './durations';
 import { invalid } from './errors';
 import { checkDns1123Subdomain, checkLabels } from './names';
 import { Placement } from './placement';
-import { wholeSeconds } from './probe';
 import { PodSecurity, PodSecurityLevel, PodSecurityOptions } from './security';
 import { Volume } from './volume';
 

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { invalid } from './errors';
+import { wholeSeconds } from './durations';
 
 /** Timing options shared by all probes. */
 export interface ProbeOptions {
@@ -72,12 +72,4 @@ export class Probe {
       failureThreshold: o.failureThreshold,
     };
   }
-}
-
-/** A duration as whole seconds (Kubernetes probe and grace-period fields are integer seconds). */
-export function wholeSeconds(scope: IConstruct, field: string, d: Duration | undefined): number | undefined {
-  if (d === undefined) return undefined;
-  const ms = d.toMilliseconds();
-  if (ms % 1000 !== 0 || ms < 0) invalid(scope, field, `${ms}ms`, 'must be a whole number of seconds');
-  return ms / 1000;
 }

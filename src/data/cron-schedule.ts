@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { goDuration } from '../core/durations';
 import { invalid } from '../core/errors';
 
 /** A cron field: its bounds and, for months and weekdays, its names. */
@@ -86,15 +87,6 @@ export class CronSchedule {
     const problem = cronProblem(this.expressionString);
     if (problem !== undefined) invalid(scope, field, this.expressionString, `${problem}; ${ACCEPTED}`);
   }
-}
-
-/** Renders seconds as a Go duration (`90` → `1m30s`); fractions and values below 1 stay in seconds. */
-function goDuration(seconds: number): string {
-  if (seconds < 1 || !Number.isInteger(seconds)) return `${seconds}s`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
 }
 
 /** What is wrong with a cron expression, or undefined when it parses. */
