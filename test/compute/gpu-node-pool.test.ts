@@ -220,3 +220,11 @@ test('error: node labels in domains Karpenter restricts (NodePool CEL rules)', (
   new GpuNodePool(chart, 'ok', { instances: GpuInstances.families(['g5']), labels: { 'karpenter.sh/capacity-type': 'spot', 'example.com/team': 'ml' }, nodeClass });
   synthValid(chart);
 });
+
+test('disruption durations must be whole seconds, and render as Go durations', () => {
+  const chart = Testing.chart();
+  expect(() => new GpuNodePool(chart, 'frac', { instances: GpuInstances.families(['g5']), nodeClass, consolidateAfter: Duration.millis(1500) }))
+    .toThrow("[test/frac] consolidateAfter: '1500ms' is not valid; must be a whole number of seconds");
+  const pool = new GpuNodePool(Testing.chart(), 'ok', { instances: GpuInstances.families(['g5']), nodeClass, consolidateAfter: Duration.seconds(90) });
+  expect(pool.nodePool.toJson().spec.disruption.consolidateAfter).toBe('1m30s');
+});
