@@ -9,6 +9,7 @@ import {
 import type { LocalQueue } from '../compute/local-queue';
 import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
 import { ContainerSpec } from '../core/container';
+import { wholeSeconds } from '../core/durations';
 import { EnvValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels, ResourceNames } from '../core/names';
@@ -343,7 +344,7 @@ export class DistributedTraining extends Construct {
   private checkNotInV2(props: DistributedTrainingProps, framework: TrainingFramework): void {
     const v1Only: Array<[string, unknown, string]> = [
       ['backoffLimit', props.backoffLimit, 'set the runtime\'s JobSet failurePolicy.maxRestarts'],
-      ['ttlAfterFinished', props.ttlAfterFinished?.toSeconds(), 'set the runtime\'s JobSet ttlSecondsAfterFinished'],
+      ['ttlAfterFinished', wholeSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished), 'set the runtime\'s JobSet ttlSecondsAfterFinished'],
       ['cleanPodPolicy', props.cleanPodPolicy, 'the runtime\'s JobSet decides'],
       ['restartPolicy', props.restartPolicy, 'the runtime\'s Job templates decide'],
       ['podPriorityClassName', props.podPriorityClassName, 'a TrainJob cannot patch pod priority; set it in the runtime or use a Kueue priorityClass'],
@@ -418,14 +419,14 @@ export class DistributedTraining extends Construct {
       [facts.v1ReplicaField!]: replicaSpecs,
       runPolicy: {
         cleanPodPolicy: props.cleanPodPolicy,
-        ttlSecondsAfterFinished: props.ttlAfterFinished?.toSeconds(),
-        activeDeadlineSeconds: props.activeDeadline?.toSeconds(),
+        ttlSecondsAfterFinished: wholeSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished),
+        activeDeadlineSeconds: wholeSeconds(this, 'activeDeadline', props.activeDeadline),
         backoffLimit: props.backoffLimit,
         suspend: props.suspend,
         schedulingPolicy: gang ? {
           minAvailable: gang.minAvailable ?? Object.values(replicaSpecs).reduce((n, r: any) => n + r.replicas, 0),
           queue: gang.volcanoQueue,
-          scheduleTimeoutSeconds: gang.scheduleTimeout?.toSeconds(),
+          scheduleTimeoutSeconds: wholeSeconds(this, 'gangScheduling.scheduleTimeout', gang.scheduleTimeout),
         } : undefined,
       },
     });
@@ -480,7 +481,7 @@ export class DistributedTraining extends Construct {
         resourcesPerNode: main.resources,
       },
       suspend: props.suspend,
-      activeDeadlineSeconds: props.activeDeadline?.toSeconds(),
+      activeDeadlineSeconds: wholeSeconds(this, 'activeDeadline', props.activeDeadline),
       runtimePatches: [runtimePatch(podTemplateSpec, runtime._layout, true)],
     });
   }

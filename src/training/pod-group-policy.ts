@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { wholeSeconds } from '../core/durations';
 import { checkInteger } from '../core/errors';
 import { prune } from '../core/pod-template';
 
@@ -62,7 +63,7 @@ export class PodGroupPolicy {
   public _render(scope: IConstruct, field: string): any {
     const o = this.options;
     if (this.plugin === 'coscheduling') {
-      const seconds = o.scheduleTimeout?.toSeconds();
+      const seconds = wholeSeconds(scope, `${field}.coscheduling.scheduleTimeout`, o.scheduleTimeout);
       checkInteger(scope, `${field}.coscheduling.scheduleTimeout`, seconds, 1, 2147483647);
       return { coscheduling: prune({ scheduleTimeoutSeconds: seconds }) };
     }

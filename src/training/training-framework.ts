@@ -1,4 +1,3 @@
-import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkInteger, invalid } from '../core/errors';
 
@@ -255,9 +254,4 @@ export class TrainingFramework {
       checkInteger(scope, `${field}.slotsPerWorker`, this._mpi.slotsPerWorker, 1);
     }
   }
-}
-
-/** @internal */
-export function seconds(d: Duration | undefined): number | undefined {
-  return d?.toSeconds();
 }

@@ -337,3 +337,12 @@ test('error: GPU workers without a pool when the app declares pools', () => {
   new DistributedTraining(chart, 'train', { image: IMAGE, resourcesPerWorker: gpus(1) });
   expect(() => Testing.synth(chart)).toThrow(/pool: undefined is not valid; the pods request 1 nvidia.com\/gpu but are placed on no node pool; pass one of 'gpu'/);
 });
+
+test('durations must be whole seconds (the project error, not a cdk8s one)', () => {
+  expectValidationError(() => build({ backend: V1, ttlAfterFinished: Duration.millis(1500) }),
+    /^\[test\/train\] ttlAfterFinished: '1500ms' is not valid; must be a whole number of seconds$/);
+  expectValidationError(() => build({ activeDeadline: Duration.millis(500) }),
+    /^\[test\/train\] activeDeadline: '500ms' is not valid; must be a whole number of seconds$/);
+  expectValidationError(() => build({ backend: V1, gangScheduling: { scheduleTimeout: Duration.millis(2500) } }),
+    /^\[test\/train\] gangScheduling\.scheduleTimeout: '2500ms' is not valid; must be a whole number of seconds$/);
+});

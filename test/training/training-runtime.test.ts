@@ -266,6 +266,8 @@ test('error: names, node counts, restarts, storage URIs, schedule timeout', () =
     /^\[test\/rt\] datasetInitializer\.storageUri: 'tatsu-lab\/alpaca' is not valid; must be a URI such as 'hf:\/\/org\/name' or 's3:\/\/bucket\/prefix'$/);
   expectValidationError(() => build({ podGroupPolicy: PodGroupPolicy.coscheduling({ scheduleTimeout: Duration.millis(0) }) }),
     /^\[test\/rt\] podGroupPolicy\.coscheduling\.scheduleTimeout: 0 is not valid; must be an integer from 1 to 2147483647$/);
+  expectValidationError(() => build({ podGroupPolicy: PodGroupPolicy.coscheduling({ scheduleTimeout: Duration.millis(1500) }) }),
+    /^\[test\/rt\] podGroupPolicy\.coscheduling\.scheduleTimeout: '1500ms' is not valid; must be a whole number of seconds$/);
   expectValidationError(() => build({ mlPolicy: MlPolicy.mpi({ sshAuthMountPath: '.ssh' }) }),
     /^\[test\/rt\] mlPolicy\.mpi\.sshAuthMountPath: '\.ssh' is not valid; must be an absolute path of at most 4096 characters$/);
 });
