@@ -6,8 +6,8 @@
  * objects per second and heap use. Numbers are for comparison between commits on the same machine.
  */
 import { ApiObject, Chart, Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
-import { Accelerator, BatchQueue, GpuInstances, GpuNodePool, NvidiaDevicePlugin, PodTemplate, QueueFlavors, ResourceQuota, RestartPolicy } from '../src';
+import { Cpu, RestartPolicy } from 'cdk8s-plus-28';
+import { Accelerator, BatchQueue, GpuInstances, GpuNodePool, NvidiaDevicePlugin, PodTemplate, QueueFlavors, ResourceQuota } from '../src';
 import { SchemaValidator } from '../src/validation/schema-validator';
 
 function build(pools: number, jobsPerPool: number): Chart {

@@ -7,12 +7,9 @@
  *   npm run synth -- batch-queue      # from the repository root
  */
 import { ApiObject, App, Chart, ChartProps, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, RestartPolicy } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  Accelerator, BatchQueue, PodTemplate, QueueFlavors, QueueingStrategy, ReclaimWithinCohortPreemption, ResourceQuota,
-  RestartPolicy, WithinClusterQueuePreemption, WorkloadPriorityClass,
-} from '../../src';
+import { Accelerator, BatchQueue, PodTemplate, QueueFlavors, QueueingStrategy, ReclaimWithinCohortPreemption, ResourceQuota, WithinClusterQueuePreemption, WorkloadPriorityClass } from '../../src';
 
 export class BatchQueueChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {

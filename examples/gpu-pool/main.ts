@@ -6,12 +6,9 @@
  *   npm run synth -- gpu-pool
  */
 import { ApiObject, App, Chart, ChartProps, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, RestartPolicy } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  Accelerator, BatchQueue, CapacityType, GpuInstances, GpuNodePool, GpuSharing, NvidiaDevicePlugin, PodTemplate, QueueFlavors,
-  ResourceQuota, RestartPolicy,
-} from '../../src';
+import { Accelerator, BatchQueue, CapacityType, GpuInstances, GpuNodePool, GpuSharing, NvidiaDevicePlugin, PodTemplate, QueueFlavors, ResourceQuota } from '../../src';
 
 export class GpuPoolChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {

@@ -8,7 +8,7 @@ import { App, Chart, ChartProps, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Accelerator, Autoscaling, DeploymentMode, EnvValue, GpuInstances, GpuNodePool, InferenceService, KServeRuntime, ModelFormat, NvidiaDevicePlugin,
+  Accelerator, Autoscaling, DeploymentMode, EnvVarValue, GpuInstances, GpuNodePool, InferenceService, KServeRuntime, ModelFormat, NvidiaDevicePlugin,
 } from '../../src';
 
 export class LlmServingChart extends Chart {
@@ -31,7 +31,7 @@ export class LlmServingChart extends Chart {
         runtime: KServeRuntime.HUGGINGFACE,
         args: ['--model_name=llama2', '--model_id=meta-llama/Llama-2-7b-chat-hf'],
         // Llama 2 is gated on the Hugging Face Hub: the token comes from a Secret, never from the manifest
-        env: { HF_TOKEN: EnvValue.fromSecretKey('hf-token', 'token') },
+        env: { HF_TOKEN: EnvVarValue.fromSecretKey('hf-token', 'token') },
         resources: {
           cpu: Cpu.units(6),
           cpuLimit: Cpu.units(6),

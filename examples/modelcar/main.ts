@@ -9,7 +9,7 @@ import { App, Chart, ChartProps, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Accelerator, DeploymentMode, EnvValue, GpuInstances, GpuNodePool, InferenceService, KServeConfig, KServeRuntime, ModelcarImage, ModelFormat,
+  Accelerator, DeploymentMode, EnvVarValue, GpuInstances, GpuNodePool, InferenceService, KServeConfig, KServeRuntime, ModelcarImage, ModelFormat,
   StorageUri,
 } from '../../src';
 
@@ -32,7 +32,7 @@ export class ModelcarChart extends Chart {
       source: StorageUri.huggingFace('meta-llama/Llama-2-7b-chat-hf'),
       image: 'registry.example.com/models/llama-2-7b-chat:1.0',
       pushSecretName: 'registry-push',
-      sourceEnv: { HF_TOKEN: EnvValue.fromSecretKey('hf-token', 'token') },
+      sourceEnv: { HF_TOKEN: EnvVarValue.fromSecretKey('hf-token', 'token') },
       scratchSize: Size.gibibytes(60),
       prePull: { pool, pullSecretName: 'registry-pull' },
     });

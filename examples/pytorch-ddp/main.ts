@@ -10,8 +10,8 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Accelerator, BatchQueue, CleanPodPolicy, DistributedTraining, EnvValue, GpuInstances, GpuNodePool, KueueIntegration, KueueIntegrations,
-  NvidiaDevicePlugin, QueueFlavors, ResourceQuota, TrainingBackend, TrainingFramework, Volume,
+  Accelerator, BatchQueue, CleanPodPolicy, DistributedTraining, EnvVarValue, GpuInstances, GpuNodePool, KueueIntegration, KueueIntegrations,
+  NvidiaDevicePlugin, QueueFlavors, ResourceQuota, TrainingBackend, TrainingFramework, PodVolume,
 } from '../../src';
 
 export class PyTorchDdpChart extends Chart {
@@ -42,12 +42,12 @@ export class PyTorchDdpChart extends Chart {
       framework: TrainingFramework.pyTorch(),
       image: 'ghcr.io/example/resnet-ddp:1.2.0',
       command: ['torchrun', 'train.py', '--epochs=30', '--data=/data/imagenet'],
-      env: { WANDB_API_KEY: EnvValue.fromSecretKey('wandb', 'api-key') },
+      env: { WANDB_API_KEY: EnvVarValue.fromSecretKey('wandb', 'api-key') },
       workers: 4,
       processesPerWorker: 4,
       resourcesPerWorker: { cpu: Cpu.units(40), memory: Size.gibibytes(160), accelerator: Accelerator.nvidia({ count: 4, product: 'NVIDIA-A10G' }) },
-      volumeMounts: [{ volume: Volume.fromPersistentVolumeClaim('imagenet', 'imagenet', true), path: '/data/imagenet', readOnly: true }],
-      checkpoints: { volume: Volume.fromPersistentVolumeClaim('checkpoints', 'resnet-checkpoints') },
+      volumeMounts: [{ volume: PodVolume.fromPersistentVolumeClaim('imagenet', 'imagenet', true), path: '/data/imagenet', readOnly: true }],
+      checkpoints: { volume: PodVolume.fromPersistentVolumeClaim('checkpoints', 'resnet-checkpoints') },
       backoffLimit: 3,
       activeDeadline: Duration.hours(24),
       ttlAfterFinished: Duration.days(3),

@@ -6,11 +6,9 @@
  *   cd examples/secure-gpu-job && cdk8s synth      # or, from the repository root: npm run synth
  */
 import { ApiObject, App, Chart, ChartProps, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, RestartPolicy, TaintEffect } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import {
-  Accelerator, EnvValue, Placement, PodTemplate, Probe, ResourceNames, RestartPolicy, TaintEffect, Volume,
-} from '../../src';
+import { Accelerator, EnvVarValue, Placement, PodTemplate, ContainerProbe, ResourceNames, PodVolume } from '../../src';
 
 export class SecureGpuJobChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -20,7 +18,7 @@ export class SecureGpuJobChart extends Chart {
       nodeSelector: { 'karpenter.sh/nodepool': 'gpu' },
       tolerations: [{ key: 'nvidia.com/gpu', value: 'true', effect: TaintEffect.NO_SCHEDULE }],
     });
-    const data = Volume.fromPersistentVolumeClaim('data', 'imagenet-val', true);
+    const data = PodVolume.fromPersistentVolumeClaim('data', 'imagenet-val', true);
 
     // A batch scoring job on one A100.
     const job = new PodTemplate({
@@ -31,9 +29,9 @@ export class SecureGpuJobChart extends Chart {
         image: 'ghcr.io/example/batch-scorer:2.1.0',
         args: ['--input', '/data/val', '--output', 's3://results/scores/'],
         env: {
-          AWS_ACCESS_KEY_ID: EnvValue.fromSecretKey('s3-credentials', 'access-key-id'),
-          AWS_SECRET_ACCESS_KEY: EnvValue.fromSecretKey('s3-credentials', 'secret-access-key'),
-          BATCH_SIZE: EnvValue.fromValue('256'),
+          AWS_ACCESS_KEY_ID: EnvVarValue.fromSecretKey('s3-credentials', 'access-key-id'),
+          AWS_SECRET_ACCESS_KEY: EnvVarValue.fromSecretKey('s3-credentials', 'secret-access-key'),
+          BATCH_SIZE: EnvVarValue.fromValue('256'),
         },
         resources: {
           cpu: Cpu.units(4),
@@ -60,9 +58,9 @@ export class SecureGpuJobChart extends Chart {
         image: 'ghcr.io/example/embeddings-server@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945',
         ports: [{ number: 8080, name: 'http' }],
         resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(4), accelerator: Accelerator.nvidiaMig('1g.10gb') },
-        readiness: Probe.httpGet('/v2/health/ready', { port: 8080, period: Duration.seconds(5) }),
-        liveness: Probe.httpGet('/v2/health/live', { port: 8080, initialDelay: Duration.seconds(30) }),
-        volumeMounts: [{ volume: Volume.fromEmptyDir('tmp', { sizeLimit: Size.gibibytes(1) }), path: '/tmp' }],
+        readiness: ContainerProbe.httpGet('/v2/health/ready', { port: 8080, period: Duration.seconds(5) }),
+        liveness: ContainerProbe.httpGet('/v2/health/live', { port: 8080, initialDelay: Duration.seconds(30) }),
+        volumeMounts: [{ volume: PodVolume.fromEmptyDir('tmp', { sizeLimit: Size.gibibytes(1) }), path: '/tmp' }],
       }],
     });
     new ApiObject(this, 'embeddings', {

@@ -6,9 +6,9 @@
  *   npm run synth -- spark-pi
  */
 import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, ImagePullPolicy } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ImagePullPolicy, SparkApplicationType, SparkJob, SparkRestartPolicy } from '../../src';
+import { SparkApplicationType, SparkJob, SparkRestartPolicy } from '../../src';
 
 export class SparkPiChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {

@@ -10,7 +10,7 @@ import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  EnvValue, SparkApplicationType, SparkBatchScheduler, SparkJob, SparkMonitoring, SparkRestartPolicy,
+  EnvVarValue, SparkApplicationType, SparkBatchScheduler, SparkJob, SparkMonitoring, SparkRestartPolicy,
 } from '../../src';
 
 export class SparkStreamingChart extends Chart {
@@ -36,8 +36,8 @@ export class SparkStreamingChart extends Chart {
         'fs.s3a.aws.credentials.provider': 'com.amazonaws.auth.EnvironmentVariableCredentialsProvider',
       },
       env: {
-        AWS_ACCESS_KEY_ID: EnvValue.fromSecretKey('analytics-lake-s3', 'access-key-id'),
-        AWS_SECRET_ACCESS_KEY: EnvValue.fromSecretKey('analytics-lake-s3', 'secret-access-key'),
+        AWS_ACCESS_KEY_ID: EnvVarValue.fromSecretKey('analytics-lake-s3', 'access-key-id'),
+        AWS_SECRET_ACCESS_KEY: EnvVarValue.fromSecretKey('analytics-lake-s3', 'secret-access-key'),
       },
       driver: { cores: 1, coreLimit: Cpu.millis(1500), memory: Size.gibibytes(2), memoryOverhead: Size.mebibytes(512) },
       executor: { instances: 4, cores: 2, memory: Size.gibibytes(4), memoryOverhead: Size.gibibytes(1) },

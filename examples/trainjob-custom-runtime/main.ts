@@ -16,7 +16,7 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Accelerator, BatchQueue, ClusterTrainingRuntime, DistributedTraining, EnvValue, GpuInstances, GpuNodePool, MlPolicy, Probe, QueueFlavors,
+  Accelerator, BatchQueue, ClusterTrainingRuntime, DistributedTraining, EnvVarValue, GpuInstances, GpuNodePool, MlPolicy, ContainerProbe, QueueFlavors,
   ResourceQuota, StorageAccessMode, TrainingRuntime, TrainingRuntimeRef,
 } from '../../src';
 
@@ -35,7 +35,7 @@ export class TrainJobCustomRuntimeChart extends Chart {
         flavors: [{ flavor: QueueFlavors.forPool(pool), quotas: [ResourceQuota.cpu('384'), ResourceQuota.memory('4Ti'), ResourceQuota.nvidiaGpus(32)] }],
       }],
     }).addLocalQueue('ml-team');
-    const hfToken = EnvValue.fromSecretKey('hf-token', 'token');
+    const hfToken = EnvVarValue.fromSecretKey('hf-token', 'token');
     const gpuNode = { cpu: Cpu.units(32), memory: Size.gibibytes(512), accelerator: Accelerator.nvidia({ count: 8 }) };
 
     // the team's own runtime: initializers fill /workspace, then two GPU nodes run torchrun
@@ -77,7 +77,7 @@ export class TrainJobCustomRuntimeChart extends Chart {
         image: 'ghcr.io/example/deepspeed-pretrain:0.9.0',
         command: ['/usr/sbin/sshd'],
         args: ['-De', '-f', '/home/mpiuser/.sshd_config'],
-        readiness: Probe.tcpSocket(2222, { initialDelay: Duration.seconds(5) }),
+        readiness: ContainerProbe.tcpSocket(2222, { initialDelay: Duration.seconds(5) }),
         resources: gpuNode,
       },
       pool,

@@ -10,8 +10,8 @@ import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Accelerator, BatchQueue, DistributedTraining, EnvValue, FineTuning, GpuInstances, GpuNodePool, QueueFlavors, ResourceQuota, TrainingBackend,
-  Volume,
+  Accelerator, BatchQueue, DistributedTraining, EnvVarValue, FineTuning, GpuInstances, GpuNodePool, QueueFlavors, ResourceQuota, TrainingBackend,
+  PodVolume,
 } from '../../src';
 
 export class TrainJobTorchChart extends Chart {
@@ -38,7 +38,7 @@ export class TrainJobTorchChart extends Chart {
       workers: 2,
       processesPerWorker: 2,
       resourcesPerWorker: { cpu: Cpu.units(8), memory: Size.gibibytes(32), accelerator: Accelerator.nvidia({ count: 2 }) },
-      checkpoints: { volume: Volume.fromPersistentVolumeClaim('checkpoints', 'mnist-checkpoints') },
+      checkpoints: { volume: PodVolume.fromPersistentVolumeClaim('checkpoints', 'mnist-checkpoints') },
       pool,
       queue,
     });
@@ -51,7 +51,7 @@ export class TrainJobTorchChart extends Chart {
       lora: { r: 8, alpha: 16 },
       torchtuneOverrides: ['epochs=1'],
       resourcesPerWorker: { memory: Size.gibibytes(64), accelerator: Accelerator.nvidia({ count: 1 }) },
-      hfToken: EnvValue.fromSecretKey('hf-token', 'token'),
+      hfToken: EnvVarValue.fromSecretKey('hf-token', 'token'),
       pool,
       queue,
     });

@@ -1,5 +1,5 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, TaintEffect } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { NodePoolBase } from './node-pool-base';
 import { Accelerator } from '../core/accelerator';
@@ -7,7 +7,7 @@ import { clusterScoped } from '../core/api-objects';
 import { goDuration, wholeSeconds } from '../core/durations';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
-import { Taint, TaintEffect } from '../core/placement';
+import { Taint } from '../core/placement';
 import { mib } from '../core/resources';
 
 /** How nodes are bought. */

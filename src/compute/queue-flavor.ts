@@ -1,6 +1,7 @@
+import { TaintEffect } from 'cdk8s-plus-28';
 import { Accelerator } from '../core/accelerator';
 import { INodePool } from '../core/node-pool';
-import { Taint, TaintEffect } from '../core/placement';
+import { Taint } from '../core/placement';
 
 /**
  * A Kueue ResourceFlavor: a kind of node (e.g. a GPU type or a node pool) that quota is given for.

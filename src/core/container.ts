@@ -1,23 +1,14 @@
 import { IConstruct } from 'constructs';
-import { EnvValue, renderEnv } from './env';
+import { ImagePullPolicy } from 'cdk8s-plus-28';
+import { EnvVarValue, renderEnv } from './env';
 import { checkInteger, invalid } from './errors';
 import { checkDns1123Label } from './names';
-import { Probe } from './probe';
+import { ContainerProbe } from './probe';
 import { ComputeResources, renderResources } from './resources';
-import { renderVolumeMounts, VolumeMount } from './volume';
-
-/** When the kubelet pulls the image. */
-export enum ImagePullPolicy {
-  /** Every time the container starts. */
-  ALWAYS = 'Always',
-  /** Only if the image is not on the node. */
-  IF_NOT_PRESENT = 'IfNotPresent',
-  /** Never; the image must be on the node. */
-  NEVER = 'Never',
-}
+import { renderVolumeMounts, PodVolumeMount } from './volume';
 
 /** A port a container listens on. */
-export interface ContainerPort {
+export interface ContainerPortSpec {
   /** Port number. */
   readonly number: number;
   /**
@@ -54,12 +45,12 @@ export interface ContainerSpec {
    * Environment variables.
    * @default {}
    */
-  readonly env?: { [name: string]: EnvValue };
+  readonly env?: { [name: string]: EnvVarValue };
   /**
    * Ports the container listens on.
    * @default []
    */
-  readonly ports?: ContainerPort[];
+  readonly ports?: ContainerPortSpec[];
   /**
    * CPU, memory, ephemeral storage and accelerators.
    * @default - none
@@ -69,22 +60,22 @@ export interface ContainerSpec {
    * Volumes mounted into the container; the workload adds each volume to the pod.
    * @default []
    */
-  readonly volumeMounts?: VolumeMount[];
+  readonly volumeMounts?: PodVolumeMount[];
   /**
    * Readiness probe.
    * @default - none
    */
-  readonly readiness?: Probe;
+  readonly readiness?: ContainerProbe;
   /**
    * Liveness probe.
    * @default - none
    */
-  readonly liveness?: Probe;
+  readonly liveness?: ContainerProbe;
   /**
    * Startup probe.
    * @default - none
    */
-  readonly startup?: Probe;
+  readonly startup?: ContainerProbe;
   /**
    * Image pull policy.
    * @default - Kubernetes default (Always for `:latest` or untagged images, IfNotPresent otherwise)

@@ -8,10 +8,10 @@ const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_
  * The value of an environment variable: a literal, or a reference to a Secret key,
  * a ConfigMap key or a pod field. Secrets are always referenced, never inlined.
  */
-export class EnvValue {
-  /** A literal value (never use this for credentials: see {@link EnvValue.fromSecretKey}). */
-  public static fromValue(value: string): EnvValue {
-    return new EnvValue({ value }, true);
+export class EnvVarValue {
+  /** A literal value (never use this for credentials: see {@link EnvVarValue.fromSecretKey}). */
+  public static fromValue(value: string): EnvVarValue {
+    return new EnvVarValue({ value }, true);
   }
 
   /**
@@ -20,8 +20,8 @@ export class EnvValue {
    * @param key key within the Secret
    * @param optional whether the pod starts when the Secret or key is missing (default false)
    */
-  public static fromSecretKey(secretName: string, key: string, optional?: boolean): EnvValue {
-    return new EnvValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional } } });
+  public static fromSecretKey(secretName: string, key: string, optional?: boolean): EnvVarValue {
+    return new EnvVarValue({ valueFrom: { secretKeyRef: { name: secretName, key, optional } } });
   }
 
   /**
@@ -30,13 +30,13 @@ export class EnvValue {
    * @param key key within the ConfigMap
    * @param optional whether the pod starts when the ConfigMap or key is missing (default false)
    */
-  public static fromConfigMapKey(configMapName: string, key: string, optional?: boolean): EnvValue {
-    return new EnvValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional } } });
+  public static fromConfigMapKey(configMapName: string, key: string, optional?: boolean): EnvVarValue {
+    return new EnvVarValue({ valueFrom: { configMapKeyRef: { name: configMapName, key, optional } } });
   }
 
   /** A field of the pod, e.g. `metadata.name`, `metadata.namespace`, `status.podIP`. */
-  public static fromFieldPath(fieldPath: string): EnvValue {
-    return new EnvValue({ valueFrom: { fieldRef: { fieldPath } } });
+  public static fromFieldPath(fieldPath: string): EnvVarValue {
+    return new EnvVarValue({ valueFrom: { fieldRef: { fieldPath } } });
   }
 
   private constructor(private readonly rendered: any, private readonly literal = false) {}
@@ -48,14 +48,14 @@ export class EnvValue {
     }
     if (this.literal && SECRET_LIKE.test(name)) {
       invalid(scope, `${field}`, `${name}=<literal>`,
-        'looks like a credential; reference it with EnvValue.fromSecretKey(secretName, key) instead of inlining it');
+        'looks like a credential; reference it with EnvVarValue.fromSecretKey(secretName, key) instead of inlining it');
     }
     return { name, ...this.rendered };
   }
 }
 
 /** Renders an env map in a stable (sorted) order. */
-export function renderEnv(scope: IConstruct, field: string, env: { [name: string]: EnvValue } | undefined): any[] | undefined {
+export function renderEnv(scope: IConstruct, field: string, env: { [name: string]: EnvVarValue } | undefined): any[] | undefined {
   if (!env || Object.keys(env).length === 0) return undefined;
   return Object.keys(env).sort().map(name => env[name]._render(scope, `${field}.${name}`, name));
 }

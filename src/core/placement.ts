@@ -1,16 +1,7 @@
 import { IConstruct } from 'constructs';
+import { TaintEffect } from 'cdk8s-plus-28';
 import { invalid } from './errors';
 import { ResourceNames } from './names';
-
-/** Effect of a taint, and of the toleration matching it. */
-export enum TaintEffect {
-  /** Pods that don't tolerate the taint are not scheduled. */
-  NO_SCHEDULE = 'NoSchedule',
-  /** The scheduler avoids the node for pods that don't tolerate the taint. */
-  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
-  /** Running pods that don't tolerate the taint are evicted. */
-  NO_EXECUTE = 'NoExecute',
-}
 
 /** A node taint. */
 export interface Taint {

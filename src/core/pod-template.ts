@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { RestartPolicy } from 'cdk8s-plus-28';
 import { Accelerator } from './accelerator';
 import { ContainerSpec, renderContainer } from './container';
 import { wholeSeconds } from './durations';
@@ -7,17 +8,7 @@ import { invalid } from './errors';
 import { checkDns1123Subdomain, checkLabels } from './names';
 import { Placement } from './placement';
 import { PodSecurity, PodSecurityLevel, PodSecurityOptions } from './security';
-import { Volume } from './volume';
-
-/** What the kubelet does when a container exits. */
-export enum RestartPolicy {
-  /** Always restart (long-running services). */
-  ALWAYS = 'Always',
-  /** Restart on non-zero exit. */
-  ON_FAILURE = 'OnFailure',
-  /** Never restart. */
-  NEVER = 'Never',
-}
+import { PodVolume } from './volume';
 
 /** Props of {@link PodTemplate}. */
 export interface PodTemplateProps {
@@ -35,7 +26,7 @@ export interface PodTemplateProps {
    * Extra pod volumes; volumes referenced by container mounts are added automatically.
    * @default []
    */
-  readonly volumes?: Volume[];
+  readonly volumes?: PodVolume[];
   /**
    * Service account the pods run as.
    * @default - the namespace's `default` account, with its API token not mounted
@@ -98,7 +89,7 @@ export class PodTemplate {
   public readonly placement: Placement;
   private readonly containerSpecs: ContainerSpec[];
   private readonly initContainerSpecs: ContainerSpec[];
-  private readonly extraVolumes: Volume[];
+  private readonly extraVolumes: PodVolume[];
   private readonly security: PodSecurity;
 
   constructor(private readonly props: PodTemplateProps = {}) {
@@ -120,7 +111,7 @@ export class PodTemplate {
   }
 
   /** Adds a pod volume that containers may mount. */
-  public addVolume(volume: Volume): void {
+  public addVolume(volume: PodVolume): void {
     this.extraVolumes.push(volume);
   }
 
@@ -162,10 +153,10 @@ export class PodTemplate {
 
     // reuse a shared-memory volume a container already mounts (e.g. with a size limit)
     const mountedShm = [...this.initContainerSpecs, ...this.containerSpecs]
-      .flatMap(c => c.volumeMounts ?? []).find(m => m.path === Volume.SHARED_MEMORY_PATH)?.volume;
-    const shm = this.props.sharedMemory ? (mountedShm ?? Volume.sharedMemory()) : undefined;
-    const withShm = (c: ContainerSpec): ContainerSpec => shm && !(c.volumeMounts ?? []).some(m => m.path === Volume.SHARED_MEMORY_PATH)
-      ? { ...c, volumeMounts: [...(c.volumeMounts ?? []), { volume: shm, path: Volume.SHARED_MEMORY_PATH }] }
+      .flatMap(c => c.volumeMounts ?? []).find(m => m.path === PodVolume.SHARED_MEMORY_PATH)?.volume;
+    const shm = this.props.sharedMemory ? (mountedShm ?? PodVolume.sharedMemory()) : undefined;
+    const withShm = (c: ContainerSpec): ContainerSpec => shm && !(c.volumeMounts ?? []).some(m => m.path === PodVolume.SHARED_MEMORY_PATH)
+      ? { ...c, volumeMounts: [...(c.volumeMounts ?? []), { volume: shm, path: PodVolume.SHARED_MEMORY_PATH }] }
       : c;
     const containerSecurity = this.security.containerSecurityContext();
     const render = (list: ContainerSpec[], kind: string, fallback: (i: number) => string) => list.map((c, i) => ({
@@ -188,8 +179,8 @@ export class PodTemplate {
       names.add(c.name);
     });
 
-    const volumes = new Map<string, Volume>();
-    const addVolume = (v: Volume, where: string) => {
+    const volumes = new Map<string, PodVolume>();
+    const addVolume = (v: PodVolume, where: string) => {
       const existing = volumes.get(v.name);
       if (existing && !existing._sameAs(v)) {
         invalid(scope, where, v.name, 'two different volumes use this name; give each volume a unique name');

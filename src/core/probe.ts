@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { wholeSeconds } from './durations';
 
 /** Timing options shared by all probes. */
-export interface ProbeOptions {
+export interface ContainerProbeOptions {
   /**
    * Delay before the first probe.
    * @default Duration.seconds(0)
@@ -26,8 +26,8 @@ export interface ProbeOptions {
   readonly failureThreshold?: number;
 }
 
-/** Options for {@link Probe.httpGet}. */
-export interface HttpGetProbeOptions extends ProbeOptions {
+/** Options for {@link ContainerProbe.httpGet}. */
+export interface HttpGetContainerProbeOptions extends ContainerProbeOptions {
   /**
    * Port to probe.
    * @default 8080
@@ -38,28 +38,28 @@ export interface HttpGetProbeOptions extends ProbeOptions {
 /**
  * A readiness, liveness or startup probe.
  */
-export class Probe {
+export class ContainerProbe {
   /** HTTP GET on `path`; success is a 2xx or 3xx response. */
-  public static httpGet(path: string, options: HttpGetProbeOptions = {}): Probe {
-    return new Probe({ httpGet: { path, port: options.port ?? 8080 } }, options);
+  public static httpGet(path: string, options: HttpGetContainerProbeOptions = {}): ContainerProbe {
+    return new ContainerProbe({ httpGet: { path, port: options.port ?? 8080 } }, options);
   }
 
   /** A TCP connection to `port`. */
-  public static tcpSocket(port: number, options: ProbeOptions = {}): Probe {
-    return new Probe({ tcpSocket: { port } }, options);
+  public static tcpSocket(port: number, options: ContainerProbeOptions = {}): ContainerProbe {
+    return new ContainerProbe({ tcpSocket: { port } }, options);
   }
 
   /** The gRPC health-checking protocol on `port`. */
-  public static grpc(port: number, options: ProbeOptions = {}): Probe {
-    return new Probe({ grpc: { port } }, options);
+  public static grpc(port: number, options: ContainerProbeOptions = {}): ContainerProbe {
+    return new ContainerProbe({ grpc: { port } }, options);
   }
 
   /** A command run in the container; success is exit code 0. */
-  public static exec(command: string[], options: ProbeOptions = {}): Probe {
-    return new Probe({ exec: { command } }, options);
+  public static exec(command: string[], options: ContainerProbeOptions = {}): ContainerProbe {
+    return new ContainerProbe({ exec: { command } }, options);
   }
 
-  private constructor(private readonly handler: any, private readonly options: ProbeOptions) {}
+  private constructor(private readonly handler: any, private readonly options: ContainerProbeOptions) {}
 
   /** @internal */
   public _render(scope: IConstruct, field: string): any {

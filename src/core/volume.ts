@@ -1,18 +1,11 @@
 import { Size } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { EmptyDirMedium } from 'cdk8s-plus-28';
 import { invalid } from './errors';
 import { checkDns1123Label, checkDns1123Subdomain } from './names';
 import { mib } from './resources';
 
-/** Where an emptyDir volume lives. */
-export enum EmptyDirMedium {
-  /** The node's disk. */
-  DEFAULT = '',
-  /** RAM (tmpfs); counts against the container's memory limit. */
-  MEMORY = 'Memory',
-}
-
-/** Options for {@link Volume.fromEmptyDir}. */
+/** Options for {@link PodVolume.fromEmptyDir}. */
 export interface EmptyDirOptions {
   /**
    * Storage medium.
@@ -43,7 +36,7 @@ export interface KeyToPathVolumeOptions {
 /**
  * A pod volume: a PersistentVolumeClaim, ConfigMap, Secret or emptyDir (incl. memory-backed `/dev/shm`).
  */
-export class Volume {
+export class PodVolume {
   /** Where shared memory is mounted. */
   public static readonly SHARED_MEMORY_PATH = '/dev/shm';
 
@@ -53,23 +46,23 @@ export class Volume {
    * @param claimName name of the PVC
    * @param readOnly mount the claim read-only (default false)
    */
-  public static fromPersistentVolumeClaim(name: string, claimName: string, readOnly?: boolean): Volume {
-    return new Volume(name, { persistentVolumeClaim: { claimName, readOnly } }, 'persistentVolumeClaim.claimName', claimName);
+  public static fromPersistentVolumeClaim(name: string, claimName: string, readOnly?: boolean): PodVolume {
+    return new PodVolume(name, { persistentVolumeClaim: { claimName, readOnly } }, 'persistentVolumeClaim.claimName', claimName);
   }
 
   /** Mounts an existing ConfigMap as files. */
-  public static fromConfigMap(name: string, configMapName: string, options: KeyToPathVolumeOptions = {}): Volume {
-    return new Volume(name, { configMap: { name: configMapName, defaultMode: options.defaultMode, optional: options.optional } }, 'configMap.name', configMapName);
+  public static fromConfigMap(name: string, configMapName: string, options: KeyToPathVolumeOptions = {}): PodVolume {
+    return new PodVolume(name, { configMap: { name: configMapName, defaultMode: options.defaultMode, optional: options.optional } }, 'configMap.name', configMapName);
   }
 
   /** Mounts an existing Secret as files (read-only for the owner and group by default). */
-  public static fromSecret(name: string, secretName: string, options: KeyToPathVolumeOptions = {}): Volume {
-    return new Volume(name, { secret: { secretName, defaultMode: options.defaultMode ?? 0o440, optional: options.optional } }, 'secret.secretName', secretName);
+  public static fromSecret(name: string, secretName: string, options: KeyToPathVolumeOptions = {}): PodVolume {
+    return new PodVolume(name, { secret: { secretName, defaultMode: options.defaultMode ?? 0o440, optional: options.optional } }, 'secret.secretName', secretName);
   }
 
   /** Scratch space that lives as long as the pod. */
-  public static fromEmptyDir(name: string, options: EmptyDirOptions = {}): Volume {
-    return new Volume(name, {
+  public static fromEmptyDir(name: string, options: EmptyDirOptions = {}): PodVolume {
+    return new PodVolume(name, {
       emptyDir: {
         medium: options.medium || undefined,
         sizeLimit: options.sizeLimit ? mib(options.sizeLimit) : undefined,
@@ -79,15 +72,15 @@ export class Volume {
 
   /**
    * Memory-backed shared memory for `/dev/shm` (PyTorch data loaders and NCCL need more than the
-   * container runtime's 64 MiB default). Mount it with {@link Volume.SHARED_MEMORY_PATH}.
+   * container runtime's 64 MiB default). Mount it with {@link PodVolume.SHARED_MEMORY_PATH}.
    * @param sizeLimit size limit (default: unlimited, bounded by the container's memory limit)
    */
-  public static sharedMemory(sizeLimit?: Size): Volume {
-    return Volume.fromEmptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit });
+  public static sharedMemory(sizeLimit?: Size): PodVolume {
+    return PodVolume.fromEmptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit });
   }
 
   private constructor(
-    /** Volume name within the pod. */
+    /** PodVolume name within the pod. */
     public readonly name: string,
     private readonly source: any,
     private readonly refField?: string,
@@ -102,15 +95,15 @@ export class Volume {
   }
 
   /** @internal */
-  public _sameAs(other: Volume): boolean {
+  public _sameAs(other: PodVolume): boolean {
     return JSON.stringify(this.source) === JSON.stringify(other.source);
   }
 }
 
 /** Mounts a volume into a container. */
-export interface VolumeMount {
+export interface PodVolumeMount {
   /** The volume. */
-  readonly volume: Volume;
+  readonly volume: PodVolume;
   /** Absolute path in the container. */
   readonly path: string;
   /**
@@ -126,7 +119,7 @@ export interface VolumeMount {
 }
 
 /** @internal */
-export function renderVolumeMounts(scope: IConstruct, field: string, mounts: VolumeMount[] | undefined): any[] | undefined {
+export function renderVolumeMounts(scope: IConstruct, field: string, mounts: PodVolumeMount[] | undefined): any[] | undefined {
   if (!mounts || mounts.length === 0) return undefined;
   const seen = new Set<string>();
   return mounts.map((m, i) => {

@@ -8,7 +8,7 @@ import { checkDns1123Label, ResourceNames } from '../core/names';
 import { NodeRequirement, Placement, Taint } from '../core/placement';
 import { prune } from '../core/pod-template';
 import { StatusContract, StatusSource } from '../core/status-contract';
-import { Volume, VolumeMount } from '../core/volume';
+import { PodVolume, PodVolumeMount } from '../core/volume';
 
 /** API version of Fluid's resources. */
 const FLUID_API_VERSION = 'data.fluid.io/v1alpha1';
@@ -175,18 +175,18 @@ export class Dataset extends Construct {
    * in the dataset's namespace.
    * @param readOnly mount the claim read-only (default: true, unless the access mode is READ_WRITE_MANY)
    */
-  public volume(readOnly?: boolean): Volume {
+  public volume(readOnly?: boolean): PodVolume {
     const ro = readOnly ?? this.readOnly;
     if (!ro && this.readOnly) {
       invalid(this, 'volume.readOnly', false, `dataset '${this.name}' is ReadOnlyMany; set accessMode: DatasetAccessMode.READ_WRITE_MANY to write to it`);
     }
-    return Volume.fromPersistentVolumeClaim(this.name, this.name, ro || undefined);
+    return PodVolume.fromPersistentVolumeClaim(this.name, this.name, ro || undefined);
   }
 
   /**
    * Mounts the dataset at `path` in a container: `volumeMounts: [dataset.volumeMount('/data')]`.
    */
-  public volumeMount(path: string, options: DatasetVolumeMountOptions = {}): VolumeMount {
+  public volumeMount(path: string, options: DatasetVolumeMountOptions = {}): PodVolumeMount {
     const ro = options.readOnly ?? this.readOnly;
     return { volume: this.volume(ro), path, readOnly: ro, subPath: options.subPath };
   }

@@ -131,7 +131,7 @@ export function checkHadoopConf(scope: IConstruct, field: string, conf: { [key: 
 function checkNoCredential(scope: IConstruct, field: string, key: string, value: string): void {
   if (isCredentialKey(key) && value !== '') {
     invalid(scope, field, `${key}=<literal>`, 'looks like a credential and would be stored in plain text in the SparkApplication; '
-      + 'give it to the pods from a Secret instead, e.g. env: { AWS_SECRET_ACCESS_KEY: EnvValue.fromSecretKey(secretName, key) } '
+      + 'give it to the pods from a Secret instead, e.g. env: { AWS_SECRET_ACCESS_KEY: EnvVarValue.fromSecretKey(secretName, key) } '
       + '(read by the S3A and AWS SDK credential providers), or a mounted Secret file');
   }
 }

@@ -1,5 +1,6 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ImagePullPolicy } from 'cdk8s-plus-28';
 import { SparkBatchScheduler } from './spark-batch-scheduler';
 import {
   checkHadoopConf, checkRemoteUri, checkSparkConf, cpuMillis, jvmMemory, parseSparkVersion, seconds, SPARK_MIN_HEAP_MIB,
@@ -14,15 +15,15 @@ import { SparkRestartPolicy, SparkRestartPolicyType } from './spark-restart-poli
 import { KueueIntegration, KueueIntegrations } from '../compute/kueue-integration';
 import { LocalQueue } from '../compute/local-queue';
 import { WorkloadPriorityClass } from '../compute/workload-priority-class';
-import { ImagePullPolicy, isImageReference } from '../core/container';
-import { EnvValue } from '../core/env';
+import { isImageReference } from '../core/container';
+import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabels, ResourceNames } from '../core/names';
 import { Placement } from '../core/placement';
 import { PodTemplate, prune } from '../core/pod-template';
 import { PodSecurityOptions } from '../core/security';
 import { StatusContract, StatusSource } from '../core/status-contract';
-import { VolumeMount } from '../core/volume';
+import { PodVolumeMount } from '../core/volume';
 import { placeWorkload } from '../core/workload';
 
 /** API version of the Spark operator's resources. */
@@ -113,15 +114,15 @@ export interface SparkJobProps {
    */
   readonly deps?: SparkDependencies;
   /**
-   * Environment variables of the driver and the executors (credentials only with `EnvValue.fromSecretKey`).
+   * Environment variables of the driver and the executors (credentials only with `EnvVarValue.fromSecretKey`).
    * @default {}
    */
-  readonly env?: { [name: string]: EnvValue };
+  readonly env?: { [name: string]: EnvVarValue };
   /**
    * Volumes mounted in the driver and the executors, e.g. a cached Fluid dataset: `{ volume: dataset.volume(), path: '/data' }`.
    * @default []
    */
-  readonly volumeMounts?: VolumeMount[];
+  readonly volumeMounts?: PodVolumeMount[];
   /**
    * Security context of the driver and executor pods; they meet the restricted Pod Security Standard unless this
    * opts out.

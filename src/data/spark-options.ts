@@ -2,10 +2,10 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { CronSchedule } from './cron-schedule';
 import { Accelerator } from '../core/accelerator';
-import { EnvValue } from '../core/env';
+import { EnvVarValue } from '../core/env';
 import { INodePool } from '../core/node-pool';
 import { Placement } from '../core/placement';
-import { VolumeMount } from '../core/volume';
+import { PodVolumeMount } from '../core/volume';
 
 /** Language of a Spark application (`spec.type`). */
 export enum SparkApplicationType {
@@ -81,12 +81,12 @@ export interface SparkPodOptions {
    * Environment variables of this role only (added to the job's `env`).
    * @default {}
    */
-  readonly env?: { [name: string]: EnvValue };
+  readonly env?: { [name: string]: EnvVarValue };
   /**
    * Volumes mounted in this role only (added to the job's `volumeMounts`).
    * @default []
    */
-  readonly volumeMounts?: VolumeMount[];
+  readonly volumeMounts?: PodVolumeMount[];
   /**
    * Node pool the pods run on (node selector, tolerations, and `karpenter.sh/do-not-disrupt` for batch jobs).
    * Pods requesting accelerators must name a pool when the app declares any.

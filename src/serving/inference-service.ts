@@ -6,17 +6,17 @@ import { InferenceProtocol, ModelFormat } from './model-format';
 import { IServingRuntime, KServeRuntime, runtimeServes, runtimeSupports } from './serving-runtime-ref';
 import { StorageScheme, StorageUri } from './storage-uri';
 import { ContainerSpec } from '../core/container';
-import { EnvValue } from '../core/env';
+import { EnvVarValue } from '../core/env';
 import { checkInteger, describeValue, invalid } from '../core/errors';
 import { checkLabels, ResourceNames } from '../core/names';
 import { INodePool } from '../core/node-pool';
 import { PodTemplate, prune } from '../core/pod-template';
-import { Probe } from '../core/probe';
+import { ContainerProbe } from '../core/probe';
 import { ComputeResources } from '../core/resources';
 import { PodSecurityOptions } from '../core/security';
 import { StatusContract, StatusSource, WorkloadStatus } from '../core/status-contract';
 import { upstreamPin } from '../core/versions';
-import { Volume, VolumeMount } from '../core/volume';
+import { PodVolume, PodVolumeMount } from '../core/volume';
 import { placeWorkload } from '../core/workload';
 
 /** What the request logger records. */
@@ -121,7 +121,7 @@ export interface ComponentOptions {
    * Extra pod volumes (volumes mounted by containers are added automatically).
    * @default []
    */
-  readonly volumes?: Volume[];
+  readonly volumes?: PodVolume[];
   /**
    * Extra containers in the pods.
    * @default []
@@ -180,7 +180,7 @@ export interface PredictorOptions extends ComponentOptions {
    * Environment of the model server (secrets by reference only).
    * @default {}
    */
-  readonly env?: { [name: string]: EnvValue };
+  readonly env?: { [name: string]: EnvVarValue };
   /**
    * CPU, memory and accelerators of the model server.
    * @default - the runtime's defaults
@@ -190,12 +190,12 @@ export interface PredictorOptions extends ComponentOptions {
    * Volumes mounted into the model server.
    * @default []
    */
-  readonly volumeMounts?: VolumeMount[];
+  readonly volumeMounts?: PodVolumeMount[];
   /**
    * Readiness probe of the model server.
    * @default - the runtime's
    */
-  readonly readiness?: Probe;
+  readonly readiness?: ContainerProbe;
   /**
    * A custom model server container (named `kserve-container`). Set this or `modelFormat`.
    * @default - none
@@ -468,7 +468,7 @@ export class InferenceService extends Construct {
     const main: ContainerSpec = p.container ? {
       ...p.container,
       name: MAIN,
-      env: storageUri ? { ...(p.container.env ?? {}), STORAGE_URI: EnvValue.fromValue(storageUri) } : p.container.env,
+      env: storageUri ? { ...(p.container.env ?? {}), STORAGE_URI: EnvVarValue.fromValue(storageUri) } : p.container.env,
     } : {
       name: MAIN,
       image: RUNTIME_IMAGE,

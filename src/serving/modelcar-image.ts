@@ -1,17 +1,17 @@
 import { ApiObject, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, ImagePullPolicy, RestartPolicy } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KServeConfig, resolveKServeConfig } from './kserve-config';
 import { StorageScheme, StorageUri } from './storage-uri';
-import { ContainerSpec, ImagePullPolicy, isImageReference } from '../core/container';
-import { EnvValue } from '../core/env';
+import { ContainerSpec, isImageReference } from '../core/container';
+import { EnvVarValue } from '../core/env';
 import { checkInteger, describeValue, invalid } from '../core/errors';
 import { checkDns1123Subdomain, ResourceNames } from '../core/names';
 import { INodePool } from '../core/node-pool';
-import { PodTemplate, RestartPolicy, prune } from '../core/pod-template';
+import { PodTemplate, prune } from '../core/pod-template';
 import { ComputeResources } from '../core/resources';
 import { upstreamPin } from '../core/versions';
-import { Volume } from '../core/volume';
+import { PodVolume } from '../core/volume';
 import { placeWorkload } from '../core/workload';
 
 /** Pre-pulls a modelcar image on every node of a serving pool, so a new replica starts without pulling the model. */
@@ -77,7 +77,7 @@ export interface ModelcarImageProps {
    * Environment of the fetch step: credentials by reference (e.g. `HF_TOKEN`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).
    * @default {}
    */
-  readonly sourceEnv?: { [name: string]: EnvValue };
+  readonly sourceEnv?: { [name: string]: EnvVarValue };
   /**
    * Service account of the build (e.g. an IRSA role to read S3).
    * @default - the namespace's default account, with no API token mounted
@@ -155,15 +155,15 @@ export class ModelcarImage extends Construct {
     this.imageRef = props.digest ? `${props.image}@${props.digest}` : props.image;
     const config = resolveKServeConfig(this, props.kserve);
 
-    const workspace = Volume.fromEmptyDir('workspace', { sizeLimit: props.scratchSize });
-    const pushSecret = Volume.fromSecret('push-secret', props.pushSecretName);
+    const workspace = PodVolume.fromEmptyDir('workspace', { sizeLimit: props.scratchSize });
+    const pushSecret = PodVolume.fromSecret('push-secret', props.pushSecretName);
     const resources: ComputeResources = props.resources ?? { cpu: Cpu.units(1), memory: Size.gibibytes(2) };
     let layerDir = '/workspace/layer';
     const initContainers: ContainerSpec[] = [];
     const extraMounts = [];
     if (props.source.scheme === StorageScheme.PVC) {
       const [claim, ...rest] = source.slice('pvc://'.length).split('/');
-      const claimVolume = Volume.fromPersistentVolumeClaim('source', claim, true);
+      const claimVolume = PodVolume.fromPersistentVolumeClaim('source', claim, true);
       extraMounts.push({ volume: claimVolume, path: '/source', readOnly: true });
       layerDir = `/source${rest.length ? `/${rest.join('/')}` : ''}`;
     } else {
@@ -171,7 +171,7 @@ export class ModelcarImage extends Construct {
         name: 'fetch',
         image: props.fetchImage ?? `kserve/storage-initializer:v${upstreamPin('kserve').version}`,
         args: [source, '/workspace/layer/models'],
-        env: { HOME: EnvValue.fromValue('/workspace/home'), ...(props.sourceEnv ?? {}) },
+        env: { HOME: EnvVarValue.fromValue('/workspace/home'), ...(props.sourceEnv ?? {}) },
         resources,
         volumeMounts: [{ volume: workspace, path: '/workspace' }],
       });

@@ -9,7 +9,7 @@ import { ResourceNames } from '../core/names';
 import { INodePool } from '../core/node-pool';
 import { PodTemplate, prune } from '../core/pod-template';
 import { PodSecurityOptions } from '../core/security';
-import { Volume } from '../core/volume';
+import { PodVolume } from '../core/volume';
 import { placeWorkload } from '../core/workload';
 
 /** Model server types ModelMesh's built-in adapter can drive. */
@@ -73,7 +73,7 @@ export interface ServingRuntimeBaseProps {
    * Extra pod volumes.
    * @default []
    */
-  readonly volumes?: Volume[];
+  readonly volumes?: PodVolume[];
   /**
    * ModelMesh's built-in adapter (multi-model runtimes only).
    * @default - none

@@ -10,7 +10,7 @@ import type { LocalQueue } from '../compute/local-queue';
 import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
 import { ContainerSpec } from '../core/container';
 import { wholeSeconds } from '../core/durations';
-import { EnvValue } from '../core/env';
+import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels, ResourceNames } from '../core/names';
 import { INodePool } from '../core/node-pool';
@@ -19,13 +19,13 @@ import { PodTemplate, prune } from '../core/pod-template';
 import { ComputeResources } from '../core/resources';
 import { PodSecurityOptions } from '../core/security';
 import { WorkloadStatus } from '../core/status-contract';
-import { Volume, VolumeMount } from '../core/volume';
+import { PodVolume, PodVolumeMount } from '../core/volume';
 import { placeWorkload } from '../core/workload';
 
 /** Where checkpoints and outputs are written. */
 export interface CheckpointStorage {
   /** The volume (usually a PersistentVolumeClaim shared by all workers). */
-  readonly volume: Volume;
+  readonly volume: PodVolume;
   /**
    * Mount path in the training container; also exported as `CHECKPOINT_DIR`.
    * @default '/mnt/checkpoints'
@@ -106,10 +106,10 @@ export interface DistributedTrainingProps {
    */
   readonly args?: string[];
   /**
-   * Environment variables (secrets by reference: `EnvValue.fromSecretKey`).
+   * Environment variables (secrets by reference: `EnvVarValue.fromSecretKey`).
    * @default {}
    */
-  readonly env?: { [name: string]: EnvValue };
+  readonly env?: { [name: string]: EnvVarValue };
   /**
    * Number of workers (nodes).
    * @default 1
@@ -129,7 +129,7 @@ export interface DistributedTrainingProps {
    * Volumes (datasets, caches) mounted into the training container.
    * @default []
    */
-  readonly volumeMounts?: VolumeMount[];
+  readonly volumeMounts?: PodVolumeMount[];
   /**
    * Checkpoint and output storage.
    * @default - none
@@ -279,7 +279,7 @@ export class DistributedTraining extends Construct {
     const mounts = [...(props.volumeMounts ?? [])];
     if (props.checkpoints) mounts.push({ volume: props.checkpoints.volume, path: checkpointPath });
     const env = { ...(props.env ?? {}) };
-    if (props.checkpoints) env.CHECKPOINT_DIR = EnvValue.fromValue(checkpointPath);
+    if (props.checkpoints) env.CHECKPOINT_DIR = EnvVarValue.fromValue(checkpointPath);
     const container: ContainerSpec = {
       image: props.image ?? 'placeholder.invalid/runtime-image',
       command: props.command,

@@ -7,7 +7,7 @@ import {
 } from './training-util';
 import type { LocalQueue } from '../compute/local-queue';
 import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
-import { EnvValue } from '../core/env';
+import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, ResourceNames } from '../core/names';
 import { INodePool } from '../core/node-pool';
@@ -16,7 +16,7 @@ import { PodTemplate, prune } from '../core/pod-template';
 import { ComputeResources, mib } from '../core/resources';
 import { PodSecurityOptions } from '../core/security';
 import { WorkloadStatus } from '../core/status-contract';
-import { Volume } from '../core/volume';
+import { PodVolume } from '../core/volume';
 import { placeWorkload } from '../core/workload';
 
 /** The `transformers` Auto class the Hugging Face trainer loads the model with (the SDK's `transformer_type`). */
@@ -202,12 +202,12 @@ export interface FineTuningProps {
    * (v1: the storage initializer; v2: both initializers); must reference a Secret.
    * @default - none
    */
-  readonly hfToken?: EnvValue;
+  readonly hfToken?: EnvVarValue;
   /**
    * Extra environment of the trainer container.
    * @default {}
    */
-  readonly env?: { [name: string]: EnvValue };
+  readonly env?: { [name: string]: EnvVarValue };
   /**
    * Image of the storage initializer (v1).
    * @default 'ghcr.io/kubeflow/training-v1/storage-initializer' (the SDK's default)
@@ -312,7 +312,7 @@ export class FineTuning extends Construct {
     }
 
     const placement = new Placement();
-    const env: { [name: string]: EnvValue } = { ...(props.env ?? {}) };
+    const env: { [name: string]: EnvVarValue } = { ...(props.env ?? {}) };
 
     if (this.backend === TrainingBackend.TRAINING_OPERATOR_V1) {
       for (const [field, value] of [['runtime', props.runtime?.name], ['torchtuneOverrides', props.torchtuneOverrides]] as const) {
@@ -356,10 +356,10 @@ export class FineTuning extends Construct {
     });
   }
 
-  private renderPyTorchJob(props: FineTuningProps, workers: number, placement: Placement, env: { [name: string]: EnvValue }): ApiObject {
-    const volume = Volume.fromPersistentVolumeClaim(STORAGE_INITIALIZER, this.name);
+  private renderPyTorchJob(props: FineTuningProps, workers: number, placement: Placement, env: { [name: string]: EnvVarValue }): ApiObject {
+    const volume = PodVolume.fromPersistentVolumeClaim(STORAGE_INITIALIZER, this.name);
     const mount = { volume, path: WORKSPACE };
-    const hfHome = EnvValue.fromValue(`${WORKSPACE}/.cache/huggingface`);
+    const hfHome = EnvVarValue.fromValue(`${WORKSPACE}/.cache/huggingface`);
     const model = props.model;
     const initializer = {
       name: STORAGE_INITIALIZER,
@@ -413,7 +413,7 @@ export class FineTuning extends Construct {
     });
   }
 
-  private renderTrainJob(props: FineTuningProps, workers: number, placement: Placement, env: { [name: string]: EnvValue }): ApiObject {
+  private renderTrainJob(props: FineTuningProps, workers: number, placement: Placement, env: { [name: string]: EnvVarValue }): ApiObject {
     const v1Only: Array<[string, unknown]> = [
       ['model.transformerType', props.model.transformerType],
       ['model.numLabels', props.model.numLabels],

@@ -6,7 +6,7 @@ import { PodGroupPolicy } from './pod-group-policy';
 import { ITrainingRuntime, TrainingRuntimeKind } from './training-runtime-ref';
 import { TRAINER_API_VERSION } from './training-util';
 import { ContainerSpec } from '../core/container';
-import { EnvValue } from '../core/env';
+import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Subdomain, checkLabels, ResourceNames } from '../core/names';
 import { INodePool } from '../core/node-pool';
@@ -14,7 +14,7 @@ import { PodTemplate, prune } from '../core/pod-template';
 import { mib } from '../core/resources';
 import { PodSecurityOptions } from '../core/security';
 import { upstreamPin } from '../core/versions';
-import { Volume } from '../core/volume';
+import { PodVolume } from '../core/volume';
 import { placeWorkload } from '../core/workload';
 
 /** Label Kubeflow Trainer reads to map a replicated job to a TrainJob part. */
@@ -49,7 +49,7 @@ export interface RuntimeInitializer {
    * Extra environment (secrets by reference, e.g. `HF_TOKEN`).
    * @default {}
    */
-  readonly env?: { [name: string]: EnvValue };
+  readonly env?: { [name: string]: EnvVarValue };
 }
 
 /** The volume shared by the initializers and the trainer at `/workspace` (a JobSet `volumeClaimPolicies` claim per TrainJob). */
@@ -215,7 +215,7 @@ export abstract class TrainingRuntimeBase extends Construct implements ITraining
     if (initializers.length && numNodes > 1 && !manyNodes) {
       invalid(this, 'workspace.accessModes', accessModes, `${numNodes} nodes mount /workspace from different machines; add StorageAccessMode.READ_WRITE_MANY or READ_ONLY_MANY`);
     }
-    const workspaceMount = { volume: Volume.fromPersistentVolumeClaim(WORKSPACE_CLAIM, WORKSPACE_CLAIM), path: WORKSPACE_PATH };
+    const workspaceMount = { volume: PodVolume.fromPersistentVolumeClaim(WORKSPACE_CLAIM, WORKSPACE_CLAIM), path: WORKSPACE_PATH };
 
     const trainerMounts = [...(props.trainer.volumeMounts ?? [])];
     if (initializers.length) {
@@ -244,8 +244,8 @@ export abstract class TrainingRuntimeBase extends Construct implements ITraining
           name,
           image: init.image ?? `ghcr.io/kubeflow/trainer/${name}:v${version}`,
           env: {
-            ...(init.storageUri ? { STORAGE_URI: EnvValue.fromValue(init.storageUri) } : {}),
-            HF_HOME: EnvValue.fromValue(`${WORKSPACE_PATH}/.cache/huggingface`),
+            ...(init.storageUri ? { STORAGE_URI: EnvVarValue.fromValue(init.storageUri) } : {}),
+            HF_HOME: EnvVarValue.fromValue(`${WORKSPACE_PATH}/.cache/huggingface`),
             ...(init.env ?? {}),
           },
           volumeMounts: [workspaceMount],

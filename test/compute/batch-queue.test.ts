@@ -1,9 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import {
-  Accelerator, BatchQueue, BatchQueueProps, BorrowWithinCohortPreemption, KueueIntegration, KueueIntegrations, LocalQueue, PodTemplate,
-  QueueFlavor, QueueFlavors, QueueingStrategy, QuotaLimitOptions, ReclaimWithinCohortPreemption, ResourceQuota, TaintEffect,
-  WithinClusterQueuePreemption, WorkloadPriorityClass,
-} from '../../src';
+import { TaintEffect } from 'cdk8s-plus-28';
+import { Accelerator, BatchQueue, BatchQueueProps, BorrowWithinCohortPreemption, KueueIntegration, KueueIntegrations, LocalQueue, PodTemplate, QueueFlavor, QueueFlavors, QueueingStrategy, QuotaLimitOptions, ReclaimWithinCohortPreemption, ResourceQuota, WithinClusterQueuePreemption, WorkloadPriorityClass } from '../../src';
 import { addPodTemplateObject, expectValidationError, synthValid } from '../util';
 
 const GPU_FLAVOR: QueueFlavor = QueueFlavors.forNodes({

@@ -1,6 +1,6 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
-import { Accelerator, ConsolidationPolicy, ExistingGpuNodes, GpuInstances, GpuNodePool, GpuSharing, MigStrategy, NvidiaDevicePlugin, PodTemplate, TaintEffect } from '../../src';
+import { Cpu, TaintEffect } from 'cdk8s-plus-28';
+import { Accelerator, ConsolidationPolicy, ExistingGpuNodes, GpuInstances, GpuNodePool, GpuSharing, MigStrategy, NvidiaDevicePlugin, PodTemplate } from '../../src';
 import { synthValid } from '../util';
 
 const nodeClass = { clusterName: 'ml', role: 'KarpenterNodeRole-ml' };

@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, RestartPolicy } from 'cdk8s-plus-28';
 import { Accelerator, AcceleratorVendor, GpuSharing } from '../../src/core/accelerator';
-import { PodTemplate, RestartPolicy } from '../../src/core/pod-template';
+import { PodTemplate } from '../../src/core/pod-template';
 import { expectValidationError, synthPodTemplate } from '../util';
 
 /** A one-container pod template requesting `accelerator`. */

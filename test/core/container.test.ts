@@ -1,7 +1,8 @@
 import { Duration, Testing } from 'cdk8s';
-import { ContainerSpec, ImagePullPolicy, isImageReference } from '../../src/core/container';
-import { PodTemplate, RestartPolicy } from '../../src/core/pod-template';
-import { Probe } from '../../src/core/probe';
+import { ImagePullPolicy, RestartPolicy } from 'cdk8s-plus-28';
+import { ContainerSpec, isImageReference } from '../../src/core/container';
+import { PodTemplate } from '../../src/core/pod-template';
+import { ContainerProbe } from '../../src/core/probe';
 import { expectValidationError, synthPodTemplate } from '../util';
 
 const IMAGE = 'ghcr.io/example/trainer:1.4.2';
@@ -142,9 +143,9 @@ test('init containers without a name are called init-<i>', () => {
 test('probes render on the container', () => {
   const { spec } = synthPodTemplate(pod({
     image: IMAGE,
-    readiness: Probe.httpGet('/ready', { period: Duration.seconds(5) }),
-    liveness: Probe.tcpSocket(8080),
-    startup: Probe.exec(['cat', '/tmp/started'], { failureThreshold: 30 }),
+    readiness: ContainerProbe.httpGet('/ready', { period: Duration.seconds(5) }),
+    liveness: ContainerProbe.tcpSocket(8080),
+    startup: ContainerProbe.exec(['cat', '/tmp/started'], { failureThreshold: 30 }),
   }));
   const c = spec.containers[0];
   expect(c.readinessProbe).toEqual({ httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 });

@@ -1,8 +1,9 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
+import { RestartPolicy, TaintEffect } from 'cdk8s-plus-28';
 import { Accelerator } from '../../src/core/accelerator';
-import { NodeOperator, NodeRequirement, Placement, TaintEffect } from '../../src/core/placement';
-import { PodTemplate, RestartPolicy } from '../../src/core/pod-template';
+import { NodeOperator, NodeRequirement, Placement } from '../../src/core/placement';
+import { PodTemplate } from '../../src/core/pod-template';
 import { expectValidationError, synthPodTemplate } from '../util';
 
 const IMAGE = 'ghcr.io/example/trainer:1';

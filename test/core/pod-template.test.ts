@@ -1,12 +1,12 @@
 import { Duration, Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, RestartPolicy, TaintEffect } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Accelerator } from '../../src/core/accelerator';
-import { EnvValue } from '../../src/core/env';
-import { Placement, TaintEffect } from '../../src/core/placement';
-import { PodTemplate, prune, RestartPolicy } from '../../src/core/pod-template';
+import { EnvVarValue } from '../../src/core/env';
+import { Placement } from '../../src/core/placement';
+import { PodTemplate, prune } from '../../src/core/pod-template';
 import { PodSecurityLevel } from '../../src/core/security';
-import { Volume } from '../../src/core/volume';
+import { PodVolume } from '../../src/core/volume';
 import { addPodTemplateObject, expectValidationError, synthPodTemplate, synthValid } from '../util';
 
 const IMAGE = 'ghcr.io/example/trainer:1.4.2';
@@ -134,7 +134,7 @@ test('sharedMemory mounts a memory-backed dshm volume at /dev/shm in every conta
     restartPolicy: RestartPolicy.NEVER,
     sharedMemory: true,
     containers: [
-      { image: IMAGE, volumeMounts: [{ volume: Volume.fromPersistentVolumeClaim('data', 'datasets'), path: '/data' }] },
+      { image: IMAGE, volumeMounts: [{ volume: PodVolume.fromPersistentVolumeClaim('data', 'datasets'), path: '/data' }] },
       { image: 'ghcr.io/example/logger:1' },
     ],
     initContainers: [{ image: 'ghcr.io/example/fetch:1' }],
@@ -154,7 +154,7 @@ test('sharedMemory is not added twice when a container already mounts /dev/shm',
   const t = new PodTemplate({
     restartPolicy: RestartPolicy.NEVER,
     sharedMemory: true,
-    containers: [{ image: IMAGE, volumeMounts: [{ volume: Volume.sharedMemory(), path: '/dev/shm' }] }],
+    containers: [{ image: IMAGE, volumeMounts: [{ volume: PodVolume.sharedMemory(), path: '/dev/shm' }] }],
   });
   const { spec } = synthPodTemplate(t);
   expect(spec.volumes).toEqual([{ name: 'dshm', emptyDir: { medium: 'Memory' } }]);
@@ -162,7 +162,7 @@ test('sharedMemory is not added twice when a container already mounts /dev/shm',
 });
 
 test('sharedMemory leaves a container alone that mounts its own volume at /dev/shm', () => {
-  const own = Volume.fromEmptyDir('shm', { medium: undefined, sizeLimit: Size.gibibytes(2) });
+  const own = PodVolume.fromEmptyDir('shm', { medium: undefined, sizeLimit: Size.gibibytes(2) });
   const t = new PodTemplate({
     restartPolicy: RestartPolicy.NEVER,
     sharedMemory: true,
@@ -178,7 +178,7 @@ test('sharedMemory reuses a sized dshm volume that one container already mounts'
     restartPolicy: RestartPolicy.NEVER,
     sharedMemory: true,
     containers: [
-      { image: IMAGE, volumeMounts: [{ volume: Volume.sharedMemory(Size.gibibytes(8)), path: '/dev/shm' }] },
+      { image: IMAGE, volumeMounts: [{ volume: PodVolume.sharedMemory(Size.gibibytes(8)), path: '/dev/shm' }] },
       { image: 'ghcr.io/example/logger:1' },
     ],
   });
@@ -194,18 +194,18 @@ test('without sharedMemory nothing is mounted at /dev/shm', () => {
 });
 
 test('volumes referenced by mounts are added once, after the pod volumes', () => {
-  const data = Volume.fromPersistentVolumeClaim('data', 'datasets', true);
-  const cache = Volume.fromEmptyDir('cache');
+  const data = PodVolume.fromPersistentVolumeClaim('data', 'datasets', true);
+  const cache = PodVolume.fromEmptyDir('cache');
   const t = new PodTemplate({
     restartPolicy: RestartPolicy.NEVER,
-    volumes: [Volume.fromConfigMap('config', 'trainer-config'), cache],
+    volumes: [PodVolume.fromConfigMap('config', 'trainer-config'), cache],
     containers: [
       { image: IMAGE, volumeMounts: [{ volume: data, path: '/data', readOnly: true }, { volume: cache, path: '/cache' }] },
       { image: 'ghcr.io/example/logger:1', volumeMounts: [{ volume: data, path: '/data' }] },
     ],
     initContainers: [{ image: 'ghcr.io/example/fetch:1', volumeMounts: [{ volume: cache, path: '/cache' }] }],
   });
-  t.addVolume(Volume.fromSecret('creds', 's3-credentials'));
+  t.addVolume(PodVolume.fromSecret('creds', 's3-credentials'));
   const { spec } = synthPodTemplate(t);
   expect(spec.volumes.map((v: any) => v.name)).toEqual(['config', 'cache', 'creds', 'data']);
   expect(spec.volumes[3]).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'datasets', readOnly: true } });
@@ -244,8 +244,8 @@ test('init container names must be unique', () => {
 
 test('a volume name conflict in a container after init containers names the right container', () => {
   const t = new PodTemplate({
-    initContainers: [{ image: IMAGE, volumeMounts: [{ volume: Volume.fromPersistentVolumeClaim('data', 'claim-a'), path: '/data' }] }],
-    containers: [{ image: IMAGE, volumeMounts: [{ volume: Volume.fromPersistentVolumeClaim('data', 'claim-b'), path: '/data' }] }],
+    initContainers: [{ image: IMAGE, volumeMounts: [{ volume: PodVolume.fromPersistentVolumeClaim('data', 'claim-a'), path: '/data' }] }],
+    containers: [{ image: IMAGE, volumeMounts: [{ volume: PodVolume.fromPersistentVolumeClaim('data', 'claim-b'), path: '/data' }] }],
   });
   expectValidationError(() => t.toPodSpec(Testing.chart()),
     /^\[test\] podTemplate\.containers\[0\]\.volumeMounts\[0\]\.volume: 'data' is not valid; two different volumes use this name; give each volume a unique name$/);
@@ -254,8 +254,8 @@ test('a volume name conflict in a container after init containers names the righ
 test('a volume name conflict between init containers names the init container', () => {
   const t = new PodTemplate({
     initContainers: [
-      { image: IMAGE, volumeMounts: [{ volume: Volume.fromEmptyDir('data'), path: '/data' }] },
-      { image: IMAGE, volumeMounts: [{ volume: Volume.fromPersistentVolumeClaim('data', 'claim'), path: '/data' }] },
+      { image: IMAGE, volumeMounts: [{ volume: PodVolume.fromEmptyDir('data'), path: '/data' }] },
+      { image: IMAGE, volumeMounts: [{ volume: PodVolume.fromPersistentVolumeClaim('data', 'claim'), path: '/data' }] },
     ],
     containers: [{ image: IMAGE }],
   });
@@ -302,7 +302,7 @@ test('a pod template renders into a Deployment', () => {
       image: 'ghcr.io/example/embeddings-server@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945',
       ports: [{ number: 8080, name: 'http' }],
       resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(4), accelerator: Accelerator.nvidiaMig('1g.10gb') },
-      volumeMounts: [{ volume: Volume.fromEmptyDir('tmp', { sizeLimit: Size.gibibytes(1) }), path: '/tmp' }],
+      volumeMounts: [{ volume: PodVolume.fromEmptyDir('tmp', { sizeLimit: Size.gibibytes(1) }), path: '/tmp' }],
     }],
   });
   const { objects, template } = synthPodTemplate(t, { kind: 'Deployment', name: 'embeddings', defaultContainerName: 'server' });
@@ -326,11 +326,11 @@ test('a GPU job like the example renders and validates', () => {
     containers: [{
       image: 'ghcr.io/example/batch-scorer:2.1.0',
       env: {
-        AWS_SECRET_ACCESS_KEY: EnvValue.fromSecretKey('s3-credentials', 'secret-access-key'),
-        BATCH_SIZE: EnvValue.fromValue('256'),
+        AWS_SECRET_ACCESS_KEY: EnvVarValue.fromSecretKey('s3-credentials', 'secret-access-key'),
+        BATCH_SIZE: EnvVarValue.fromValue('256'),
       },
       resources: { cpu: Cpu.units(4), memory: Size.gibibytes(16), accelerator: Accelerator.nvidia({ product: 'NVIDIA-A100-SXM4-80GB' }) },
-      volumeMounts: [{ volume: Volume.fromPersistentVolumeClaim('data', 'imagenet-val', true), path: '/data', readOnly: true }],
+      volumeMounts: [{ volume: PodVolume.fromPersistentVolumeClaim('data', 'imagenet-val', true), path: '/data', readOnly: true }],
     }],
   });
   addPodTemplateObject(chart, t, { name: 'scoring', defaultContainerName: 'scorer' });
@@ -368,16 +368,16 @@ test('the placement given in props is the one the template uses', () => {
 
 test('the props arrays are copied', () => {
   const containers = [{ image: IMAGE }];
-  const volumes = [Volume.fromEmptyDir('a')];
+  const volumes = [PodVolume.fromEmptyDir('a')];
   const t = new PodTemplate({ containers, volumes });
   t.addContainer({ image: IMAGE, name: 'b' });
-  t.addVolume(Volume.fromEmptyDir('b'));
+  t.addVolume(PodVolume.fromEmptyDir('b'));
   expect(containers).toHaveLength(1);
   expect(volumes).toHaveLength(1);
 });
 
 test('rendering twice gives the same result', () => {
-  const t = new PodTemplate({ sharedMemory: true, containers: [{ image: IMAGE, env: { B: EnvValue.fromValue('b'), A: EnvValue.fromValue('a') } }] });
+  const t = new PodTemplate({ sharedMemory: true, containers: [{ image: IMAGE, env: { B: EnvVarValue.fromValue('b'), A: EnvVarValue.fromValue('a') } }] });
   const chart = Testing.chart();
   const first = t.toPodTemplateSpec(chart);
   expect(t.toPodTemplateSpec(chart)).toEqual(first);

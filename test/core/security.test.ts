@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
+import { RestartPolicy } from 'cdk8s-plus-28';
 import { ContainerSpec } from '../../src/core/container';
-import { PodTemplate, RestartPolicy } from '../../src/core/pod-template';
+import { PodTemplate } from '../../src/core/pod-template';
 import {
   POD_SECURITY_ANNOTATION, POD_SECURITY_REASON_ANNOTATION, PodSecurity, PodSecurityLevel, PodSecurityOptions,
 } from '../../src/core/security';

@@ -1,8 +1,6 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-import {
-  CacheMedium, CacheRuntime, CacheVolumeType, CronSchedule, DataLoad, DataLoadPolicy, Dataset, DatasetAccessMode, DatasetMount, DatasetPlacement,
-  DatasetProps, NodeOperator, PodTemplate, SparkApplicationType, SparkJob, StatusSource, TaintEffect,
-} from '../../src';
+import { TaintEffect } from 'cdk8s-plus-28';
+import { CacheMedium, CacheRuntime, CacheVolumeType, CronSchedule, DataLoad, DataLoadPolicy, Dataset, DatasetAccessMode, DatasetMount, DatasetPlacement, DatasetProps, NodeOperator, PodTemplate, SparkApplicationType, SparkJob, StatusSource } from '../../src';
 import { expectValidationError, synthPodTemplate, synthValid } from '../util';
 
 const MEM = { medium: CacheMedium.MEMORY, quota: Size.gibibytes(2) };

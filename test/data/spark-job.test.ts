@@ -1,10 +1,6 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
-import {
-  Accelerator, BatchQueue, CronSchedule, EnvValue, GpuInstances, GpuNodePool, ImagePullPolicy, KueueIntegration, KueueIntegrations,
-  Placement, PodSecurityLevel, QueueFlavors, ResourceQuota, SparkApplicationType, SparkBatchScheduler, SparkConcurrencyPolicy,
-  SparkDriverAccount, SparkJob, SparkJobProps, SparkMonitoring, SparkRestartPolicy, StatusSource, TaintEffect, Volume, WorkloadPriorityClass,
-} from '../../src';
+import { Cpu, ImagePullPolicy, TaintEffect } from 'cdk8s-plus-28';
+import { Accelerator, BatchQueue, CronSchedule, EnvVarValue, GpuInstances, GpuNodePool, KueueIntegration, KueueIntegrations, Placement, PodSecurityLevel, QueueFlavors, ResourceQuota, SparkApplicationType, SparkBatchScheduler, SparkConcurrencyPolicy, SparkDriverAccount, SparkJob, SparkJobProps, SparkMonitoring, SparkRestartPolicy, StatusSource, PodVolume, WorkloadPriorityClass } from '../../src';
 import { SchemaValidator } from '../../src/validation/schema-validator';
 import { expectValidationError, synthValid } from '../util';
 
@@ -138,7 +134,7 @@ test('a Scala job with resources, dependencies, configuration, dynamic allocatio
       repositories: ['https://repo.example.com/maven2'],
       files: ['local:///opt/conf/app.conf'],
     },
-    env: { AWS_SECRET_ACCESS_KEY: EnvValue.fromSecretKey('s3', 'secret') },
+    env: { AWS_SECRET_ACCESS_KEY: EnvVarValue.fromSecretKey('s3', 'secret') },
     timeToLive: Duration.hours(1),
     memoryOverheadFactor: 0.2,
   }, c);
@@ -216,9 +212,9 @@ test('placement is copied per role: one Placement can be shared by driver and ex
 
 test('volumes: job-wide and per-role mounts land in the pod templates, never in the webhook-only fields', () => {
   const c = chart();
-  const scratch = Volume.fromEmptyDir('scratch');
+  const scratch = PodVolume.fromEmptyDir('scratch');
   job({
-    volumeMounts: [{ volume: Volume.fromPersistentVolumeClaim('imagenet', 'imagenet', true), path: '/data', readOnly: true }],
+    volumeMounts: [{ volume: PodVolume.fromPersistentVolumeClaim('imagenet', 'imagenet', true), path: '/data', readOnly: true }],
     executor: { volumeMounts: [{ volume: scratch, path: '/scratch' }] },
   }, c);
   const spec = app(synthValid(c)).spec;
@@ -582,7 +578,7 @@ test('sparkConf: keys the operator denies, keys with a typed option, the namespa
   expectValidationError(() => job({ sparkConf: { 'spark.kubernetes.namespace': 'other' } }),
     /^\[test\/job\] sparkConf\.spark\.kubernetes\.namespace: 'other' is not valid; must equal the application's namespace 'spark' \(the Spark operator denies anything else\); leave it out$/);
   expectValidationError(() => job({ sparkConf: { 'spark.hadoop.fs.s3a.secret.key': 'abc' } }),
-    /^\[test\/job\] sparkConf\.spark\.hadoop\.fs\.s3a\.secret\.key: 'spark\.hadoop\.fs\.s3a\.secret\.key=<literal>' is not valid; looks like a credential .* EnvValue\.fromSecretKey/);
+    /^\[test\/job\] sparkConf\.spark\.hadoop\.fs\.s3a\.secret\.key: 'spark\.hadoop\.fs\.s3a\.secret\.key=<literal>' is not valid; looks like a credential .* EnvVarValue\.fromSecretKey/);
   expectValidationError(() => job({ sparkConf: { 'spark driver': 'x' } }),
     /^\[test\/job\] sparkConf: 'spark driver' is not valid; configuration keys are non-empty and contain no whitespace$/);
 });
@@ -620,7 +616,7 @@ test('time-to-live and image pull secrets', () => {
 });
 
 test('pod-level mistakes fail where the job is declared', () => {
-  expectValidationError(() => job({ env: { API_TOKEN: EnvValue.fromValue('secret') } }),
+  expectValidationError(() => job({ env: { API_TOKEN: EnvVarValue.fromValue('secret') } }),
     /^\[test\/job\] podTemplate\.containers\[0\]\.env\.API_TOKEN: 'API_TOKEN=<literal>' is not valid; looks like a credential/);
   expectValidationError(() => job({ driver: { labels: { 'bad key!': 'x' } } }),
     /^\[test\/job\] driver\.labels\.bad key!: 'bad key!' is not valid/);

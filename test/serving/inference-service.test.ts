@@ -1,7 +1,7 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, Autoscaling, DeploymentMode, EnvValue, GpuInstances, GpuNodePool, InferenceProtocol, InferenceService, KServeConfig,
+  Accelerator, Autoscaling, DeploymentMode, EnvVarValue, GpuInstances, GpuNodePool, InferenceProtocol, InferenceService, KServeConfig,
   KServeRuntime, LoggerMode, ModelFormat, PodSecurityLevel, StatusSource, StorageUri,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
@@ -17,7 +17,7 @@ test("renders the talk's Llama 2 service: Hugging Face format, args, GPU, secure
     predictor: {
       modelFormat: ModelFormat.huggingface(),
       args: ['--model_name=llama2', '--model_id=meta-llama/Llama-2-7b-chat-hf'],
-      env: { HF_TOKEN: EnvValue.fromSecretKey('hf-token', 'token') },
+      env: { HF_TOKEN: EnvVarValue.fromSecretKey('hf-token', 'token') },
       resources: { cpu: Cpu.units(6), cpuLimit: Cpu.units(6), memory: Size.gibibytes(24), accelerator: Accelerator.nvidia() },
       pool,
     },

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { EnvValue, GpuInstances, GpuNodePool, InferenceService, KServeConfig, ModelcarImage, ModelFormat, StorageUri } from '../../src';
+import { EnvVarValue, GpuInstances, GpuNodePool, InferenceService, KServeConfig, ModelcarImage, ModelFormat, StorageUri } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
 const nodeClass = { clusterName: 'ml', role: 'KarpenterNodeRole-ml' };
@@ -12,7 +12,7 @@ test('builds from hf:// in a restricted Job with a daemonless builder, pushes wi
     source: StorageUri.huggingFace('meta-llama/Llama-2-7b-chat-hf'),
     image: 'registry.example.com/models/llama-2-7b-chat:1.0',
     pushSecretName: 'registry-push',
-    sourceEnv: { HF_TOKEN: EnvValue.fromSecretKey('hf-token', 'token') },
+    sourceEnv: { HF_TOKEN: EnvVarValue.fromSecretKey('hf-token', 'token') },
     prePull: { pool, pullSecretName: 'registry-pull' },
   });
   new InferenceService(chart, 'isvc', { name: 'llama2', predictor: { modelFormat: ModelFormat.huggingface(), storageUri: image.storageUri() } });

@@ -1,8 +1,8 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, BatchQueue, CleanPodPolicy, DistributedTraining, DistributedTrainingProps, EnvValue, GpuInstances, GpuNodePool, KueueIntegration,
-  KueueIntegrations, QueueFlavors, ReplicaRestartPolicy, ResourceQuota, StatusSource, TrainingBackend, TrainingFramework, TrainingRuntimeRef, Volume,
+  Accelerator, BatchQueue, CleanPodPolicy, DistributedTraining, DistributedTrainingProps, EnvVarValue, GpuInstances, GpuNodePool, KueueIntegration,
+  KueueIntegrations, QueueFlavors, ReplicaRestartPolicy, ResourceQuota, StatusSource, TrainingBackend, TrainingFramework, TrainingRuntimeRef, PodVolume,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
@@ -52,8 +52,8 @@ test('default rendering is a TrainJob on the torch-distributed runtime, with res
 test('v2: env, checkpoints, initializers, suspend and deadline', () => {
   const [job] = synth({
     runtime: TrainingRuntimeRef.builtIn('torchtune-llama3.2-1b'),
-    env: { WANDB_API_KEY: EnvValue.fromSecretKey('wandb', 'key') },
-    checkpoints: { volume: Volume.fromPersistentVolumeClaim('ckpt', 'checkpoints') },
+    env: { WANDB_API_KEY: EnvVarValue.fromSecretKey('wandb', 'key') },
+    checkpoints: { volume: PodVolume.fromPersistentVolumeClaim('ckpt', 'checkpoints') },
     datasetInitializer: { storageUri: 'hf://tatsu-lab/alpaca', secretName: 'hf-token' },
     modelInitializer: { storageUri: 'hf://meta-llama/Llama-3.2-1B-Instruct' },
     suspend: true,

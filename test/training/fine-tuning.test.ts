@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, BatchQueue, EnvValue, FineTuning, FineTuningProps, KueueIntegration, KueueIntegrations, LoraBias, QueueFlavors, ResourceQuota,
+  Accelerator, BatchQueue, EnvVarValue, FineTuning, FineTuningProps, KueueIntegration, KueueIntegrations, LoraBias, QueueFlavors, ResourceQuota,
   StatusSource, StorageAccessMode, TrainingBackend, TrainingRuntimeRef, TransformerType,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
@@ -42,7 +42,7 @@ test('v1: PyTorchJob with the storage-initializer init container and the Hugging
     trainingArguments: { output_dir: 'test_trainer', save_strategy: 'no', do_eval: false },
     resourcesPerWorker: perWorker,
     storage: { accessModes: [StorageAccessMode.READ_WRITE_ONCE], size: Size.gibibytes(50), storageClassName: 'gp3' },
-    hfToken: EnvValue.fromSecretKey('hf-token', 'token'),
+    hfToken: EnvVarValue.fromSecretKey('hf-token', 'token'),
   });
   expect(job.apiVersion).toBe('kubeflow.org/v1');
   expect(job.kind).toBe('PyTorchJob');
@@ -133,7 +133,7 @@ test('v2: TrainJob on the torchtune runtime of the model, LoRA as torchtune over
     lora: { r: 8, alpha: 16, dropout: 0.05, targetModules: ['q_proj', 'k_proj', 'v_proj'] },
     torchtuneOverrides: ['epochs=2'],
     resourcesPerWorker: { memory: Size.gibibytes(200), accelerator: Accelerator.nvidia({ count: 1 }) },
-    hfToken: EnvValue.fromSecretKey('hf-token', 'token'),
+    hfToken: EnvVarValue.fromSecretKey('hf-token', 'token'),
   });
   const [job] = synthValid(chart);
   expect(job.kind).toBe('TrainJob');
@@ -208,7 +208,7 @@ test('error: v1 needs the transformer type', () => {
 });
 
 test('error: the token must reference a Secret', () => {
-  expectValidationError(() => synth({ hfToken: EnvValue.fromValue('hf_abc') }), /^\[test\/ft\] .*HF_TOKEN.* is not valid; looks like a credential/);
+  expectValidationError(() => synth({ hfToken: EnvVarValue.fromValue('hf_abc') }), /^\[test\/ft\] .*HF_TOKEN.* is not valid; looks like a credential/);
 });
 
 test('error: v1-only options with Trainer v2 and the other way round', () => {

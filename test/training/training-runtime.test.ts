@@ -1,9 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, BatchQueue, ClusterTrainingRuntime, DistributedTraining, EnvValue, FineTuning, GpuInstances, GpuNodePool, MlPolicy,
-  NetworkTopologyMode, PodGroupPolicy, Probe, QueueFlavors, ResourceQuota, StartupOrder, StorageAccessMode, TrainingBackend, TrainingRuntime,
-  TrainingRuntimeBaseProps, TrainingRuntimeKind, TrainingRuntimeRef, Volume,
+  Accelerator, BatchQueue, ClusterTrainingRuntime, DistributedTraining, EnvVarValue, FineTuning, GpuInstances, GpuNodePool, MlPolicy,
+  NetworkTopologyMode, PodGroupPolicy, ContainerProbe, QueueFlavors, ResourceQuota, StartupOrder, StorageAccessMode, TrainingBackend, TrainingRuntime,
+  TrainingRuntimeBaseProps, TrainingRuntimeKind, TrainingRuntimeRef, PodVolume,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
@@ -37,7 +37,7 @@ test('a namespaced torch runtime with initializers: ancestor labels, dependsOn, 
       resources: { cpu: Cpu.units(8), memory: Size.gibibytes(64), accelerator: Accelerator.nvidia({ count: 4 }) },
     },
     datasetInitializer: { storageUri: 'hf://tatsu-lab/alpaca' },
-    modelInitializer: { env: { HF_TOKEN: EnvValue.fromSecretKey('hf-token', 'token') } },
+    modelInitializer: { env: { HF_TOKEN: EnvVarValue.fromSecretKey('hf-token', 'token') } },
     workspace: { size: Size.gibibytes(100), accessModes: [StorageAccessMode.READ_WRITE_MANY], storageClassName: 'efs' },
     maxRestarts: 3,
   });
@@ -94,7 +94,7 @@ test('a ClusterTrainingRuntime with MPI: node (sshd) and launcher jobs as the up
       image: IMAGE,
       command: ['/usr/sbin/sshd'],
       args: ['-De', '-f', '/home/mpiuser/.sshd_config'],
-      readiness: Probe.tcpSocket(2222, { initialDelay: Duration.seconds(5) }),
+      readiness: ContainerProbe.tcpSocket(2222, { initialDelay: Duration.seconds(5) }),
     },
     podGroupPolicy: PodGroupPolicy.volcano(),
   });
@@ -253,7 +253,7 @@ test('error: the trainer container must be node; workspace without initializers;
     /^\[test\/rt\] workspace: \{\} is not valid; the \/workspace claim is shared with initializers; add datasetInitializer or modelInitializer \(or mount a volume in trainer\)$/);
   expectValidationError(() => build({ numNodes: 2, modelInitializer: {} }),
     /^\[test\/rt\] workspace\.accessModes: \["ReadWriteOnce"\] is not valid; 2 nodes mount \/workspace from different machines; add StorageAccessMode\.READ_WRITE_MANY or READ_ONLY_MANY$/);
-  expectValidationError(() => build({ modelInitializer: {}, trainer: { image: IMAGE, volumeMounts: [{ volume: Volume.fromEmptyDir('scratch'), path: '/workspace' }] } }),
+  expectValidationError(() => build({ modelInitializer: {}, trainer: { image: IMAGE, volumeMounts: [{ volume: PodVolume.fromEmptyDir('scratch'), path: '/workspace' }] } }),
     /^\[test\/rt\] trainer\.volumeMounts: '\/workspace' is not valid; with initializers, 'initializer' is mounted at \/workspace; use another name and path$/);
 });
 
