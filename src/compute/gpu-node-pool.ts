@@ -8,6 +8,7 @@ import { goDuration, wholeSeconds } from '../core/durations';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
 import { Taint } from '../core/placement';
+import { PodTemplate } from '../core/pod-template';
 import { mib } from '../core/resources';
 
 /** How nodes are bought. */
@@ -318,12 +319,12 @@ export class GpuNodePool extends NodePoolBase {
     clusterScoped(this.nodePool);
   }
 
-  protected checkServes(workload: IConstruct, accelerators: Accelerator[]): void {
-    super.checkServes(workload, accelerators);
-    accelerators.forEach((a, i) => {
+  protected checkServes(workload: IConstruct, template: PodTemplate): void {
+    super.checkServes(workload, template);
+    template._acceleratorFields().forEach(({ accelerator: a, field }) => {
       if (a.product && a.product !== this.gpuProduct) {
         const products = this.acceleratorCapacity.products;
-        invalid(workload, `accelerators[${i}].product`, a.product, `node pool '${this.poolName}' ${products.length
+        invalid(workload, `${field}.product`, a.product, `node pool '${this.poolName}' ${products.length
           ? `mixes ${products.map(p => `'${p}'`).join(', ')}`
           : 'has instances whose GPU product is not known'}, so its NodePool cannot declare 'nvidia.com/gpu.product' and Karpenter launches no node `
           + 'for a pod that selects it; use a pool of one GPU product (e.g. one instance family) or request no product');

@@ -8,3 +8,4 @@ export * from './batch-queue';
 export * from './local-queue';
 export * from './workload-priority-class';
 export * from './kueue-integration';
+export * from './queue-options';

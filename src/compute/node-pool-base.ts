@@ -1,9 +1,10 @@
 import { Construct, IConstruct } from 'constructs';
-import { Accelerator } from '../core/accelerator';
+import { PlatformContext } from '../core/context';
 import { invalid } from '../core/errors';
 import { INodePool, PlaceOptions } from '../core/node-pool';
 import { Taint } from '../core/placement';
 import { PodTemplate } from '../core/pod-template';
+import { NODE_POOLS } from '../core/workload';
 
 /** What a pool knows about the accelerators its nodes have. */
 export interface AcceleratorCapacity {
@@ -24,7 +25,11 @@ export abstract class NodePoolBase extends Construct implements INodePool {
   public abstract readonly taints: Taint[];
 
   private capacity: AcceleratorCapacity = { resourceNames: [], products: [] };
-  private readonly placed: Array<{ workload: IConstruct; accelerators: Accelerator[] }> = [];
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    PlatformContext.of(this).register(NODE_POOLS, this);
+  }
 
   /** What the pool's nodes offer; checked against every placed workload. */
   public get acceleratorCapacity(): AcceleratorCapacity {
@@ -33,12 +38,14 @@ export abstract class NodePoolBase extends Construct implements INodePool {
 
   public advertiseAccelerators(resourceNames: string[]): void {
     this.capacity = { ...this.capacity, resourceNames: [...resourceNames] };
-    this.placed.forEach(p => this.checkServes(p.workload, p.accelerators));
   }
 
+  /**
+   * Places the pods; whether the pool can serve their accelerators is checked at synth, when every device plugin
+   * that renames the pool's resources (time-slicing, MIG) is declared, whatever the order.
+   */
   public place(workload: IConstruct, template: PodTemplate, options: PlaceOptions = {}): void {
-    this.checkServes(workload, template.accelerators);
-    this.placed.push({ workload, accelerators: template.accelerators });
+    PlatformContext.of(workload).check(() => this.checkServes(workload, template));
     for (const [k, v] of Object.entries(this.nodeLabels)) template.placement.selectNodeLabel(k, v);
     for (const t of this.taints) template.placement.tolerate(t);
     if (options.runToCompletion) template.placement.addPodAnnotation('karpenter.sh/do-not-disrupt', 'true');
@@ -46,7 +53,7 @@ export abstract class NodePoolBase extends Construct implements INodePool {
 
   public canServe(template: PodTemplate): boolean {
     try {
-      this.checkServes(this, template.accelerators);
+      this.checkServes(this, template);
       return true;
     } catch {
       return false;
@@ -59,10 +66,9 @@ export abstract class NodePoolBase extends Construct implements INodePool {
   }
 
   /** Throws unless every accelerator can be served by this pool. */
-  protected checkServes(workload: IConstruct, accelerators: Accelerator[]): void {
+  protected checkServes(workload: IConstruct, template: PodTemplate): void {
     const cap = this.acceleratorCapacity;
-    accelerators.forEach((a, i) => {
-      const field = `accelerators[${i}]`;
+    template._acceleratorFields().forEach(({ accelerator: a, field }) => {
       const offered = cap.resourceNames.some(r => (r.endsWith('*') ? a.resourceName.startsWith(r.slice(0, -1)) : r === a.resourceName));
       if (!offered) {
         invalid(workload, `${field}.resourceName`, a.resourceName,

@@ -2,12 +2,35 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 
+/** Milliseconds of a Duration, or a ValidationError when `d` is not one or is not a finite, non-negative amount. */
+export function durationMillis(scope: IConstruct, field: string, d: Duration): number {
+  if (d === null || typeof d !== 'object' || typeof (d as any).toMilliseconds !== 'function') {
+    invalid(scope, field, d, 'must be a Duration, e.g. Duration.seconds(30)');
+  }
+  let ms: number;
+  try {
+    ms = d.toMilliseconds();
+  } catch {
+    invalid(scope, field, String((d as any).amount), 'must be a Duration with a finite amount, e.g. Duration.seconds(30)');
+  }
+  if (!Number.isFinite(ms) || ms < 0) invalid(scope, field, ms, 'must be a finite, non-negative Duration');
+  return ms;
+}
+
 /** A duration as whole seconds (Kubernetes probe, grace-period and controller fields are integer seconds). */
 export function wholeSeconds(scope: IConstruct, field: string, d: Duration | undefined): number | undefined {
   if (d === undefined) return undefined;
-  const ms = d.toMilliseconds();
-  if (ms % 1000 !== 0 || ms < 0) invalid(scope, field, `${ms}ms`, 'must be a whole number of seconds');
+  const ms = durationMillis(scope, field, d);
+  if (ms % 1000 !== 0) invalid(scope, field, `${ms}ms`, 'must be a whole number of seconds');
   return ms / 1000;
+}
+
+/** A duration as whole milliseconds. */
+export function wholeMillis(scope: IConstruct, field: string, d: Duration | undefined): number | undefined {
+  if (d === undefined) return undefined;
+  const ms = durationMillis(scope, field, d);
+  if (!Number.isInteger(ms)) invalid(scope, field, `${ms}ms`, 'must be a whole number of milliseconds');
+  return ms;
 }
 
 /** Renders seconds as a Go duration (`90` → `1m30s`, `2592000` → `720h`); fractions and values below 1 stay in seconds. */

@@ -4,7 +4,7 @@ import { RestartPolicy } from 'cdk8s-plus-28';
 import { Accelerator } from './accelerator';
 import { ContainerSpec, renderContainer } from './container';
 import { wholeSeconds } from './durations';
-import { invalid } from './errors';
+import { invalid, renameField } from './errors';
 import { checkDns1123Subdomain, checkLabels } from './names';
 import { Placement } from './placement';
 import { PodSecurity, PodSecurityLevel, PodSecurityOptions } from './security';
@@ -91,6 +91,7 @@ export class PodTemplate {
   private readonly initContainerSpecs: ContainerSpec[];
   private readonly extraVolumes: PodVolume[];
   private readonly security: PodSecurity;
+  private fieldNames: Array<[string, string]> = [];
 
   constructor(private readonly props: PodTemplateProps = {}) {
     this.placement = props.placement ?? new Placement();
@@ -113,6 +114,46 @@ export class PodTemplate {
   /** Adds a pod volume that containers may mount. */
   public addVolume(volume: PodVolume): void {
     this.extraVolumes.push(volume);
+  }
+
+  /**
+   * Names this template's fields in errors after the props the user wrote: each entry maps a path inside the
+   * template (`containers[0]`, `containers[0].resources`, `security`, or `''` for the pod itself) to the prop
+   * path it came from (`predictor`, `resourcesPerWorker`, `''` for top-level props). The longest matching entry
+   * wins; without entries, fields are named `podTemplate.<path>`.
+   * @internal
+   */
+  public _nameFields(names: { [templatePath: string]: string }): void {
+    this.fieldNames = Object.entries(names).sort(([a], [b]) => b.length - a.length);
+  }
+
+  /**
+   * The user-facing name of a path inside this template (see `_nameFields`).
+   * @internal
+   */
+  public _field(path: string): string {
+    for (const [from, to] of this.fieldNames) {
+      if (from !== '' && path !== from && !path.startsWith(`${from}.`) && !path.startsWith(`${from}[`)) continue;
+      const rest = from === '' ? path : path.slice(from.length).replace(/^\./, '');
+      if (to === '') return rest;
+      return rest === '' ? to : rest.startsWith('[') ? `${to}${rest}` : `${to}.${rest}`;
+    }
+    return path === '' ? 'podTemplate' : `podTemplate.${path}`;
+  }
+
+  /**
+   * Each accelerator the pod requests, with the user-facing field of its count's container.
+   * @internal
+   */
+  public _acceleratorFields(): Array<{ accelerator: Accelerator; field: string }> {
+    const out: Array<{ accelerator: Accelerator; field: string }> = [];
+    const add = (list: ContainerSpec[], kind: string) => list.forEach((c, i) => {
+      const a = c?.resources?.accelerator;
+      if (a) out.push({ accelerator: a, field: this._field(`${kind}[${i}].resources.accelerator`) });
+    });
+    add(this.containerSpecs, 'containers');
+    add(this.initContainerSpecs, 'initContainers');
+    return out;
   }
 
   /** The containers. */
@@ -143,6 +184,14 @@ export class PodTemplate {
    * @param defaultContainerName name given to the first container when it has none (default `main`)
    */
   public toPodSpec(scope: IConstruct, defaultContainerName?: string): any {
+    try {
+      return this.renderPodSpec(scope, defaultContainerName);
+    } catch (e) {
+      throw renameField(e, f => (f === 'podTemplate' || f.startsWith('podTemplate.') ? this._field(f.slice('podTemplate.'.length)) : f));
+    }
+  }
+
+  private renderPodSpec(scope: IConstruct, defaultContainerName?: string): any {
     const field = 'podTemplate';
     if (this.containerSpecs.length === 0) {
       invalid(scope, `${field}.containers`, [], 'a pod needs at least one container');
@@ -218,7 +267,11 @@ export class PodTemplate {
   public toPodTemplateSpec(scope: IConstruct, defaultContainerName?: string): any {
     const labels = { ...(this.props.labels ?? {}), ...this.placement.podLabels };
     const annotations = { ...(this.props.annotations ?? {}), ...this.placement.podAnnotations, ...this.securityAnnotations };
-    checkLabels(scope, 'podTemplate.labels', labels);
+    try {
+      checkLabels(scope, 'podTemplate.labels', labels);
+    } catch (e) {
+      throw renameField(e, f => this._field(f.slice('podTemplate.'.length)));
+    }
     return prune({
       metadata: {
         labels: Object.keys(labels).length ? labels : undefined,
