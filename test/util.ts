@@ -85,7 +85,7 @@ export function synthPodTemplate(template: PodTemplate, options: PodTemplateObje
  * Runs `fn`, asserts that it throws the library's validation error (both `instanceof ValidationError`
  * and `Errors.isValidationError`) with a message matching `message`, and returns the error.
  */
-export function expectValidationError(fn: () => unknown, message: RegExp): ValidationError {
+export function expectValidationError(fn: () => unknown, message: RegExp | string): ValidationError {
   let thrown: unknown;
   try {
     fn();
@@ -95,6 +95,7 @@ export function expectValidationError(fn: () => unknown, message: RegExp): Valid
   expect(thrown).toBeDefined();
   expect(thrown).toBeInstanceOf(ValidationError);
   expect(Errors.isValidationError(thrown)).toBe(true);
-  expect((thrown as Error).message).toMatch(message);
+  if (typeof message === 'string') expect((thrown as Error).message).toEqual(message);
+  else expect((thrown as Error).message).toMatch(message);
   return thrown as ValidationError;
 }

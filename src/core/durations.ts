@@ -11,7 +11,9 @@ export function durationMillis(scope: IConstruct, field: string, d: Duration): n
   try {
     ms = d.toMilliseconds();
   } catch {
-    invalid(scope, field, String((d as any).amount), 'must be a Duration with a finite amount, e.g. Duration.seconds(30)');
+    // cdk8s refuses NaN, Infinity and amounts that are not whole milliseconds
+    const amount = (d as any).amount;
+    invalid(scope, field, amount, Number.isFinite(amount) ? 'must be a whole number of milliseconds' : 'must be a finite, non-negative Duration');
   }
   if (!Number.isFinite(ms) || ms < 0) invalid(scope, field, ms, 'must be a finite, non-negative Duration');
   return ms;
@@ -29,7 +31,6 @@ export function wholeSeconds(scope: IConstruct, field: string, d: Duration | und
 export function wholeMillis(scope: IConstruct, field: string, d: Duration | undefined): number | undefined {
   if (d === undefined) return undefined;
   const ms = durationMillis(scope, field, d);
-  if (!Number.isInteger(ms)) invalid(scope, field, `${ms}ms`, 'must be a whole number of milliseconds');
   return ms;
 }
 

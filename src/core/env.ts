@@ -57,5 +57,11 @@ export class EnvVarValue {
 /** Renders an env map in a stable (sorted) order. */
 export function renderEnv(scope: IConstruct, field: string, env: { [name: string]: EnvVarValue } | undefined): any[] | undefined {
   if (!env || Object.keys(env).length === 0) return undefined;
-  return Object.keys(env).sort().map(name => env[name]._render(scope, `${field}.${name}`, name));
+  return Object.keys(env).sort().map(name => {
+    const value = env[name];
+    if (value === null || typeof value !== 'object' || typeof (value as any)._render !== 'function') {
+      invalid(scope, `${field}.${name}`, value, 'must be an EnvVarValue, e.g. EnvVarValue.fromValue(\'1\') or EnvVarValue.fromSecretKey(secretName, key)');
+    }
+    return value._render(scope, `${field}.${name}`, name);
+  });
 }

@@ -102,9 +102,11 @@ test('checkInteger rejects non-integers', () => {
   expectValidationError(() => checkInteger(chart, 'driver.cores', 1.5, 1),
     /^\[test\] driver\.cores: 1\.5 is not valid; must be an integer of at least 1$/);
   expectValidationError(() => checkInteger(chart, 'driver.cores', NaN, 1),
-    /^\[test\] driver\.cores: null is not valid; must be an integer of at least 1$/);
+    /^\[test\] driver\.cores: NaN is not valid; must be an integer of at least 1$/);
   expectValidationError(() => checkInteger(chart, 'driver.cores', Infinity, 1),
-    /^\[test\] driver\.cores: null is not valid; must be an integer of at least 1$/);
+    /^\[test\] driver\.cores: Infinity is not valid; must be an integer of at least 1$/);
+  expectValidationError(() => checkInteger(chart, 'driver.cores', '2' as any, 1),
+    /^\[test\] driver\.cores: '2' is not valid; must be an integer of at least 1$/);
 });
 
 test('checkInteger with a maximum names the range', () => {

@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Accelerator, GpuInstances, GpuNodePool, PodTemplate } from '../../src';
 import { placeWorkload } from '../../src/core/workload';
+import { expectValidationError } from '../util';
 
 const nodeClass = { clusterName: 'ml', role: 'node' };
 const gpuPod = (accelerator?: Accelerator) => new PodTemplate({ containers: [{ image: 'repo/app:1', resources: accelerator ? { accelerator } : undefined }] });
@@ -36,13 +37,19 @@ test('no error without accelerators, or when the app declares no pools (nodes ma
   expect(Testing.synth(other)).toEqual([]);
 });
 
-test('with a pool, placement happens at once and is checked at once', () => {
+test('with a pool, placement happens at once and capacity is checked at synth, naming the template field', () => {
   const chart = Testing.chart();
   const pool = new GpuNodePool(chart, 'a10g', { instances: GpuInstances.families(['g5']), nodeClass });
   const pod = gpuPod(Accelerator.nvidia());
   placeWorkload(new Construct(chart, 'job'), 'pool', pod, pool, { runToCompletion: true });
   expect(pod.placement.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'a10g' });
   expect(pod.placement.podAnnotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
-  expect(() => placeWorkload(new Construct(chart, 'big'), 'pool', gpuPod(Accelerator.nvidia({ count: 9 })), pool))
-    .toThrow("[test/big] accelerators[0].count: 9 is not valid; the largest node of pool 'a10g' has 8 nvidia.com/gpu; request at most 8 per pod");
+  const big = gpuPod(Accelerator.nvidia({ count: 9 }));
+  expect(() => placeWorkload(new Construct(chart, 'big'), 'pool', big, pool)).not.toThrow();
+  expectValidationError(() => Testing.synth(chart),
+    "[test/big] podTemplate.containers[0].resources.accelerator.count: 9 is not valid; the largest node of pool 'a10g' has 8 nvidia.com/gpu; request at most 8 per pod");
+  // a workload names the field after its own props
+  big._nameFields({ 'containers[0].resources': 'resourcesPerWorker', '': '' });
+  expectValidationError(() => Testing.synth(chart),
+    "[test/big] resourcesPerWorker.accelerator.count: 9 is not valid; the largest node of pool 'a10g' has 8 nvidia.com/gpu; request at most 8 per pod");
 });
