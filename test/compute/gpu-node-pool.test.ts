@@ -1,7 +1,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, TaintEffect } from 'cdk8s-plus-28';
+import { exact, GpuJob } from './helpers';
 import { Accelerator, ConsolidationPolicy, ExistingGpuNodes, GpuInstances, GpuNodePool, GpuSharing, MigStrategy, NvidiaDevicePlugin, PodTemplate } from '../../src';
-import { synthValid } from '../util';
+import { ValidationError } from '../../src/core/errors';
+import { expectValidationError, synthValid } from '../util';
 
 const nodeClass = { clusterName: 'ml', role: 'KarpenterNodeRole-ml' };
 const gpuPod = (accelerator: Accelerator) => new PodTemplate({ containers: [{ image: 'repo/train:1', resources: { accelerator } }] });
@@ -53,53 +55,177 @@ test('placing a GPU workload adds the node selector, toleration and do-not-disru
   expect(serving.toPodTemplateSpec(chart).metadata).toBeUndefined();
 });
 
-test('error: accelerator the pool does not offer', () => {
+test('error at synth: accelerator the pool does not offer', () => {
   const chart = Testing.chart();
   const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
-  expect(() => pool.place(chart, gpuPod(Accelerator.amd(1)))).toThrow(
-    "[test] accelerators[0].resourceName: 'amd.com/gpu' is not valid; node pool 'gpu' offers 'nvidia.com/gpu'; place the workload on a pool that offers 'amd.com/gpu'");
+  pool.place(chart, gpuPod(Accelerator.amd(1)));
+  expectValidationError(() => Testing.synth(chart), exact(
+    "[test] podTemplate.containers[0].resources.accelerator.resourceName: 'amd.com/gpu' is not valid; node pool 'gpu' offers 'nvidia.com/gpu'; place the workload on a pool that offers 'amd.com/gpu'"));
 });
 
-test('error: GPU product the pool does not have', () => {
+test('error at synth: GPU product the pool does not have', () => {
   const chart = Testing.chart();
   const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5', 'g6']), nodeClass });
-  expect(() => pool.place(chart, gpuPod(Accelerator.nvidia({ product: 'NVIDIA-H100-80GB-HBM3' })))).toThrow(
-    "[test] accelerators[0].product: 'NVIDIA-H100-80GB-HBM3' is not valid; node pool 'gpu' has 'NVIDIA-A10G', 'NVIDIA-L4'");
+  pool.place(chart, gpuPod(Accelerator.nvidia({ product: 'NVIDIA-H100-80GB-HBM3' })));
+  expectValidationError(() => Testing.synth(chart), exact(
+    "[test] podTemplate.containers[0].resources.accelerator.product: 'NVIDIA-H100-80GB-HBM3' is not valid; node pool 'gpu' has 'NVIDIA-A10G', 'NVIDIA-L4'"));
 });
 
-test('error: more GPUs per pod than the largest node type has', () => {
+test('error at synth: more GPUs per pod than the largest node type has', () => {
   const chart = Testing.chart();
   const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.types(['g5.xlarge', 'g5.12xlarge']), nodeClass });
-  expect(() => pool.place(chart, gpuPod(Accelerator.nvidia({ count: 8 })))).toThrow(
-    "[test] accelerators[0].count: 8 is not valid; the largest node of pool 'gpu' has 4 nvidia.com/gpu; request at most 4 per pod");
+  pool.place(chart, gpuPod(Accelerator.nvidia({ count: 8 })));
+  expectValidationError(() => Testing.synth(chart), exact(
+    "[test] podTemplate.containers[0].resources.accelerator.count: 8 is not valid; the largest node of pool 'gpu' has 4 nvidia.com/gpu; request at most 4 per pod"));
 });
 
-test('error: pool GPU limit below a single workload request', () => {
+test('error at synth: pool GPU limit below a single workload request', () => {
   const chart = Testing.chart();
   const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['p5']), gpuLimit: 4, nodeClass });
-  expect(() => pool.place(chart, gpuPod(Accelerator.nvidia({ count: 8 })))).toThrow(
-    "[test] accelerators[0].count: 8 is not valid; node pool 'gpu' is limited to 4 GPUs in total; raise the pool's gpu limit or request fewer");
+  pool.place(chart, gpuPod(Accelerator.nvidia({ count: 8 })));
+  expectValidationError(() => Testing.synth(chart), exact(
+    "[test] podTemplate.containers[0].resources.accelerator.count: 8 is not valid; node pool 'gpu' is limited to 4 GPUs in total; raise the pool's gpu limit or request fewer"));
 });
 
-test('error: time-sliced pool cannot serve whole GPUs, whichever is declared first', () => {
+test('pool errors name the props the workload\'s user wrote, and the workload\'s path', () => {
+  const chart = Testing.chart();
+  const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.types(['g5.xlarge', 'g5.12xlarge']), nodeClass });
+  new GpuJob(chart, 'train', { worker: { image: 'repo/train:1', resources: { accelerator: Accelerator.nvidia({ count: 8 }) } }, pool });
+  expectValidationError(() => Testing.synth(chart), exact(
+    "[test/train] worker.resources.accelerator.count: 8 is not valid; the largest node of pool 'gpu' has 4 nvidia.com/gpu; request at most 4 per pod"));
+  const chart2 = Testing.chart();
+  const pool2 = new GpuNodePool(chart2, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
+  new GpuJob(chart2, 'train', { worker: { image: 'repo/train:1', resources: { accelerator: Accelerator.amd() } }, pool: pool2 });
+  expectValidationError(() => Testing.synth(chart2), /^\[test\/train\] worker\.resources\.accelerator\.resourceName: 'amd\.com\/gpu' is not valid; node pool 'gpu' offers 'nvidia\.com\/gpu'/);
+});
+
+test('a placed workload is checked with its final containers: a change after construction counts', () => {
+  const chart = Testing.chart();
+  const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.types(['g5.xlarge']), nodeClass });
+  const pod = gpuPod(Accelerator.nvidia());
+  pool.place(chart, pod);
+  pod.addContainer({ name: 'second', image: 'repo/train:1', resources: { accelerator: Accelerator.nvidia({ count: 2 }) } });
+  expectValidationError(() => Testing.synth(chart), exact(
+    "[test] podTemplate.containers[1].resources.accelerator.count: 2 is not valid; the largest node of pool 'gpu' has 1 nvidia.com/gpu; request at most 1 per pod"));
+});
+
+describe('declaration order does not change the result', () => {
+  /** Synthesizes a chart built by `build` and returns its objects, or the error message. */
+  const outcome = (build: (chart: Chart) => void): { objects?: any[]; error?: string } => {
+    const chart = Testing.chart();
+    build(chart);
+    try {
+      return { objects: Testing.synth(chart) };
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      return { error: (e as Error).message };
+    }
+  };
+  const shared = (chart: Chart) => new GpuNodePool(chart, 'shared', { instances: GpuInstances.families(['g6']), nodeClass });
+
+  test('time-sliced GPU workload declared before or after the device plugin: both pass, identically', () => {
+    const before = outcome(chart => {
+      const pool = shared(chart);
+      new GpuJob(chart, 'job', { worker: { image: 'repo/serve:1', resources: { accelerator: Accelerator.nvidia({ sharing: GpuSharing.TIME_SLICING }) } }, pool });
+      new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], timeSlicingReplicas: 4 });
+    });
+    const after = outcome(chart => {
+      const pool = shared(chart);
+      new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], timeSlicingReplicas: 4 });
+      new GpuJob(chart, 'job', { worker: { image: 'repo/serve:1', resources: { accelerator: Accelerator.nvidia({ sharing: GpuSharing.TIME_SLICING }) } }, pool });
+    });
+    expect(before.error).toBeUndefined();
+    expect(after.error).toBeUndefined();
+    const sorted = (objects: any[]) => [...objects].sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
+    expect(sorted(before.objects!)).toEqual(sorted(after.objects!));
+    expect(before.objects!.find(o => o.kind === 'Job').spec.template.spec.containers[0].resources.limits).toEqual({ 'nvidia.com/gpu.shared': '1' });
+  });
+
+  test('whole-GPU workload declared before or after a time-slicing device plugin: both fail with the same message', () => {
+    const message = "[test/job] worker.resources.accelerator.resourceName: 'nvidia.com/gpu' is not valid; node pool 'shared' offers 'nvidia.com/gpu.shared'; place the workload on a pool that offers 'nvidia.com/gpu'";
+    const before = outcome(chart => {
+      const pool = shared(chart);
+      new GpuJob(chart, 'job', { worker: { image: 'repo/serve:1', resources: { accelerator: Accelerator.nvidia() } }, pool });
+      new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], timeSlicingReplicas: 4 });
+    });
+    const after = outcome(chart => {
+      const pool = shared(chart);
+      new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], timeSlicingReplicas: 4 });
+      new GpuJob(chart, 'job', { worker: { image: 'repo/serve:1', resources: { accelerator: Accelerator.nvidia() } }, pool });
+    });
+    expect(before).toEqual({ error: message });
+    expect(after).toEqual({ error: message });
+  });
+
+  test('a plain PodTemplate placed before or after the device plugin: same error', () => {
+    const message = "[test] podTemplate.containers[0].resources.accelerator.resourceName: 'nvidia.com/gpu' is not valid; node pool 'shared' offers 'nvidia.com/gpu.shared'; place the workload on a pool that offers 'nvidia.com/gpu'";
+    expect(outcome(chart => {
+      const pool = shared(chart);
+      pool.place(chart, gpuPod(Accelerator.nvidia()));
+      new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], timeSlicingReplicas: 4 });
+    })).toEqual({ error: message });
+    expect(outcome(chart => {
+      const pool = shared(chart);
+      new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], timeSlicingReplicas: 4 });
+      pool.place(chart, gpuPod(Accelerator.nvidia()));
+    })).toEqual({ error: message });
+  });
+
+  test('a GPU workload placed on no pool, declared before or after the pools: same error naming the pools that can serve it', () => {
+    const message = "[test/job] pool: undefined is not valid; the pods request 2 nvidia.com/gpu but are placed on no node pool; pass one of 'a10g'";
+    const job = (chart: Chart) => new GpuJob(chart, 'job', { worker: { image: 'repo/train:1', resources: { accelerator: Accelerator.nvidia({ count: 2 }) } } });
+    const pools = (chart: Chart) => {
+      new GpuNodePool(chart, 'a10g', { instances: GpuInstances.families(['g5']), nodeClass });
+      new GpuNodePool(chart, 't4', { instances: GpuInstances.types(['g4dn.xlarge']), nodeClass });
+    };
+    expect(outcome(chart => { job(chart); pools(chart); })).toEqual({ error: message });
+    expect(outcome(chart => { pools(chart); job(chart); })).toEqual({ error: message });
+  });
+
+  test('a GPU workload placed on no pool in an app without pools is accepted (nodes managed elsewhere)', () => {
+    const result = outcome(chart => new GpuJob(chart, 'job', { worker: { image: 'repo/train:1', resources: { accelerator: Accelerator.nvidia({ count: 2 }) } } }));
+    expect(result.error).toBeUndefined();
+  });
+
+  test('pools are found through the app\'s PlatformContext: in another app they do not count', () => {
+    const app = Testing.app();
+    const withPools = new Chart(app, 'platform');
+    new GpuNodePool(withPools, 'a10g', { instances: GpuInstances.families(['g5']), nodeClass });
+    const other = Testing.chart();
+    new GpuJob(other, 'job', { worker: { image: 'repo/train:1', resources: { accelerator: Accelerator.nvidia() } } });
+    Testing.synth(other);
+    // a pool in another chart of the same app counts
+    const team = new Chart(app, 'team');
+    new GpuJob(team, 'job', { worker: { image: 'repo/train:1', resources: { accelerator: Accelerator.nvidia() } } });
+    expectValidationError(() => app.synth(), /^\[team\/job\] pool: undefined is not valid; the pods request 1 nvidia\.com\/gpu but are placed on no node pool; pass one of 'a10g'$/);
+  });
+
+  test('MIG slices: placed before or after the mixed-strategy device plugin, both served', () => {
+    for (const pluginFirst of [false, true]) {
+      const result = outcome(chart => {
+        const pool = new GpuNodePool(chart, 'mig', { instances: GpuInstances.families(['p4d']), nodeClass });
+        if (pluginFirst) new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], migStrategy: MigStrategy.MIXED });
+        pool.place(chart, gpuPod(Accelerator.nvidiaMig('1g.5gb')));
+        if (!pluginFirst) new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], migStrategy: MigStrategy.MIXED });
+      });
+      expect(result.error).toBeUndefined();
+    }
+    expect(outcome(chart => {
+      const pool = new GpuNodePool(chart, 'mig', { instances: GpuInstances.families(['p4d']), nodeClass });
+      pool.place(chart, gpuPod(Accelerator.nvidiaMig('1g.5gb')));
+    }).error).toMatch(/'nvidia.com\/mig-1g.5gb' is not valid; node pool 'mig' offers 'nvidia.com\/gpu'/);
+  });
+});
+
+test('the device plugin only records what the pools advertise; it checks nothing at construction', () => {
   const chart = Testing.chart();
   const pool = new GpuNodePool(chart, 'shared', { instances: GpuInstances.families(['g6']), nodeClass });
   pool.place(chart, gpuPod(Accelerator.nvidia()));
-  expect(() => new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], timeSlicingReplicas: 4 })).toThrow(
-    "[test] accelerators[0].resourceName: 'nvidia.com/gpu' is not valid; node pool 'shared' offers 'nvidia.com/gpu.shared'");
-  const chart2 = Testing.chart();
-  const pool2 = new GpuNodePool(chart2, 'shared', { instances: GpuInstances.families(['g6']), nodeClass });
-  new NvidiaDevicePlugin(chart2, 'dp', { pools: [pool2], timeSlicingReplicas: 4 });
-  pool2.place(chart2, gpuPod(Accelerator.nvidia({ sharing: GpuSharing.TIME_SLICING })));
-  expect(() => pool2.place(chart2, gpuPod(Accelerator.nvidia()))).toThrow(/offers 'nvidia.com\/gpu.shared'/);
-});
-
-test('MIG slices are served once the device plugin uses the mixed strategy', () => {
-  const chart = Testing.chart();
-  const pool = new GpuNodePool(chart, 'mig', { instances: GpuInstances.families(['p4d']), nodeClass });
-  expect(() => pool.place(chart, gpuPod(Accelerator.nvidiaMig('1g.5gb')))).toThrow(/'nvidia.com\/mig-1g.5gb' is not valid/);
-  new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], migStrategy: MigStrategy.MIXED });
-  pool.place(chart, gpuPod(Accelerator.nvidiaMig('1g.5gb')));
+  new NvidiaDevicePlugin(chart, 'dp', { pools: [pool], timeSlicingReplicas: 4 }); // does not throw
+  expect(pool.acceleratorCapacity.resourceNames).toEqual(['nvidia.com/gpu.shared']);
+  expect(pool.canServe(gpuPod(Accelerator.nvidia()))).toBe(false);
+  expect(pool.canServe(gpuPod(Accelerator.nvidia({ sharing: GpuSharing.TIME_SLICING })))).toBe(true);
+  expectValidationError(() => Testing.synth(chart), /offers 'nvidia.com\/gpu.shared'/);
 });
 
 test('prop validation errors name the construct path and field', () => {
@@ -132,8 +258,17 @@ test('existing GPU nodes: only labels and taints, no objects', () => {
   nodes.place(chart, pod);
   expect(Testing.synth(chart)).toEqual([]);
   expect(pod.toPodSpec(chart).tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoExecute' }]);
-  expect(() => nodes.place(chart, gpuPod(Accelerator.nvidia({ count: 16 })))).toThrow(/the largest node of pool 'onprem' has 8/);
   expect(() => new ExistingGpuNodes(chart, 'x', { nodeLabels: {} })).toThrow('[test/x] nodeLabels: {} is not valid; give at least one label that selects the nodes');
+  const chart2 = Testing.chart();
+  const nodes2 = new ExistingGpuNodes(chart2, 'onprem', { nodeLabels: { 'node-role/gpu': 'a100' }, accelerator: Accelerator.nvidia({ product: 'NVIDIA-A100-SXM4-80GB' }), acceleratorsPerNode: 8 });
+  new GpuJob(chart2, 'big', { worker: { image: 'repo/train:1', resources: { accelerator: Accelerator.nvidia({ count: 16 }) } }, pool: nodes2 });
+  expectValidationError(() => Testing.synth(chart2), exact(
+    "[test/big] worker.resources.accelerator.count: 16 is not valid; the largest node of pool 'onprem' has 8 nvidia.com/gpu; request at most 8 per pod"));
+  const chart3 = Testing.chart();
+  const nodes3 = new ExistingGpuNodes(chart3, 'onprem', { nodeLabels: { 'node-role/gpu': 'a100' }, accelerator: Accelerator.nvidia({ product: 'NVIDIA-A100-SXM4-80GB' }) });
+  new GpuJob(chart3, 'h100', { worker: { image: 'repo/train:1', resources: { accelerator: Accelerator.nvidia({ product: 'NVIDIA-H100-80GB-HBM3' }) } }, pool: nodes3 });
+  expectValidationError(() => Testing.synth(chart3), exact(
+    "[test/h100] worker.resources.accelerator.product: 'NVIDIA-H100-80GB-HBM3' is not valid; node pool 'onprem' has 'NVIDIA-A100-SXM4-80GB'"));
 });
 
 test('device plugin: tolerates the pools\' taints, selects their nodes, records its Pod Security opt-out', () => {
@@ -189,14 +324,18 @@ test('error: product selector on a pool that mixes products or whose product is 
   const mixed = new GpuNodePool(chart, 'mixed', { instances: GpuInstances.families(['g5', 'g6']), nodeClass });
   expect(mixed.gpuProduct).toBeUndefined();
   expect(synthValid(chart)[1].spec.template.metadata).toBeUndefined();
-  expect(() => mixed.place(chart, gpuPod(Accelerator.nvidia({ product: 'NVIDIA-L4' })))).toThrow(
-    "[test] accelerators[0].product: 'NVIDIA-L4' is not valid; node pool 'mixed' mixes 'NVIDIA-A10G', 'NVIDIA-L4', so its NodePool cannot declare "
-    + "'nvidia.com/gpu.product' and Karpenter launches no node for a pod that selects it; use a pool of one GPU product (e.g. one instance family) or request no product");
   expect(mixed.canServe(gpuPod(Accelerator.nvidia({ product: 'NVIDIA-L4' })))).toBe(false);
   mixed.place(chart, gpuPod(Accelerator.nvidia()));
-  const unknown = new GpuNodePool(chart, 'unknown', { instances: GpuInstances.families(['g6f']), nodeClass });
-  expect(() => unknown.place(chart, gpuPod(Accelerator.nvidia({ product: 'NVIDIA-L4' })))).toThrow(
-    "[test] accelerators[0].product: 'NVIDIA-L4' is not valid; node pool 'unknown' has instances whose GPU product is not known, so its NodePool");
+  synthValid(chart);
+  mixed.place(chart, gpuPod(Accelerator.nvidia({ product: 'NVIDIA-L4' })));
+  expectValidationError(() => Testing.synth(chart), exact(
+    "[test] podTemplate.containers[0].resources.accelerator.product: 'NVIDIA-L4' is not valid; node pool 'mixed' mixes 'NVIDIA-A10G', 'NVIDIA-L4', so its NodePool cannot declare "
+    + "'nvidia.com/gpu.product' and Karpenter launches no node for a pod that selects it; use a pool of one GPU product (e.g. one instance family) or request no product"));
+  const chart2 = Testing.chart();
+  const unknown = new GpuNodePool(chart2, 'unknown', { instances: GpuInstances.families(['g6f']), nodeClass });
+  unknown.place(chart2, gpuPod(Accelerator.nvidia({ product: 'NVIDIA-L4' })));
+  expectValidationError(() => Testing.synth(chart2),
+    /^\[test\] podTemplate\.containers\[0\]\.resources\.accelerator\.product: 'NVIDIA-L4' is not valid; node pool 'unknown' has instances whose GPU product is not known, so its NodePool/);
 });
 
 test('error: GPU limit below the GPUs of the smallest instance (Karpenter could never launch a node)', () => {
