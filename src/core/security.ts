@@ -25,6 +25,18 @@ export const POD_SECURITY_REASON_ANNOTATION = 'ai-platform.cdk8s.io/pod-security
  * recorded on the workload as the annotations `ai-platform.cdk8s.io/pod-security` and
  * `ai-platform.cdk8s.io/pod-security-reason`.
  */
+/**
+ * Annotations that record a workload's explicit Pod Security opt-out on its objects and pods.
+ */
+export class PodSecurityAnnotations {
+  /** The level the pods are built to meet when it is not restricted (`baseline` or `privileged`). */
+  public static readonly LEVEL = POD_SECURITY_ANNOTATION;
+  /** Why the workload cannot run restricted. */
+  public static readonly REASON = POD_SECURITY_REASON_ANNOTATION;
+
+  private constructor() {}
+}
+
 export interface PodSecurityOptions {
   /**
    * The Pod Security Standard the pods are built to meet. Anything but RESTRICTED is an opt-out and

@@ -15,6 +15,11 @@ export interface WorkloadTemplateProps {
    * @default 'template'
    */
   readonly chartId?: string;
+  /**
+   * Labels the private chart gives every object (as a Chart's `labels` do).
+   * @default {}
+   */
+  readonly labels?: { [key: string]: string };
 }
 
 /**
@@ -34,7 +39,7 @@ export class WorkloadTemplate {
 
   constructor(props: WorkloadTemplateProps = {}) {
     const app = new App({ outdir: 'cdk8s.out' });
-    this.scope = new Chart(app, props.chartId ?? 'template', { namespace: props.namespace });
+    this.scope = new Chart(app, props.chartId ?? 'template', { namespace: props.namespace, labels: props.labels });
   }
 
   /** The workload declared in the private chart (exactly one must be). */

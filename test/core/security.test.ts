@@ -3,7 +3,7 @@ import { RestartPolicy } from 'cdk8s-plus-28';
 import { ContainerSpec } from '../../src/core/container';
 import { PodTemplate } from '../../src/core/pod-template';
 import {
-  POD_SECURITY_ANNOTATION, POD_SECURITY_REASON_ANNOTATION, PodSecurity, PodSecurityLevel, PodSecurityOptions,
+  POD_SECURITY_ANNOTATION, POD_SECURITY_REASON_ANNOTATION, PodSecurity, PodSecurityAnnotations, PodSecurityLevel, PodSecurityOptions,
 } from '../../src/core/security';
 import { expectValidationError, synthPodTemplate } from '../util';
 
@@ -28,6 +28,9 @@ const RESTRICTED_CONTAINER = {
 test('the annotation keys', () => {
   expect(POD_SECURITY_ANNOTATION).toBe('ai-platform.cdk8s.io/pod-security');
   expect(POD_SECURITY_REASON_ANNOTATION).toBe('ai-platform.cdk8s.io/pod-security-reason');
+  // reachable from every language as static members
+  expect(PodSecurityAnnotations.LEVEL).toBe(POD_SECURITY_ANNOTATION);
+  expect(PodSecurityAnnotations.REASON).toBe(POD_SECURITY_REASON_ANNOTATION);
   expect(PodSecurityLevel.RESTRICTED).toBe('restricted');
   expect(PodSecurityLevel.BASELINE).toBe('baseline');
   expect(PodSecurityLevel.PRIVILEGED).toBe('privileged');

@@ -1,0 +1,94 @@
+/**
+ * Every workload of every example, declared again with the same props in a WorkloadTemplate (a private app with
+ * the same chart id and namespace), renders to exactly the objects the example's own synth emits for it.
+ *
+ * The examples import the library from `src/index.ts`; this file replaces that module with one whose workload
+ * classes record each workload an example declares (class, scope and props), then re-declares each one.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { exampleNames, synthExample } from '../../scripts/synth-examples';
+import type { IWorkload, WorkloadTemplate as WorkloadTemplateType } from '../../src';
+
+interface Declared {
+  readonly cls: new (scope: Construct, id: string, props: any) => IWorkload;
+  readonly scope: IConstruct;
+  readonly id: string;
+  readonly props: any;
+}
+
+const declared: Declared[] = [];
+
+jest.mock('../../src', () => {
+  const actual = jest.requireActual('../../src');
+  const wrapped: Record<string, unknown> = { ...actual };
+  for (const [name, value] of Object.entries<any>(actual)) {
+    if (typeof value !== 'function' || !(value.prototype instanceof actual.WorkloadBase)) continue;
+    const Recording = class extends value {
+      constructor(scope: Construct, id: string, props: any) {
+        super(scope, id, props);
+        if (new.target === Recording) declared.push({ cls: value, scope, id, props });
+      }
+    };
+    Object.defineProperty(Recording, 'name', { value: name });
+    wrapped[name] = Recording;
+  }
+  return wrapped;
+});
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { WorkloadTemplate } = jest.requireActual('../../src') as { WorkloadTemplate: typeof WorkloadTemplateType };
+
+/** The same construct path as `scope`'s, under a WorkloadTemplate's private chart. */
+function sameScope(scope: IConstruct): { template: WorkloadTemplateType; scope: Construct } {
+  const chart = Chart.of(scope);
+  const template = new WorkloadTemplate({ chartId: chart.node.id, namespace: chart.namespace, labels: chart.labels });
+  let s: Construct = template.scope;
+  for (const c of scope.node.scopes.slice(scope.node.scopes.indexOf(chart) + 1)) s = new Construct(s, c.node.id);
+  return { template, scope: s };
+}
+
+const key = (o: any) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+
+describe.each(exampleNames())('%s', (name) => {
+  test('each workload rendered in isolation equals its part of the example\'s synth', () => {
+    declared.length = 0;
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `aip-isolation-${name}-`));
+    try {
+      const ex = synthExample(name, outdir);
+      const emitted = new Map(ex.objects.map(o => [key(o), o]));
+      const workloads = [...declared];
+      for (const w of workloads) {
+        const { template, scope } = sameScope(w.scope);
+        new w.cls(scope, w.id, w.props);
+        const rendered = template.render();
+        const objects = [rendered.primary, ...rendered.supporting];
+        expect(objects.length).toBeGreaterThan(0);
+        for (const o of objects) {
+          expect(emitted.has(key(o))).toBe(true);
+          expect(o).toEqual(emitted.get(key(o)));
+        }
+      }
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('the examples declare workloads of every area (the test above is not vacuous)', () => {
+  const kinds = new Set<string>();
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-isolation-all-'));
+  try {
+    for (const name of exampleNames()) {
+      declared.length = 0;
+      synthExample(name, outdir);
+      declared.forEach(d => kinds.add(d.cls.name));
+    }
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  expect([...kinds].sort()).toEqual(expect.arrayContaining(['DistributedTraining', 'FineTuning', 'InferenceService', 'SparkJob']));
+});
