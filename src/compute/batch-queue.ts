@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ClusterQueueImportOptions, IClusterQueue, ImportedClusterQueue } from './cluster-queue';
 import { KueueIntegration, KueueIntegrations } from './kueue-integration';
 import { clusterScoped, INT32_MAX, KUEUE_API_VERSION, prune, sortKeys } from './kueue-util';
 import { LocalQueue } from './local-queue';
@@ -117,7 +118,20 @@ export interface BatchQueueProps {
  *
  * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/
  */
-export class BatchQueue extends Construct {
+export class BatchQueue extends Construct implements IClusterQueue {
+  /**
+   * A ClusterQueue that another repository owns (e.g. the platform team's), for LocalQueues of this app:
+   * `new LocalQueue(this, 'queue', { clusterQueue: BatchQueue.fromClusterQueueName(this, 'platform', 'gpu-batch'), namespace })`.
+   * Emits no objects.
+   * @param scope scope of the reference
+   * @param id id of the reference
+   * @param clusterQueueName name of the ClusterQueue
+   * @param options what the cluster's Kueue manages
+   */
+  public static fromClusterQueueName(scope: Construct, id: string, clusterQueueName: string, options: ClusterQueueImportOptions = {}): IClusterQueue {
+    return new ImportedClusterQueue(scope, id, clusterQueueName, options);
+  }
+
   /** Name of the ClusterQueue. */
   public readonly name: string;
   /** Cohort, if any. */

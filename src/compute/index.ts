@@ -4,6 +4,7 @@ export * from './existing-gpu-nodes';
 export * from './nvidia-device-plugin';
 export * from './queue-flavor';
 export * from './resource-quota';
+export * from './cluster-queue';
 export * from './batch-queue';
 export * from './local-queue';
 export * from './workload-priority-class';

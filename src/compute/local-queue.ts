@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { BatchQueue } from './batch-queue';
-import { KueueIntegrations } from './kueue-integration';
+import { IClusterQueue } from './cluster-queue';
+import { KueueIntegration, KueueIntegrations } from './kueue-integration';
 import { KUEUE_API_VERSION } from './kueue-util';
 import type { WorkloadPriorityClass } from './workload-priority-class';
 import { invalid } from '../core/errors';
@@ -9,8 +9,11 @@ import { checkDns1123Label } from '../core/names';
 
 /** Props of {@link LocalQueue}. */
 export interface LocalQueueProps {
-  /** The ClusterQueue the LocalQueue submits to. */
-  readonly clusterQueue: BatchQueue;
+  /**
+   * The ClusterQueue the LocalQueue submits to: a {@link BatchQueue} of this app, or one another repository owns
+   * ({@link BatchQueue.fromClusterQueueName}).
+   */
+  readonly clusterQueue: IClusterQueue;
   /** Namespace of the LocalQueue; only workloads of this namespace can use it. */
   readonly namespace: string;
   /**
@@ -18,6 +21,18 @@ export interface LocalQueueProps {
    * @default - the ClusterQueue's name
    */
   readonly name?: string;
+}
+
+/** Options of {@link LocalQueue.admit}. */
+export interface AdmitOptions {
+  /**
+   * The Kueue integration that manages the workload, when it is not the one of the object's own kind: e.g.
+   * `KueueIntegration.POD` for an object whose pods (created by an operator) carry the queue labels and are
+   * managed as plain Pods. The object is then labelled (and put in the queue's namespace) whatever its kind, and
+   * `managedAs` must be among the ClusterQueue's integrations.
+   * @default - the integration of the object's kind
+   */
+  readonly managedAs?: KueueIntegration;
 }
 
 /**
@@ -32,7 +47,7 @@ export class LocalQueue extends Construct {
   /** Namespace of the LocalQueue. */
   public readonly namespace: string;
   /** The ClusterQueue it submits to. */
-  public readonly clusterQueue: BatchQueue;
+  public readonly clusterQueue: IClusterQueue;
 
   constructor(scope: Construct, id: string, props: LocalQueueProps) {
     super(scope, id);
@@ -70,14 +85,22 @@ export class LocalQueue extends Construct {
    *
    * A workload without a namespace is put in the queue's namespace; a workload in another namespace is rejected.
    *
-   * @throws ValidationError when the workload's kind is not among the ClusterQueue's `integrations`, or its namespace differs
+   * @param workload the object to submit
+   * @param priorityClass its Kueue WorkloadPriorityClass
+   * @param options how Kueue manages it (e.g. through the pods it creates)
+   * @throws ValidationError when the workload's kind (or `options.managedAs`) is not among the ClusterQueue's
+   * `integrations`, or its namespace differs
    */
-  public admit(workload: ApiObject, priorityClass?: WorkloadPriorityClass): void {
-    const integration = KueueIntegrations.forKind(workload.apiVersion, workload.kind);
+  public admit(workload: ApiObject, priorityClass?: WorkloadPriorityClass, options: AdmitOptions = {}): void {
+    if (!ApiObject.isApiObject(workload)) {
+      invalid(this, 'workload', workload, 'must be an ApiObject (for a cdk8s-plus workload, pass its apiObject)');
+    }
+    const integration = options.managedAs ?? KueueIntegrations.forKind(workload.apiVersion, workload.kind);
     const enabled = this.clusterQueue.integrations;
     if (integration === undefined || !enabled.includes(integration)) {
       const group = workload.apiVersion.includes('/') ? workload.apiVersion.split('/')[0] : '';
-      invalid(this, 'workload.kind', group ? `${group}/${workload.kind}` : workload.kind,
+      const what = options.managedAs !== undefined ? KueueIntegrations.kindOf(options.managedAs) : group ? `${group}/${workload.kind}` : workload.kind;
+      invalid(this, options.managedAs !== undefined ? 'managedAs' : 'workload.kind', what,
         `Kueue integrations enabled for ClusterQueue '${this.clusterQueue.name}' manage ${enabled.map(i => KueueIntegrations.kindOf(i)).join(', ')}`);
     }
     const ns = workload.metadata.namespace;

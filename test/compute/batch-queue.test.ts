@@ -355,3 +355,70 @@ test('invalid names: ClusterQueue, cohort, flavor, node labels, LocalQueue name 
   expectValidationError(() => new BatchQueue(Testing.chart(), 'queue', simpleProps({ integrations: [] })),
     /^\[test\/queue\] integrations: \[\] is not valid; must name at least one Kueue integration$/);
 });
+
+// ------------------------------------------------------------------------------------------------
+// ClusterQueues another repository owns
+// ------------------------------------------------------------------------------------------------
+
+test('a team declares a LocalQueue for a ClusterQueue another repo owns, without re-emitting it', () => {
+  const chart = Testing.chart();
+  const platform = BatchQueue.fromClusterQueueName(chart, 'platform', 'gpu-batch');
+  expect(platform.name).toBe('gpu-batch');
+  expect(platform.integrations).toEqual(KueueIntegrations.defaults());
+  const team = new LocalQueue(chart, 'queue', { clusterQueue: platform, namespace: 'ml-team', name: 'gpu' });
+  const byDefault = new LocalQueue(chart, 'default-name', { clusterQueue: platform, namespace: 'ml-other' });
+  expect(byDefault.name).toBe('gpu-batch');
+  team.admit(gpuJob(chart));
+  const objects = synthValid(chart);
+  expect(objects.map(o => o.kind)).toEqual(['LocalQueue', 'LocalQueue', 'Job']);
+  expect(objects[0]).toEqual({
+    apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'LocalQueue', metadata: { name: 'gpu', namespace: 'ml-team' }, spec: { clusterQueue: 'gpu-batch' },
+  });
+  expect(objects[2].metadata).toEqual({ name: 'train', namespace: 'ml-team', labels: { 'kueue.x-k8s.io/queue-name': 'gpu' } });
+});
+
+test('an imported ClusterQueue checks admitted kinds against the integrations it is given', () => {
+  const chart = Testing.chart();
+  const platform = BatchQueue.fromClusterQueueName(chart, 'platform', 'gpu-batch', { integrations: [KueueIntegration.BATCH_JOB, KueueIntegration.PYTORCH_JOB] });
+  const lq = new LocalQueue(chart, 'queue', { clusterQueue: platform, namespace: 'ml', name: 'gpu' });
+  const pt = new ApiObject(chart, 'pt', { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: { name: 'pt' } });
+  lq.admit(pt);
+  expect(pt.metadata.getLabel('kueue.x-k8s.io/queue-name')).toBe('gpu');
+  const dep = addPodTemplateObject(chart, new PodTemplate({ containers: [{ image: 'ghcr.io/example/serve:1.0' }] }), { kind: 'Deployment', name: 'serve' });
+  expectValidationError(() => lq.admit(dep),
+    /^\[test\/queue\] workload\.kind: 'apps\/Deployment' is not valid; Kueue integrations enabled for ClusterQueue 'gpu-batch' manage batch\/Job, kubeflow\.org\/PyTorchJob$/);
+});
+
+test('error: an imported ClusterQueue needs a valid name and at least one integration', () => {
+  expectValidationError(() => BatchQueue.fromClusterQueueName(Testing.chart(), 'platform', 'GPU Batch'),
+    /^\[test\/platform\] clusterQueueName: 'GPU Batch' is not valid; must be a DNS-1123 subdomain/);
+  expectValidationError(() => BatchQueue.fromClusterQueueName(Testing.chart(), 'platform', undefined as any),
+    /^\[test\/platform\] clusterQueueName: undefined is not valid; must be the name of a ClusterQueue \(a DNS-1123 subdomain\)$/);
+  expectValidationError(() => BatchQueue.fromClusterQueueName(Testing.chart(), 'platform', 'gpu', { integrations: [] }),
+    /^\[test\/platform\] integrations: \[\] is not valid; must name at least one Kueue integration$/);
+});
+
+test('admit(..., { managedAs }) labels an object whose pods Kueue manages through another integration', () => {
+  const chart = Testing.chart();
+  const lq = new BatchQueue(chart, 'queue', simpleProps()).addLocalQueue('ml', 'gpu');
+  const prio = new WorkloadPriorityClass(chart, 'prio', { name: 'high', value: 100 });
+  const app = new ApiObject(chart, 'spark', { apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', metadata: { name: 'pi' } });
+  // SparkApplication is not an enabled integration, but its driver and executor pods are managed as plain Pods
+  expectValidationError(() => lq.admit(app), /^\[test\/queue\/LocalQueue-ml-gpu\] workload\.kind: 'sparkoperator\.k8s\.io\/SparkApplication' is not valid; /);
+  lq.admit(app, prio, { managedAs: KueueIntegration.POD });
+  expect(app.toJson().metadata).toEqual({
+    name: 'pi', namespace: 'ml', labels: { 'kueue.x-k8s.io/queue-name': 'gpu', 'kueue.x-k8s.io/priority-class': 'high' },
+  });
+  const jobsOnly = new BatchQueue(chart, 'jobs-only', simpleProps({ name: 'jobs-only', integrations: [KueueIntegration.BATCH_JOB] })).addLocalQueue('ml');
+  const app2 = new ApiObject(chart, 'spark2', { apiVersion: 'sparkoperator.k8s.io/v1beta2', kind: 'SparkApplication', metadata: { name: 'pi2' } });
+  const e = expectValidationError(() => jobsOnly.admit(app2, undefined, { managedAs: KueueIntegration.POD }),
+    /^\[test\/jobs-only\/LocalQueue-ml-jobs-only\] managedAs: 'Pod' is not valid; Kueue integrations enabled for ClusterQueue 'jobs-only' manage batch\/Job$/);
+  expect(e.field).toBe('managedAs');
+});
+
+test('error: admit() takes an ApiObject; anything else is a ValidationError, not a TypeError', () => {
+  const chart = Testing.chart();
+  const lq = new BatchQueue(chart, 'queue', simpleProps()).addLocalQueue('ml', 'gpu');
+  expectValidationError(() => lq.admit({ kind: 'Job' } as any),
+    /^\[test\/queue\/LocalQueue-ml-gpu\] workload: \{.*\} is not valid; must be an ApiObject \(for a cdk8s-plus workload, pass its apiObject\)$/);
+});

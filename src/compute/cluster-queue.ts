@@ -1,0 +1,45 @@
+import { Construct, IConstruct } from 'constructs';
+import { KueueIntegration, KueueIntegrations } from './kueue-integration';
+import { invalid } from '../core/errors';
+import { checkDns1123Subdomain } from '../core/names';
+
+/**
+ * A Kueue ClusterQueue that LocalQueues can submit to: one declared in this app ({@link BatchQueue}) or one
+ * another repository owns ({@link BatchQueue.fromClusterQueueName}).
+ */
+export interface IClusterQueue extends IConstruct {
+  /** Name of the ClusterQueue. */
+  readonly name: string;
+  /**
+   * Kueue integrations enabled for the workloads of this ClusterQueue (`integrations.frameworks` of the Kueue
+   * configuration); `LocalQueue.admit()` rejects workloads of other kinds.
+   */
+  readonly integrations: KueueIntegration[];
+}
+
+/** Options of {@link BatchQueue.fromClusterQueueName}. */
+export interface ClusterQueueImportOptions {
+  /**
+   * Kueue integrations enabled in the cluster's Kueue configuration (`integrations.frameworks`).
+   * @default KueueIntegrations.defaults() - Kueue v0.19.2's default frameworks
+   */
+  readonly integrations?: KueueIntegration[];
+}
+
+/**
+ * A ClusterQueue declared elsewhere (e.g. by the platform team's repository): emits no objects.
+ * @internal
+ */
+export class ImportedClusterQueue extends Construct implements IClusterQueue {
+  public readonly name: string;
+  public readonly integrations: KueueIntegration[];
+
+  constructor(scope: Construct, id: string, name: string, options: ClusterQueueImportOptions = {}) {
+    super(scope, id);
+    if (typeof name !== 'string') invalid(this, 'clusterQueueName', name, 'must be the name of a ClusterQueue (a DNS-1123 subdomain)');
+    checkDns1123Subdomain(this, 'clusterQueueName', name);
+    this.name = name;
+    this.integrations = [...(options.integrations ?? KueueIntegrations.defaults())];
+    if (this.integrations.length === 0) invalid(this, 'integrations', this.integrations, 'must name at least one Kueue integration');
+  }
+}
