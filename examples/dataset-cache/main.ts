@@ -14,7 +14,7 @@ import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   BatchQueue, CacheMedium, CacheRuntime, CronSchedule, Dataset, DatasetMount, KueueIntegration, KueueIntegrations, QueueFlavors,
-  ResourceQuota, SparkApplicationType, SparkJob, SparkRestartPolicy,
+  ResourceQuota, SparkApplicationType, SparkJob, SparkRestartPolicy, SparkRun,
 } from '../../src';
 
 export class DatasetCacheChart extends Chart {
@@ -65,7 +65,7 @@ export class DatasetCacheChart extends Chart {
       restartPolicy: SparkRestartPolicy.onFailure({ retries: 2, retryInterval: Duration.minutes(1) }),
       driver: { cores: 1, memory: Size.gibibytes(2) },
       executor: { instances: 6, cores: 4, memory: Size.gibibytes(8), memoryOverhead: Size.gibibytes(2) },
-      schedule: { schedule: CronSchedule.expression('0 2 * * *'), timeZone: 'Europe/Berlin', successfulRunHistoryLimit: 3 },
+      run: SparkRun.scheduled({ schedule: CronSchedule.expression('0 2 * * *'), timeZone: 'Europe/Berlin', successfulRunHistoryLimit: 3 }),
       timeToLive: Duration.days(2),
       queue,
     });

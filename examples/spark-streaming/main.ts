@@ -10,7 +10,7 @@ import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  EnvVarValue, SparkApplicationType, SparkBatchScheduler, SparkJob, SparkMonitoring, SparkRestartPolicy,
+  EnvVarValue, SparkApplicationType, SparkBatchScheduler, SparkJob, SparkMonitoring, SparkRestartPolicy, SparkRun,
 } from '../../src';
 
 export class SparkStreamingChart extends Chart {
@@ -19,7 +19,7 @@ export class SparkStreamingChart extends Chart {
 
     new SparkJob(this, 'clickstream', {
       name: 'clickstream-to-parquet',
-      streaming: true,
+      run: SparkRun.streaming(),
       restartPolicy: SparkRestartPolicy.always({ retryInterval: Duration.seconds(30), submissionRetryInterval: Duration.seconds(60) }),
       type: SparkApplicationType.PYTHON,
       sparkVersion: '3.5.5',

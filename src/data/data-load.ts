@@ -1,12 +1,13 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CronSchedule } from './cron-schedule';
-import type { Dataset } from './dataset';
-import { seconds } from './spark-checks';
+import { IDataset } from './dataset-ref';
+import { durationSeconds } from './durations';
 import { checkInteger, invalid } from '../core/errors';
 import { ResourceNames } from '../core/names';
-import { prune } from '../core/pod-template';
+import { PodTemplate, prune } from '../core/pod-template';
 import { StatusContract, StatusSource } from '../core/status-contract';
+import { WorkloadBase, WorkloadMetadataProps } from '../core/workload';
 
 const FLUID_API_VERSION = 'data.fluid.io/v1alpha1';
 
@@ -62,14 +63,13 @@ export interface DataLoadTarget {
   readonly replicas?: number;
 }
 
-/** Options of a DataLoad (also of {@link Dataset.warmUp}). */
-export interface DataLoadOptions {
-  /**
-   * Name of the DataLoad: a DNS-1123 label of at most 46 characters (41 with a cron policy), since Fluid names its
-   * Helm release `<name>-loader` and its Job or CronJob `<name>-loader-job`.
-   * @default - a unique name derived from the construct path
-   */
-  readonly name?: string;
+/**
+ * Options of a DataLoad (also of `Dataset.warmUp()`). Metadata (`name`, `namespace`, `labels`, `annotations`) is the
+ * DataLoad's: its name is a DNS-1123 label of at most 46 characters (41 with a cron policy), since Fluid names its
+ * Helm release `<name>-loader` and its Job or CronJob `<name>-loader-job`; its namespace is the dataset's (Fluid
+ * fails a DataLoad of another namespace), so `namespace`, when given, must equal it.
+ */
+export interface DataLoadOptions extends WorkloadMetadataProps {
   /**
    * Paths to load.
    * @default - the whole dataset
@@ -89,8 +89,8 @@ export interface DataLoadOptions {
 
 /** Props of {@link DataLoad}. */
 export interface DataLoadProps extends DataLoadOptions {
-  /** The dataset whose cache is warmed up. */
-  readonly dataset: Dataset;
+  /** The dataset whose cache is warmed up: a `Dataset` of this app, or `Dataset.fromDatasetName()`. */
+  readonly dataset: IDataset;
 }
 
 /**
@@ -100,7 +100,7 @@ export interface DataLoadProps extends DataLoadOptions {
  *
  * Fluid runs the load as a Job (or CronJob) of its own, with its own service account.
  */
-export class DataLoad extends Construct {
+export class DataLoad extends WorkloadBase {
   /**
    * How a one-off DataLoad's outcome is read: `.status.phase` is `Complete` or `Failed`. A cron DataLoad never
    * completes: `Complete` or `Failed` describe its last run, and Fluid sets it back to `Pending` for the next one.
@@ -116,22 +116,29 @@ export class DataLoad extends Construct {
     completes: true,
   };
 
-  /** Name of the DataLoad. */
-  public readonly name: string;
+  /** How the DataLoad's outcome is read ({@link DataLoad.STATUS}). */
+  public readonly statusContract: StatusContract = DataLoad.STATUS;
+  /** None: Fluid builds the loader's pods. */
+  public readonly podTemplates: PodTemplate[] = [];
+  /** Empty: no container of the DataLoad runs the user's code (Fluid runs the loader). */
+  public readonly primaryContainerName: string = '';
   /** The dataset it loads. */
-  public readonly dataset: Dataset;
+  public readonly dataset: IDataset;
   /** When it loads. */
   public readonly policy: DataLoadPolicy;
   /** The DataLoad resource. */
   public readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, private readonly props: DataLoadProps) {
-    super(scope, id);
+  private readonly props: DataLoadProps;
+
+  constructor(scope: Construct, id: string, props: DataLoadProps) {
+    const policy = props.policy ?? DataLoadPolicy.once();
+    super(scope, id, { ...props, namespace: props.namespace ?? props.dataset.namespace, maxNameLength: maxNameLength(policy) });
+    this.props = props;
     this.dataset = props.dataset;
-    this.policy = props.policy ?? DataLoadPolicy.once();
+    this.policy = policy;
     const cron = this.policy.type === DataLoadPolicyType.CRON;
-    const maxName = cron ? 41 : 46;
-    this.name = props.name ?? ResourceNames.uniqueLabel(this, maxName);
+    const maxName = maxNameLength(policy);
     if (!ResourceNames.isDns1123Label(this.name) || this.name.length > maxName) {
       invalid(this, 'name', this.name, `must be a DNS-1123 label of at most ${maxName} characters: Fluid names its Helm release '<name>-loader' `
         + `(at most 53 characters) and its ${cron ? 'CronJob' : 'Job'} '<name>-loader-job'${cron ? ' (at most 52)' : ''}`);
@@ -140,25 +147,24 @@ export class DataLoad extends Construct {
     if (namespace === undefined) {
       invalid(this, 'dataset.namespace', undefined, "Fluid requires a DataLoad to name its dataset's namespace: set namespace on the Dataset or its chart");
     }
+    if (props.namespace !== undefined && props.namespace !== namespace) {
+      invalid(this, 'namespace', props.namespace, `a DataLoad runs in its dataset's namespace '${namespace}' (Fluid fails it otherwise); leave namespace out`);
+    }
     this.renderSpec();
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: FLUID_API_VERSION,
-      kind: 'DataLoad',
-      metadata: { name: this.name, namespace },
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
-    });
-    this.apiObject.node.addDependency(this.dataset.datasetObject);
+    this.apiObject = this.createApiObject(FLUID_API_VERSION, 'DataLoad');
+    if (WorkloadBase.isWorkload(this.dataset)) this.apiObject.node.addDependency((this.dataset as unknown as WorkloadBase).apiObject);
   }
 
-  private renderSpec(): any {
+  /** The DataLoad spec. */
+  protected renderSpec(): any {
     const p = this.props;
     const targets = p.targets ?? [];
     targets.forEach((t, i) => {
       const at = `targets[${i}]`;
       if (!t.path.startsWith('/') || /\s/.test(t.path)) invalid(this, `${at}.path`, t.path, 'must be an absolute path in the dataset, e.g. /imagenet/train');
       checkInteger(this, `${at}.replicas`, t.replicas, 1, 2147483647);
-      if (this.dataset.runtime.isAlluxio) {
-        const roots = this.dataset.mounts.map(m => m.pathInDataset);
+      const roots = this.dataset.pathsInDataset;
+      if (roots !== undefined) {
         const under = roots.some(r => r === '/' || t.path === r || t.path.startsWith(`${r.replace(/\/+$/, '')}/`));
         if (!under) {
           invalid(this, `${at}.path`, t.path, `is not in the dataset, whose mounts appear at ${roots.map(r => `'${r}'`).join(', ')}`);
@@ -166,7 +172,7 @@ export class DataLoad extends Construct {
       }
     });
     if (this.policy.type === DataLoadPolicyType.CRON) this.policy.schedule!._validate(this, 'policy.schedule');
-    const ttl = seconds(this.policy.ttlAfterFinished);
+    const ttl = durationSeconds(this, 'policy.ttlAfterFinished', this.policy.ttlAfterFinished);
     if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 0 || ttl > 2147483647)) {
       invalid(this, 'policy.ttlAfterFinished', `${ttl}s`, 'must be a whole number of seconds');
     }
@@ -179,4 +185,9 @@ export class DataLoad extends Construct {
       ttlSecondsAfterFinished: ttl,
     });
   }
+}
+
+/** The longest DataLoad name: Fluid's CronJob `<name>-loader-job` is at most 52 characters. */
+function maxNameLength(policy: DataLoadPolicy): number {
+  return policy.type === DataLoadPolicyType.CRON ? 41 : 46;
 }

@@ -1,14 +1,16 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CacheRuntime } from './cache-runtime';
 import { DataLoad, DataLoadOptions } from './data-load';
 import { DatasetMount } from './dataset-mount';
+import { DatasetAccessMode, datasetVolume, datasetVolumeMount, DatasetVolumeMountOptions, IDataset } from './dataset-ref';
 import { invalid } from '../core/errors';
-import { checkDns1123Label, ResourceNames } from '../core/names';
+import { checkDns1123Label } from '../core/names';
 import { NodeRequirement, Placement, Taint } from '../core/placement';
-import { prune } from '../core/pod-template';
+import { PodTemplate, prune } from '../core/pod-template';
 import { StatusContract, StatusSource } from '../core/status-contract';
 import { PodVolume, PodVolumeMount } from '../core/volume';
+import { WorkloadBase, WorkloadMetadataProps } from '../core/workload';
 
 /** API version of Fluid's resources. */
 const FLUID_API_VERSION = 'data.fluid.io/v1alpha1';
@@ -18,14 +20,6 @@ const FLUID_API_VERSION = 'data.fluid.io/v1alpha1';
  */
 const MAX_NAME = 45;
 
-/** How workloads may mount a dataset's PersistentVolumeClaim. */
-export enum DatasetAccessMode {
-  /** Many pods read (the default): workloads mount it read-only. */
-  READ_ONLY_MANY = 'ReadOnlyMany',
-  /** Many pods read and write (writes go through the cache to the storage). */
-  READ_WRITE_MANY = 'ReadWriteMany',
-}
-
 /** Whether a dataset's cache workers share nodes with other datasets' workers. */
 export enum DatasetPlacement {
   /** One dataset's cache per node (Fluid's default). */
@@ -34,19 +28,12 @@ export enum DatasetPlacement {
   SHARED = 'Shared',
 }
 
-/** Props of {@link Dataset}. */
-export interface DatasetProps {
-  /**
-   * Name of the Dataset, its runtime and its PersistentVolumeClaim: a DNS-1035 label of at most 45 characters
-   * (Fluid names the cache workers `<name>-worker`).
-   * @default - a unique name derived from the construct path
-   */
-  readonly name?: string;
-  /**
-   * Namespace of the Dataset and its runtime; workloads mounting it must run in this namespace.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
+/**
+ * Props of {@link Dataset}. Metadata (`name`, `namespace`, `labels`, `annotations`) is the Dataset's; its runtime and
+ * PersistentVolumeClaim get the same name and namespace. The name is a DNS-1035 label of at most 45 characters (Fluid
+ * names the cache workers `<name>-worker`); workloads mounting the dataset must run in its namespace.
+ */
+export interface DatasetProps extends WorkloadMetadataProps {
   /** Where the data comes from (at least one mount; exactly one `juicefs://` mount for a JuiceFS cache). */
   readonly mounts: DatasetMount[];
   /** The cache: `CacheRuntime.alluxio({...})` or `CacheRuntime.juiceFs({...})`. */
@@ -73,18 +60,18 @@ export interface DatasetProps {
   readonly tolerations?: Taint[];
 }
 
-/** Options of {@link Dataset.volumeMount}. */
-export interface DatasetVolumeMountOptions {
+/** Options of {@link Dataset.fromDatasetName}. */
+export interface DatasetImportOptions {
   /**
-   * Mount read-only.
-   * @default - true, unless the dataset's access mode is READ_WRITE_MANY
+   * Namespace of the Dataset.
+   * @default - the chart's namespace
    */
-  readonly readOnly?: boolean;
+  readonly namespace?: string;
   /**
-   * Directory of the dataset to mount.
-   * @default - the dataset's root
+   * How workloads may mount the dataset.
+   * @default DatasetAccessMode.READ_ONLY_MANY
    */
-  readonly subPath?: string;
+  readonly accessMode?: DatasetAccessMode;
 }
 
 /**
@@ -101,7 +88,7 @@ export interface DatasetVolumeMountOptions {
  *
  * @see https://github.com/fluid-cloudnative/fluid
  */
-export class Dataset extends Construct {
+export class Dataset extends WorkloadBase implements IDataset {
   /**
    * How a Dataset's readiness is read: `.status.phase` is `Bound` once its runtime is ready (its PVC can then be
    * mounted) and `Failed` on failure.
@@ -117,25 +104,39 @@ export class Dataset extends Construct {
     completes: false,
   };
 
-  /** Name of the Dataset, its runtime and its PVC. */
-  public readonly name: string;
-  /** Namespace, when known (from the props or the chart). */
-  public readonly namespace?: string;
+  /**
+   * A Dataset declared elsewhere (another app or repository): workloads mount it and DataLoads warm it up by its
+   * name and namespace. Nothing is emitted for it.
+   * @param scope where the reference is declared (its chart's namespace is the default namespace)
+   * @param id construct id of the reference
+   * @param name name of the Dataset
+   */
+  public static fromDatasetName(scope: Construct, id: string, name: string, options: DatasetImportOptions = {}): IDataset {
+    return new ImportedDataset(scope, id, name, options);
+  }
+
+  /** How a Dataset's readiness is read ({@link Dataset.STATUS}). */
+  public readonly statusContract: StatusContract = Dataset.STATUS;
+  /** None: Fluid builds the cache's pods from the runtime. */
+  public readonly podTemplates: PodTemplate[] = [];
+  /** Empty: no container of the dataset runs the user's code (Fluid runs the cache). */
+  public readonly primaryContainerName: string = '';
   /** The cache runtime. */
   public readonly runtime: CacheRuntime;
   /** How workloads may mount the dataset. */
   public readonly accessMode: DatasetAccessMode;
-  /** The mounts. */
+  /** The mounts (rendered at synth: mounts added to this list after construction count). */
   public readonly mounts: DatasetMount[];
   /** The Dataset resource. */
-  public readonly datasetObject: ApiObject;
-  /** The runtime resource (`AlluxioRuntime` or `JuiceFSRuntime`). */
+  public readonly apiObject: ApiObject;
+  /** The runtime resource (`AlluxioRuntime` or `JuiceFSRuntime`), a supporting object. */
   public readonly runtimeObject: ApiObject;
 
-  constructor(scope: Construct, id: string, private readonly props: DatasetProps) {
-    super(scope, id);
-    this.name = props.name ?? ResourceNames.uniqueLabel(this, MAX_NAME);
-    this.namespace = props.namespace ?? Chart.of(this).namespace;
+  private readonly props: DatasetProps;
+
+  constructor(scope: Construct, id: string, props: DatasetProps) {
+    super(scope, id, { ...props, maxNameLength: MAX_NAME });
+    this.props = props;
     this.runtime = props.runtime;
     this.accessMode = props.accessMode ?? DatasetAccessMode.READ_ONLY_MANY;
     this.mounts = [...props.mounts];
@@ -144,24 +145,18 @@ export class Dataset extends Construct {
       invalid(this, 'name', this.name, `must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter) of at most ${MAX_NAME} characters: `
         + "Fluid rejects other names, and names its cache workers' StatefulSet '<name>-worker'");
     }
-    checkDns1123Label(this, 'namespace', props.namespace);
     if (!Object.values(DatasetAccessMode).includes(this.accessMode)) {
       invalid(this, 'accessMode', this.accessMode, `must be one of ${Object.values(DatasetAccessMode).join(', ')}`);
     }
     this.renderSpec(); // fail where the dataset is declared
-    this.runtime._renderSpec(this, 'runtime');
+    const runtimeSpec = prune(this.runtime._renderSpec(this, 'runtime'));
 
-    this.datasetObject = new ApiObject(this, 'Resource', {
-      apiVersion: FLUID_API_VERSION,
-      kind: 'Dataset',
-      metadata: { name: this.name, namespace: props.namespace },
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
-    });
+    this.apiObject = this.createApiObject(FLUID_API_VERSION, 'Dataset');
     this.runtimeObject = new ApiObject(this, 'Runtime', {
       apiVersion: FLUID_API_VERSION,
       kind: this.runtime.kind,
       metadata: { name: this.name, namespace: props.namespace },
-      spec: Lazy.any({ produce: () => prune(this.runtime._renderSpec(this, 'runtime')) }),
+      spec: runtimeSpec,
     });
   }
 
@@ -170,25 +165,25 @@ export class Dataset extends Construct {
     return this.accessMode === DatasetAccessMode.READ_ONLY_MANY;
   }
 
+  /** Where the mounts appear in the dataset, for an Alluxio cache (undefined for JuiceFS, which has one mount). */
+  public get pathsInDataset(): string[] | undefined {
+    return this.runtime.isAlluxio ? this.mounts.map(m => m.pathInDataset) : undefined;
+  }
+
   /**
    * The dataset as a pod volume: the PersistentVolumeClaim Fluid creates, named like the dataset. Workloads must run
-   * in the dataset's namespace.
+   * in the dataset's namespace (checked at synth).
    * @param readOnly mount the claim read-only (default: true, unless the access mode is READ_WRITE_MANY)
    */
   public volume(readOnly?: boolean): PodVolume {
-    const ro = readOnly ?? this.readOnly;
-    if (!ro && this.readOnly) {
-      invalid(this, 'volume.readOnly', false, `dataset '${this.name}' is ReadOnlyMany; set accessMode: DatasetAccessMode.READ_WRITE_MANY to write to it`);
-    }
-    return PodVolume.fromPersistentVolumeClaim(this.name, this.name, ro || undefined);
+    return datasetVolume(this, readOnly);
   }
 
   /**
    * Mounts the dataset at `path` in a container: `volumeMounts: [dataset.volumeMount('/data')]`.
    */
   public volumeMount(path: string, options: DatasetVolumeMountOptions = {}): PodVolumeMount {
-    const ro = options.readOnly ?? this.readOnly;
-    return { volume: this.volume(ro), path, readOnly: ro, subPath: options.subPath };
+    return datasetVolumeMount(this, path, options);
   }
 
   /**
@@ -199,7 +194,8 @@ export class Dataset extends Construct {
     return new DataLoad(this, id, { ...options, dataset: this });
   }
 
-  private renderSpec(): any {
+  /** The Dataset spec, from the props and the current mounts. */
+  protected renderSpec(): any {
     const p = this.props;
     if (this.mounts.length === 0) {
       invalid(this, 'mounts', [], 'a dataset needs at least one mount, e.g. DatasetMount.fromUri(\'s3://bucket/prefix\')');
@@ -238,5 +234,39 @@ export class Dataset extends Construct {
       nodeAffinity: terms ? { required: { nodeSelectorTerms: terms } } : undefined,
       tolerations: rendered.tolerations,
     });
+  }
+}
+
+/** A Dataset declared elsewhere (see {@link Dataset.fromDatasetName}). */
+class ImportedDataset extends Construct implements IDataset {
+  public readonly name: string;
+  public readonly namespace?: string;
+  public readonly accessMode: DatasetAccessMode;
+  public readonly pathsInDataset?: string[] = undefined;
+
+  constructor(scope: Construct, id: string, name: string, options: DatasetImportOptions) {
+    super(scope, id);
+    if (typeof name !== 'string' || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) || name.length > MAX_NAME) {
+      invalid(this, 'name', name, `must be the name of a Fluid Dataset: a DNS-1035 label (lowercase letters, digits and '-', starting with a letter) of at most ${MAX_NAME} characters`);
+    }
+    checkDns1123Label(this, 'namespace', options.namespace);
+    this.name = name;
+    this.namespace = options.namespace ?? Chart.of(this).namespace;
+    this.accessMode = options.accessMode ?? DatasetAccessMode.READ_ONLY_MANY;
+    if (!Object.values(DatasetAccessMode).includes(this.accessMode)) {
+      invalid(this, 'accessMode', this.accessMode, `must be one of ${Object.values(DatasetAccessMode).join(', ')}`);
+    }
+  }
+
+  public get readOnly(): boolean {
+    return this.accessMode === DatasetAccessMode.READ_ONLY_MANY;
+  }
+
+  public volume(readOnly?: boolean): PodVolume {
+    return datasetVolume(this, readOnly);
+  }
+
+  public volumeMount(path: string, options: DatasetVolumeMountOptions = {}): PodVolumeMount {
+    return datasetVolumeMount(this, path, options);
   }
 }

@@ -1,5 +1,6 @@
 export * from './cron-schedule';
 export * from './spark-options';
+export * from './spark-run';
 export * from './spark-restart-policy';
 export * from './spark-batch-scheduler';
 export * from './spark-monitoring';
@@ -7,5 +8,6 @@ export * from './spark-driver-account';
 export * from './spark-job';
 export * from './dataset-mount';
 export * from './cache-runtime';
+export * from './dataset-ref';
 export * from './dataset';
 export * from './data-load';

@@ -1,7 +1,7 @@
 /**
  * Checks and renderings shared by the Spark constructs (internal: not exported from the package).
  */
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { isCredentialKey } from './credentials';
@@ -134,9 +134,4 @@ function checkNoCredential(scope: IConstruct, field: string, key: string, value:
       + 'give it to the pods from a Secret instead, e.g. env: { AWS_SECRET_ACCESS_KEY: EnvVarValue.fromSecretKey(secretName, key) } '
       + '(read by the S3A and AWS SDK credential providers), or a mounted Secret file');
   }
-}
-
-/** A duration in seconds, possibly fractional (cdk8s's `toSeconds()` throws on fractions). */
-export function seconds(d: Duration | undefined): number | undefined {
-  return d === undefined ? undefined : d.toMilliseconds() / 1000;
 }

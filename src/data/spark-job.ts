@@ -1,30 +1,34 @@
-import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ImagePullPolicy } from 'cdk8s-plus-28';
+import { checkDatasetNamespaces } from './dataset-ref';
+import { durationSeconds } from './durations';
 import { SparkBatchScheduler } from './spark-batch-scheduler';
 import {
-  checkHadoopConf, checkRemoteUri, checkSparkConf, cpuMillis, jvmMemory, parseSparkVersion, seconds, SPARK_MIN_HEAP_MIB,
+  checkHadoopConf, checkRemoteUri, checkSparkConf, cpuMillis, jvmMemory, parseSparkVersion, SPARK_MIN_HEAP_MIB,
 } from './spark-checks';
 import { SparkDriverAccount } from './spark-driver-account';
 import { SPARK_METRICS_PORT_NAME, SparkMonitoring } from './spark-monitoring';
 import {
   SparkApplicationType, SparkConcurrencyPolicy, SparkDependencies, SparkDynamicAllocation, SparkExecutorOptions,
-  SparkJobScheduleOptions, SparkPodOptions,
+  SparkPodOptions,
 } from './spark-options';
 import { SparkRestartPolicy, SparkRestartPolicyType } from './spark-restart-policy';
+import { SparkRun, SparkRunType } from './spark-run';
 import { KueueIntegration, KueueIntegrations } from '../compute/kueue-integration';
 import { LocalQueue } from '../compute/local-queue';
+import { QueueOptions } from '../compute/queue-options';
 import { WorkloadPriorityClass } from '../compute/workload-priority-class';
 import { isImageReference } from '../core/container';
+import { durationMillis } from '../core/durations';
 import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
-import { checkDns1123Label, checkDns1123Subdomain, checkLabels, ResourceNames } from '../core/names';
-import { Placement } from '../core/placement';
+import { checkDns1123Subdomain, checkLabels } from '../core/names';
+import { Placement, sortKeys } from '../core/placement';
 import { PodTemplate, prune } from '../core/pod-template';
-import { PodSecurityOptions } from '../core/security';
 import { StatusContract, StatusSource } from '../core/status-contract';
 import { PodVolumeMount } from '../core/volume';
-import { placeWorkload } from '../core/workload';
+import { placeWorkload, WorkloadBase, WorkloadMetadataProps, WorkloadPodOptions } from '../core/workload';
 
 /** API version of the Spark operator's resources. */
 const SPARK_API_VERSION = 'sparkoperator.k8s.io/v1beta2';
@@ -37,19 +41,24 @@ const SPARK_UID = 185;
 const RUN_SUFFIX_LENGTH = 20;
 const INT32_MAX = 2147483647;
 
-/** Props of {@link SparkJob}. */
-export interface SparkJobProps {
-  /**
-   * Name of the SparkApplication (or ScheduledSparkApplication): a DNS-1035 label, as the operator requires, of at
-   * most 63 characters (43 for a scheduled job, whose runs are named `<name>-<timestamp>`).
-   * @default - a unique name derived from the construct path
-   */
-  readonly name?: string;
-  /**
-   * Namespace of the application and of its driver's ServiceAccount, Role and RoleBinding.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
+/**
+ * Props of {@link SparkJob}.
+ *
+ * Metadata (`name`, `namespace`, `labels`, `annotations`) is the SparkApplication's (or ScheduledSparkApplication's):
+ * its name is a DNS-1035 label, as the operator requires, of at most 63 characters (43 for a scheduled job, whose
+ * runs are named `<name>-<timestamp>`); the namespace is also that of the driver's ServiceAccount, Role and
+ * RoleBinding. Pod options (`security`, `serviceAccountName`, `imagePullSecrets`, `sharedMemory`, `pool`,
+ * `podLabels`, `podAnnotations`) apply to the driver and the executors; `driver` and `executor` add to them
+ * (their `pool` replaces the job's). `serviceAccountName` is the driver's: an existing ServiceAccount allowed to
+ * manage pods, services, ConfigMaps and PersistentVolumeClaims in the namespace; without it the job creates one,
+ * `<name>-driver`, with a least-privilege Role (see SparkDriverAccount). Security defaults to restricted as uid/gid
+ * 185 (the `spark` user of the Apache Spark images).
+ *
+ * `queue`: Kueue manages SparkApplications only when its `sparkoperator.k8s.io/sparkapplication` integration is
+ * enabled, which it is not by default: the queue's BatchQueue must list `KueueIntegration.SPARK_APPLICATION` in its
+ * `integrations`, or synthesis fails. Kueue requires cluster mode and no dynamic allocation.
+ */
+export interface SparkJobProps extends WorkloadMetadataProps, WorkloadPodOptions, QueueOptions {
   /** Language of the application. */
   readonly type: SparkApplicationType;
   /** Spark version of the image, e.g. `3.5.5` (at least 3.0.0: pod settings are rendered as Spark pod templates). */
@@ -61,11 +70,6 @@ export interface SparkJobProps {
    * @default - Kubernetes default (Always for `:latest`, IfNotPresent otherwise)
    */
   readonly imagePullPolicy?: ImagePullPolicy;
-  /**
-   * Secrets used to pull the image.
-   * @default []
-   */
-  readonly imagePullSecrets?: string[];
   /**
    * The application: a jar (Java, Scala), a `.py` file (Python) or an `.R` file (R), in the image
    * (`local:///opt/spark/examples/src/main/python/pi.py`) or in remote storage (`s3a://bucket/app.py`).
@@ -119,23 +123,18 @@ export interface SparkJobProps {
    */
   readonly env?: { [name: string]: EnvVarValue };
   /**
-   * Volumes mounted in the driver and the executors, e.g. a cached Fluid dataset: `{ volume: dataset.volume(), path: '/data' }`.
+   * Volumes mounted in the driver and the executors, e.g. a cached Fluid dataset: `dataset.volumeMount('/data')`
+   * (the dataset must be in the job's namespace).
    * @default []
    */
   readonly volumeMounts?: PodVolumeMount[];
-  /**
-   * Security context of the driver and executor pods; they meet the restricted Pod Security Standard unless this
-   * opts out.
-   * @default - restricted, uid/gid 185 (the `spark` user of the Apache Spark images)
-   */
-  readonly security?: PodSecurityOptions;
   /**
    * What the operator does when the application ends.
    * @default - SparkRestartPolicy.never(), or SparkRestartPolicy.always() for streaming jobs
    */
   readonly restartPolicy?: SparkRestartPolicy;
   /**
-   * Delete the SparkApplication this long after it terminates (`timeToLiveSeconds`).
+   * Delete the SparkApplication (each run's, for a scheduled job) this long after it terminates (`timeToLiveSeconds`).
    * @default - kept until deleted
    */
   readonly timeToLive?: Duration;
@@ -155,41 +154,17 @@ export interface SparkJobProps {
    */
   readonly batchScheduler?: SparkBatchScheduler;
   /**
-   * Kueue LocalQueue the application is submitted to. Kueue manages SparkApplications only when its
-   * `sparkoperator.k8s.io/sparkapplication` integration is enabled, which it is not by default: the queue's
-   * BatchQueue must list `KueueIntegration.SPARK_APPLICATION` in its `integrations`, or synthesis fails.
-   * Kueue requires cluster mode and no dynamic allocation.
-   * @default - not queued
+   * How the job runs: `SparkRun.once()`, `SparkRun.scheduled({ schedule, ... })` (a ScheduledSparkApplication) or
+   * `SparkRun.streaming()` (a long-running Structured Streaming application).
+   * @default SparkRun.once()
    */
-  readonly queue?: LocalQueue;
-  /**
-   * Kueue WorkloadPriorityClass of the application (with `queue`).
-   * @default - none
-   */
-  readonly queuePriorityClass?: WorkloadPriorityClass;
-  /**
-   * An existing ServiceAccount for the driver, which must be allowed to manage pods, services, ConfigMaps and
-   * PersistentVolumeClaims in the namespace. Without it, the job creates one with a least-privilege Role.
-   * @default - a ServiceAccount `<name>-driver` with a Role and RoleBinding (see SparkDriverAccount)
-   */
-  readonly serviceAccountName?: string;
-  /**
-   * Run on a schedule: the job becomes a ScheduledSparkApplication that creates a SparkApplication per run.
-   * @default - runs once
-   */
-  readonly schedule?: SparkJobScheduleOptions;
-  /**
-   * A long-running Structured Streaming application: restarted always (the default restart policy becomes
-   * `SparkRestartPolicy.always()` and any other is rejected), never scheduled, no time-to-live, and its pods are not
-   * marked `karpenter.sh/do-not-disrupt` (a streaming query resumes from its checkpoint after a move).
-   * @default false
-   */
-  readonly streaming?: boolean;
+  readonly run?: SparkRun;
 }
 
 /**
- * An Apache Spark application run by the Kubeflow Spark operator (v2.5.2): a `SparkApplication`, or with `schedule` a
- * `ScheduledSparkApplication`, plus the driver's ServiceAccount with a least-privilege Role and RoleBinding.
+ * An Apache Spark application run by the Kubeflow Spark operator (v2.5.2): a `SparkApplication`, or with
+ * `SparkRun.scheduled()` a `ScheduledSparkApplication`, plus the driver's ServiceAccount with a least-privilege Role
+ * and RoleBinding.
  *
  * Pod-level settings (accelerators, environment, volumes, node selector, tolerations, affinity, security context,
  * scheduler name, metrics port) are rendered into the driver's and executors' pod templates (`driver.template`,
@@ -197,11 +172,14 @@ export interface SparkJobProps {
  * acts only in the namespaces listed in the operator's `spark.jobNamespaces` and silently drops these settings
  * elsewhere. GPUs are also written to `driver.gpu` / `executor.gpu`.
  *
+ * The props are checked when the job is declared; the resource is rendered at synth, so changes made afterwards
+ * through `podTemplates` (e.g. `job.podTemplates[1].placement.selectNodeLabel(...)`) count.
+ *
  * Completion is read from `.status.applicationState.state` (see {@link SparkJob.STATUS}).
  *
  * @see https://github.com/kubeflow/spark-operator
  */
-export class SparkJob extends Construct {
+export class SparkJob extends WorkloadBase {
   /**
    * How a SparkApplication's outcome is read: `.status.applicationState.state` is `COMPLETED` on success and
    * `FAILED` or `SUBMISSION_FAILED` on failure (with restart policy OnFailure, only once the retries are used up);
@@ -252,38 +230,47 @@ export class SparkJob extends Construct {
     completes: false,
   };
 
-  /** Name of the SparkApplication or ScheduledSparkApplication. */
-  public readonly name: string;
-  /** Namespace, when known (from the props or the chart). */
-  public readonly namespace?: string;
   /** Kind of the emitted resource: `SparkApplication`, or `ScheduledSparkApplication` for a scheduled job. */
   public readonly kind: string;
   /** The emitted SparkApplication or ScheduledSparkApplication. */
   public readonly apiObject: ApiObject;
+  /**
+   * How this job's outcome is read: {@link SparkJob.SCHEDULED_STATUS}, {@link SparkJob.STREAMING_STATUS} or
+   * {@link SparkJob.STATUS}.
+   */
+  public readonly statusContract: StatusContract;
+  /** The driver's and the executors' pod templates, in this order (rendered at synth: later changes count). */
+  public readonly podTemplates: PodTemplate[];
+  /** The driver's container, `spark-kubernetes-driver`. */
+  public readonly primaryContainerName: string = DRIVER_CONTAINER;
   /** ServiceAccount the driver runs as. */
   public readonly serviceAccountName: string;
   /** The driver's ServiceAccount, Role and RoleBinding, unless an existing account was given. */
   public readonly driverAccount?: SparkDriverAccount;
-  /** The driver's pod template (its placement may still be changed). */
+  /** The driver's pod template (`podTemplates[0]`). */
   public readonly driverPodTemplate: PodTemplate;
-  /** The executors' pod template (its placement may still be changed). */
+  /** The executors' pod template (`podTemplates[1]`). */
   public readonly executorPodTemplate: PodTemplate;
+  /** How the job runs. */
+  public readonly run: SparkRun;
   /** Whether the job is a long-running streaming application. */
   public readonly streaming: boolean;
   /** Restart policy. */
   public readonly restartPolicy: SparkRestartPolicy;
 
-  constructor(scope: Construct, id: string, private readonly props: SparkJobProps) {
-    super(scope, id);
-    const scheduled = props.schedule !== undefined;
-    this.streaming = props.streaming ?? false;
+  private readonly props: SparkJobProps;
+
+  constructor(scope: Construct, id: string, props: SparkJobProps) {
+    super(scope, id, { ...props, maxNameLength: maxNameLength(props.run) });
+    this.props = props;
+    this.run = props.run ?? SparkRun.once();
+    const scheduled = this.run.type === SparkRunType.SCHEDULED;
+    this.streaming = this.run.type === SparkRunType.STREAMING;
     this.kind = scheduled ? 'ScheduledSparkApplication' : 'SparkApplication';
-    const maxName = scheduled ? 63 - RUN_SUFFIX_LENGTH : 63;
-    this.name = props.name ?? ResourceNames.uniqueLabel(this, maxName);
-    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    this.statusContract = scheduled ? SparkJob.SCHEDULED_STATUS : this.streaming ? SparkJob.STREAMING_STATUS : SparkJob.STATUS;
     this.restartPolicy = props.restartPolicy ?? (this.streaming ? SparkRestartPolicy.always() : SparkRestartPolicy.never());
 
-    this.validateProps(maxName);
+    this.validateProps(maxNameLength(props.run));
 
     if (props.serviceAccountName !== undefined) {
       checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
@@ -299,37 +286,39 @@ export class SparkJob extends Construct {
 
     this.driverPodTemplate = this.podTemplate('driver', props.driver ?? {}, DRIVER_CONTAINER);
     this.executorPodTemplate = this.podTemplate('executor', props.executor ?? {}, EXECUTOR_CONTAINER);
-    placeWorkload(this, 'driver.pool', this.driverPodTemplate, props.driver?.pool, { runToCompletion: !this.streaming });
-    placeWorkload(this, 'executor.pool', this.executorPodTemplate, props.executor?.pool, { runToCompletion: !this.streaming });
+    this.podTemplates = [this.driverPodTemplate, this.executorPodTemplate];
+    for (const role of ['driver', 'executor'] as const) {
+      const own = props[role]?.pool;
+      placeWorkload(this, own || !props.pool ? `${role}.pool` : 'pool', role === 'driver' ? this.driverPodTemplate : this.executorPodTemplate,
+        own ?? props.pool, { runToCompletion: !this.streaming });
+    }
 
     // Render once now, so that invalid input fails where the job is declared; the resource renders again at synth.
-    this._renderSpec();
-    const securityAnnotations = this.driverPodTemplate.securityAnnotations;
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: SPARK_API_VERSION,
-      kind: this.kind,
-      metadata: {
-        name: this.name,
-        namespace: props.namespace,
-        annotations: Object.keys(securityAnnotations).length ? securityAnnotations : undefined,
-      },
-      spec: Lazy.any({ produce: () => this.renderResourceSpec(this._renderSpec()) }),
+    this.renderSpec();
+    this.apiObject = this.createApiObject(SPARK_API_VERSION, this.kind, this.driverPodTemplate.securityAnnotations);
+
+    if (props.queue) this.submitToQueue(props.queue, props.priorityClass);
+    checkDatasetNamespaces(this);
+  }
+
+  /** The SparkApplication spec, or for a scheduled job the ScheduledSparkApplication spec that embeds it. */
+  protected renderSpec(): any {
+    const spec = this.renderApplicationSpec();
+    const s = this.run.scheduleOptions;
+    if (!s) return spec;
+    return prune({
+      schedule: s.schedule.expressionString,
+      timeZone: s.timeZone,
+      concurrencyPolicy: s.concurrencyPolicy ?? SparkConcurrencyPolicy.FORBID,
+      successfulRunHistoryLimit: s.successfulRunHistoryLimit,
+      failedRunHistoryLimit: s.failedRunHistoryLimit,
+      suspend: s.suspend,
+      template: spec,
     });
-
-    if (props.queue) this.submitToQueue(props.queue, props.queuePriorityClass);
   }
 
-  /** How this job's outcome is read: {@link SparkJob.SCHEDULED_STATUS}, {@link SparkJob.STREAMING_STATUS} or {@link SparkJob.STATUS}. */
-  public get statusContract(): StatusContract {
-    if (this.props.schedule) return SparkJob.SCHEDULED_STATUS;
-    return this.streaming ? SparkJob.STREAMING_STATUS : SparkJob.STATUS;
-  }
-
-  /**
-   * The SparkApplication spec (for a scheduled job, the template of each run).
-   * @internal
-   */
-  public _renderSpec(): any {
+  /** The SparkApplication spec (for a scheduled job, the template of each run). */
+  private renderApplicationSpec(): any {
     const p = this.props;
     const monitoring = p.monitoring?._render(this, 'monitoring');
     const scheduler = p.batchScheduler;
@@ -345,10 +334,10 @@ export class SparkJob extends Construct {
       arguments: p.args?.length ? [...p.args] : undefined,
       sparkVersion: p.sparkVersion,
       restartPolicy: this.restartPolicy._render(this, 'restartPolicy'),
-      timeToLiveSeconds: seconds(p.timeToLive),
+      timeToLiveSeconds: durationSeconds(this, 'timeToLive', p.timeToLive),
       memoryOverheadFactor: p.memoryOverheadFactor !== undefined ? String(p.memoryOverheadFactor) : undefined,
-      sparkConf: sorted(p.sparkConf),
-      hadoopConf: sorted(p.hadoopConf),
+      sparkConf: sortedOrUndefined(p.sparkConf),
+      hadoopConf: sortedOrUndefined(p.hadoopConf),
       deps: this.renderDeps(p.deps),
       dynamicAllocation: this.renderDynamicAllocation(p.dynamicAllocation),
       batchScheduler: scheduler?.name,
@@ -367,39 +356,49 @@ export class SparkJob extends Construct {
     });
   }
 
-  private renderResourceSpec(spec: any): any {
-    const s = this.props.schedule;
-    if (!s) return spec;
-    return prune({
-      schedule: s.schedule.expressionString,
-      timeZone: s.timeZone,
-      concurrencyPolicy: s.concurrencyPolicy ?? SparkConcurrencyPolicy.FORBID,
-      successfulRunHistoryLimit: s.successfulRunHistoryLimit,
-      failedRunHistoryLimit: s.failedRunHistoryLimit,
-      suspend: s.suspend,
-      template: spec,
-    });
-  }
-
   private podTemplate(role: 'driver' | 'executor', o: SparkPodOptions, containerName: string): PodTemplate {
     const p = this.props;
     const m = p.monitoring;
     const exposeMetrics = m !== undefined && (role === 'driver' ? m.driverMetrics : m.executorMetrics);
-    return new PodTemplate({
+    const jobMounts = p.volumeMounts ?? [];
+    const template = new PodTemplate({
       containers: [{
         name: containerName,
         image: p.image,
         env: { ...(p.env ?? {}), ...(o.env ?? {}) },
-        volumeMounts: [...(p.volumeMounts ?? []), ...(o.volumeMounts ?? [])],
+        volumeMounts: [...jobMounts, ...(o.volumeMounts ?? [])],
         ports: exposeMetrics ? [{ number: m!.port, name: SPARK_METRICS_PORT_NAME }] : undefined,
         resources: o.accelerator ? { accelerator: o.accelerator } : undefined,
       }],
       serviceAccountName: role === 'driver' ? this.serviceAccountName : undefined,
       security: { runAsUser: SPARK_UID, ...(p.security ?? {}) },
+      sharedMemory: p.sharedMemory,
       placement: copyPlacement(o.placement),
-      labels: o.labels,
-      annotations: o.annotations,
+      labels: mergeMaps(p.podLabels, o.podLabels),
+      annotations: mergeMaps(p.podAnnotations, o.podAnnotations),
     });
+    // Errors raised while rendering the pod name the props the user wrote: job-wide env and mounts by their own
+    // names, the role's by `driver.` / `executor.`.
+    const names: { [path: string]: string } = {
+      '': role,
+      'containers[0]': role,
+      'containers[0].image': 'image',
+      'containers[0].resources': role,
+      'containers[0].ports': 'monitoring',
+      'containers[0].ports[0].containerPort': 'monitoring.port',
+      'security': 'security',
+      'serviceAccountName': 'serviceAccountName',
+      'placement': `${role}.placement`,
+      'labels': `${role}.podLabels`,
+      'annotations': `${role}.podAnnotations`,
+    };
+    for (const name of Object.keys(p.env ?? {})) {
+      if (o.env?.[name] === undefined) names[`containers[0].env.${name}`] = `env.${name}`;
+    }
+    jobMounts.forEach((_m, i) => names[`containers[0].volumeMounts[${i}]`] = `volumeMounts[${i}]`);
+    (o.volumeMounts ?? []).forEach((_m, i) => names[`containers[0].volumeMounts[${jobMounts.length + i}]`] = `${role}.volumeMounts[${i}]`);
+    template._nameFields(names);
+    return template;
   }
 
   private renderTemplate(template: PodTemplate, containerName: string): any {
@@ -443,7 +442,7 @@ export class SparkJob extends Construct {
       minExecutors: d.minExecutors ?? 0,
       maxExecutors: d.maxExecutors,
       shuffleTrackingEnabled: true,
-      shuffleTrackingTimeout: d.shuffleTrackingTimeout?.toMilliseconds(),
+      shuffleTrackingTimeout: d.shuffleTrackingTimeout === undefined ? undefined : durationMillis(this, 'dynamicAllocation.shuffleTrackingTimeout', d.shuffleTrackingTimeout),
     };
   }
 
@@ -454,7 +453,7 @@ export class SparkJob extends Construct {
     if (this.props.dynamicAllocation) {
       invalid(this, 'dynamicAllocation', 'enabled', 'Kueue admits a SparkApplication for a fixed number of executors only (its webhook rejects dynamic allocation); set executor.instances');
     }
-    if (!this.props.schedule) {
+    if (this.run.type !== SparkRunType.SCHEDULED) {
       queue.admit(this.apiObject, priorityClass);
       return;
     }
@@ -477,9 +476,8 @@ export class SparkJob extends Construct {
     const p = this.props;
     if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(this.name) || this.name.length > maxName) {
       invalid(this, 'name', this.name, `must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter) of at most ${maxName} characters`
-        + (p.schedule ? ' (each run is named \'<name>-<19-digit timestamp>\', and run names are limited to 63)' : ''));
+        + (this.run.type === SparkRunType.SCHEDULED ? ' (each run is named \'<name>-<19-digit timestamp>\', and run names are limited to 63)' : ''));
     }
-    checkDns1123Label(this, 'namespace', p.namespace);
     if (!Object.values(SparkApplicationType).includes(p.type)) {
       invalid(this, 'type', p.type, `must be one of ${Object.values(SparkApplicationType).join(', ')}`);
     }
@@ -518,7 +516,8 @@ export class SparkJob extends Construct {
       invalid(this, 'mainClass', p.mainClass, "must be a fully qualified class name such as 'org.apache.spark.examples.SparkPi'");
     }
 
-    // roles
+    // pods and roles
+    checkLabels(this, 'podLabels', p.podLabels);
     this.validateRole('driver', p.driver ?? {});
     this.validateRole('executor', p.executor ?? {});
     checkInteger(this, 'executor.instances', p.executor?.instances, 1, INT32_MAX);
@@ -543,8 +542,9 @@ export class SparkJob extends Construct {
       if (instances !== undefined && (instances < min || instances > d.maxExecutors)) {
         invalid(this, 'executor.instances', instances, `with dynamic allocation, the initial number of executors must be between minExecutors (${min}) and maxExecutors (${d.maxExecutors})`);
       }
-      if (d.shuffleTrackingTimeout !== undefined && d.shuffleTrackingTimeout.toMilliseconds() < 1) {
-        invalid(this, 'dynamicAllocation.shuffleTrackingTimeout', `${d.shuffleTrackingTimeout.toMilliseconds()}ms`, 'must be at least 1 ms');
+      if (d.shuffleTrackingTimeout !== undefined) {
+        const ms = durationMillis(this, 'dynamicAllocation.shuffleTrackingTimeout', d.shuffleTrackingTimeout);
+        if (ms < 1) invalid(this, 'dynamicAllocation.shuffleTrackingTimeout', `${ms}ms`, 'must be at least 1 ms');
       }
     }
 
@@ -570,29 +570,31 @@ export class SparkJob extends Construct {
 
     // lifecycle
     if (p.timeToLive !== undefined) {
-      const s = seconds(p.timeToLive)!;
+      const s = durationSeconds(this, 'timeToLive', p.timeToLive)!;
       if (!Number.isInteger(s) || s < 1) invalid(this, 'timeToLive', `${s}s`, 'must be a whole number of seconds, at least 1');
     }
     if (this.streaming) {
       if (this.restartPolicy.type !== SparkRestartPolicyType.ALWAYS) {
         invalid(this, 'restartPolicy', this.restartPolicy.type, 'a streaming job runs until stopped and is restarted whenever it ends: use SparkRestartPolicy.always() (the default for streaming jobs)');
       }
-      if (p.schedule) invalid(this, 'schedule', p.schedule.schedule.expressionString, 'a streaming job runs continuously and cannot also be scheduled');
-      if (p.timeToLive) invalid(this, 'timeToLive', `${seconds(p.timeToLive)}s`, 'a streaming job does not terminate, so a time-to-live after termination never applies');
+      if (p.timeToLive) invalid(this, 'timeToLive', `${durationSeconds(this, 'timeToLive', p.timeToLive)}s`, 'a streaming job does not terminate, so a time-to-live after termination never applies');
     }
-    if (p.queuePriorityClass && !p.queue) {
-      invalid(this, 'queuePriorityClass', p.queuePriorityClass.name, 'applies only together with queue');
+    if (p.priorityClass && !p.queue) {
+      invalid(this, 'priorityClass', p.priorityClass.name, 'applies only together with queue');
     }
     p.batchScheduler?._validate(this, 'batchScheduler');
 
     // schedule
-    const s = p.schedule;
+    const s = this.run.scheduleOptions;
     if (s) {
-      s.schedule._validate(this, 'schedule.schedule');
-      checkInteger(this, 'schedule.successfulRunHistoryLimit', s.successfulRunHistoryLimit, 0, INT32_MAX);
-      checkInteger(this, 'schedule.failedRunHistoryLimit', s.failedRunHistoryLimit, 0, INT32_MAX);
+      s.schedule._validate(this, 'run.schedule');
+      checkInteger(this, 'run.successfulRunHistoryLimit', s.successfulRunHistoryLimit, 0, INT32_MAX);
+      checkInteger(this, 'run.failedRunHistoryLimit', s.failedRunHistoryLimit, 0, INT32_MAX);
       if (s.timeZone !== undefined && !isTimeZone(s.timeZone)) {
-        invalid(this, 'schedule.timeZone', s.timeZone, "must be an IANA time zone such as 'UTC' or 'Europe/Berlin'");
+        invalid(this, 'run.timeZone', s.timeZone, "must be an IANA time zone such as 'UTC' or 'Europe/Berlin'");
+      }
+      if (s.concurrencyPolicy !== undefined && !Object.values(SparkConcurrencyPolicy).includes(s.concurrencyPolicy)) {
+        invalid(this, 'run.concurrencyPolicy', s.concurrencyPolicy, `must be one of ${Object.values(SparkConcurrencyPolicy).join(', ')}`);
       }
     }
   }
@@ -614,7 +616,7 @@ export class SparkJob extends Construct {
     if (o.javaOptions !== undefined && /(^|\s)-Xmx/.test(o.javaOptions)) {
       invalid(this, `${role}.javaOptions`, o.javaOptions, 'Spark refuses -Xmx in Java options; set the heap with memory');
     }
-    checkLabels(this, `${role}.labels`, o.labels);
+    checkLabels(this, `${role}.podLabels`, o.podLabels);
   }
 }
 
@@ -630,9 +632,17 @@ function copyPlacement(p: Placement | undefined): Placement {
   return copy;
 }
 
-function sorted(m: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
-  if (!m || Object.keys(m).length === 0) return undefined;
-  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => a.localeCompare(b)));
+function sortedOrUndefined(m: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+  return m && Object.keys(m).length ? sortKeys(m) : undefined;
+}
+
+function mergeMaps(a: { [key: string]: string } | undefined, b: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+  return a || b ? { ...(a ?? {}), ...(b ?? {}) } : undefined;
+}
+
+/** The longest name of the primary object: run names of a scheduled job add a 20-character suffix. */
+function maxNameLength(run: SparkRun | undefined): number {
+  return run?.type === SparkRunType.SCHEDULED ? 63 - RUN_SUFFIX_LENGTH : 63;
 }
 
 /** Whether `tz` is a time zone Go's `time.LoadLocation` knows (IANA names, and `UTC`/`Local`). */

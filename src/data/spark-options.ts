@@ -88,9 +88,9 @@ export interface SparkPodOptions {
    */
   readonly volumeMounts?: PodVolumeMount[];
   /**
-   * Node pool the pods run on (node selector, tolerations, and `karpenter.sh/do-not-disrupt` for batch jobs).
-   * Pods requesting accelerators must name a pool when the app declares any.
-   * @default - no pool
+   * Node pool this role's pods run on (node selector, tolerations, and `karpenter.sh/do-not-disrupt` for batch
+   * jobs). Pods requesting accelerators must name a pool when the app declares any (checked at synth).
+   * @default - the job's `pool`, if any
    */
   readonly pool?: INodePool;
   /**
@@ -100,15 +100,15 @@ export interface SparkPodOptions {
    */
   readonly placement?: Placement;
   /**
-   * Labels of the pods.
+   * Labels of this role's pods (added to the job's `podLabels`).
    * @default {}
    */
-  readonly labels?: { [key: string]: string };
+  readonly podLabels?: { [key: string]: string };
   /**
-   * Annotations of the pods.
+   * Annotations of this role's pods (added to the job's `podAnnotations`).
    * @default {}
    */
-  readonly annotations?: { [key: string]: string };
+  readonly podAnnotations?: { [key: string]: string };
 }
 
 /** Resources and pod settings of each Spark executor, and how many there are. */
@@ -187,7 +187,7 @@ export interface SparkDependencies {
   readonly repositories?: string[];
 }
 
-/** When and how a scheduled Spark job runs (it becomes a `ScheduledSparkApplication`). */
+/** When and how a scheduled Spark job runs (`SparkRun.scheduled()`: it becomes a `ScheduledSparkApplication`). */
 export interface SparkJobScheduleOptions {
   /** When the job runs: a cron expression, a descriptor or `@every <duration>`. */
   readonly schedule: CronSchedule;

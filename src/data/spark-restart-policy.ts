@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { durationSeconds } from './durations';
 import { checkInteger, invalid } from '../core/errors';
 
 /** Kinds of Spark restart policies (`spec.restartPolicy.type`). */
@@ -79,8 +80,8 @@ export class SparkRestartPolicy {
     checkInteger(scope, `${field}.retries`, o.retries, 0, 2147483647);
     checkInteger(scope, `${field}.submissionRetries`, o.submissionRetries, 0, 2147483647);
     const seconds = (name: string, d: Duration | undefined) => {
-      if (d === undefined) return undefined;
-      const s = d.toMilliseconds() / 1000;
+      const s = durationSeconds(scope, `${field}.${name}`, d);
+      if (s === undefined) return undefined;
       if (!Number.isInteger(s) || s < 1) invalid(scope, `${field}.${name}`, `${s}s`, 'must be a whole number of seconds, at least 1');
       return s;
     };

@@ -1,6 +1,6 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, ImagePullPolicy, TaintEffect } from 'cdk8s-plus-28';
-import { Accelerator, BatchQueue, CronSchedule, EnvVarValue, GpuInstances, GpuNodePool, KueueIntegration, KueueIntegrations, Placement, PodSecurityLevel, QueueFlavors, ResourceQuota, SparkApplicationType, SparkBatchScheduler, SparkConcurrencyPolicy, SparkDriverAccount, SparkJob, SparkJobProps, SparkMonitoring, SparkRestartPolicy, StatusSource, PodVolume, WorkloadPriorityClass } from '../../src';
+import { Accelerator, BatchQueue, CronSchedule, EnvVarValue, GpuInstances, GpuNodePool, KueueIntegration, KueueIntegrations, Placement, PodSecurityLevel, QueueFlavors, ResourceQuota, SparkApplicationType, SparkBatchScheduler, SparkConcurrencyPolicy, SparkDriverAccount, SparkJob, SparkJobProps, SparkMonitoring, SparkRestartPolicy, SparkRun, StatusSource, PodVolume, WorkloadPriorityClass } from '../../src';
 import { SchemaValidator } from '../../src/validation/schema-validator';
 import { expectValidationError, synthValid } from '../util';
 
@@ -123,7 +123,7 @@ test('a Scala job with resources, dependencies, configuration, dynamic allocatio
     args: ['5000'],
     imagePullSecrets: ['registry'],
     driver: { cores: 2, coreRequest: Cpu.millis(1500), coreLimit: Cpu.units(2), memory: Size.gibibytes(2), memoryOverhead: Size.mebibytes(512), javaOptions: '-XX:+UseG1GC' },
-    executor: { cores: 4, memory: Size.gibibytes(8), memoryOverhead: Size.gibibytes(1), labels: { team: 'analytics' }, annotations: { note: 'x' } },
+    executor: { cores: 4, memory: Size.gibibytes(8), memoryOverhead: Size.gibibytes(1), podLabels: { team: 'analytics' }, podAnnotations: { note: 'x' } },
     dynamicAllocation: { minExecutors: 1, initialExecutors: 2, maxExecutors: 10, shuffleTrackingTimeout: Duration.minutes(10) },
     sparkConf: { 'spark.sql.shuffle.partitions': '64', 'spark.eventLog.enabled': 'true' },
     hadoopConf: { 'fs.s3a.endpoint': 'https://s3.example.com' },
@@ -282,7 +282,7 @@ test('Kueue: a SparkApplication is admitted through the LocalQueue when the inte
   const c = chart();
   const queue = kueueQueue(c);
   const priority = new WorkloadPriorityClass(c, 'prio', { name: 'nightly', value: 100 });
-  job({ queue, queuePriorityClass: priority }, c);
+  job({ queue, priorityClass: priority }, c);
   const obj = app(synthValid(c));
   expect(obj.metadata.labels).toEqual({ 'kueue.x-k8s.io/queue-name': 'batch', 'kueue.x-k8s.io/priority-class': 'nightly' });
 });
@@ -296,7 +296,7 @@ test('Kueue: SparkApplication is not among the default integrations, so queueing
 
 test('Kueue: a scheduled job puts the queue labels on the ScheduledSparkApplication (copied to every run)', () => {
   const c = chart();
-  job({ queue: kueueQueue(c), schedule: { schedule: CronSchedule.daily() } }, c);
+  job({ queue: kueueQueue(c), run: SparkRun.scheduled({ schedule: CronSchedule.daily() }) }, c);
   const obj = app(synthValid(c), 'ScheduledSparkApplication');
   expect(obj.metadata.labels).toEqual({ 'kueue.x-k8s.io/queue-name': 'batch' });
 });
@@ -304,13 +304,13 @@ test('Kueue: a scheduled job puts the queue labels on the ScheduledSparkApplicat
 test('Kueue: a scheduled job is checked for the integration too', () => {
   const c = chart();
   const queue = kueueQueue(c, KueueIntegrations.defaults());
-  expectValidationError(() => job({ queue, schedule: { schedule: CronSchedule.daily() } }, c),
+  expectValidationError(() => job({ queue, run: SparkRun.scheduled({ schedule: CronSchedule.daily() }) }, c),
     /^\[test\/job\] queue: 'sparkoperator\.k8s\.io\/SparkApplication' is not valid; Kueue integrations enabled for ClusterQueue 'batch' manage .*; add KueueIntegration\.SPARK_APPLICATION to its integrations/);
 });
 
 test('Kueue: the scheduled job must be in the queue\'s namespace', () => {
   const c = chart('other');
-  expectValidationError(() => job({ queue: kueueQueue(c), schedule: { schedule: CronSchedule.daily() } }, c),
+  expectValidationError(() => job({ queue: kueueQueue(c), run: SparkRun.scheduled({ schedule: CronSchedule.daily() }) }, c),
     /^\[test\/job\] namespace: 'other' is not valid; a LocalQueue serves only workloads of its own namespace 'spark'$/);
 });
 
@@ -322,8 +322,8 @@ test('Kueue: no dynamic allocation, no second batch scheduler, priority only wit
   expectValidationError(() => new SparkJob(c, 'job2', { ...PI, name: 'pi2', queue, batchScheduler: SparkBatchScheduler.volcano() }),
     /^\[test\/job2\] queue: 'batch' is not valid; the job is already gang-scheduled by volcano; use either a Kueue queue or batchScheduler$/);
   const prio = new WorkloadPriorityClass(c, 'prio', { name: 'p', value: 1 });
-  expectValidationError(() => new SparkJob(c, 'job3', { ...PI, name: 'pi3', queuePriorityClass: prio }),
-    /^\[test\/job3\] queuePriorityClass: 'p' is not valid; applies only together with queue$/);
+  expectValidationError(() => new SparkJob(c, 'job3', { ...PI, name: 'pi3', priorityClass: prio }),
+    /^\[test\/job3\] priorityClass: 'p' is not valid; applies only together with queue$/);
 });
 
 test('Prometheus monitoring reads its configuration from the image and declares the metrics port in the pod templates', () => {
@@ -359,14 +359,14 @@ test('monitoring options are checked', () => {
 test('a schedule makes a ScheduledSparkApplication whose template is the application spec', () => {
   const c = chart();
   const j = job({
-    schedule: {
+    run: SparkRun.scheduled({
       schedule: CronSchedule.every(Duration.minutes(3)),
       concurrencyPolicy: SparkConcurrencyPolicy.REPLACE,
       successfulRunHistoryLimit: 3,
       failedRunHistoryLimit: 5,
       timeZone: 'Europe/Berlin',
       suspend: true,
-    },
+    }),
   }, c);
   const objects = synthValid(c);
   expect(app(objects)).toBeUndefined();
@@ -386,26 +386,26 @@ test('a schedule makes a ScheduledSparkApplication whose template is the applica
 
 test('scheduled jobs forbid concurrent runs by default', () => {
   const c = chart();
-  job({ schedule: { schedule: CronSchedule.expression('0 2 * * *') } }, c);
+  job({ run: SparkRun.scheduled({ schedule: CronSchedule.expression('0 2 * * *') }) }, c);
   expect(app(synthValid(c), 'ScheduledSparkApplication').spec).toMatchObject({ schedule: '0 2 * * *', concurrencyPolicy: 'Forbid' });
 });
 
 test('schedule validation: cron expression, history limits, time zone, name length', () => {
-  expectValidationError(() => job({ schedule: { schedule: CronSchedule.expression('0 25 * * *') } }),
-    /^\[test\/job\] schedule\.schedule: '0 25 \* \* \*' is not valid; hour field '25': 25 is above the maximum 23; must be a standard 5-field cron expression/);
-  expectValidationError(() => job({ schedule: { schedule: CronSchedule.daily(), failedRunHistoryLimit: -1 } }),
-    /^\[test\/job\] schedule\.failedRunHistoryLimit: -1 is not valid; must be an integer from 0 to 2147483647$/);
-  expectValidationError(() => job({ schedule: { schedule: CronSchedule.daily(), successfulRunHistoryLimit: 1.5 } }),
-    /^\[test\/job\] schedule\.successfulRunHistoryLimit: 1\.5 is not valid; must be an integer from 0 to 2147483647$/);
-  expectValidationError(() => job({ schedule: { schedule: CronSchedule.daily(), timeZone: 'Mars/Olympus' } }),
-    /^\[test\/job\] schedule\.timeZone: 'Mars\/Olympus' is not valid; must be an IANA time zone such as 'UTC' or 'Europe\/Berlin'$/);
-  expectValidationError(() => job({ name: 'a-very-long-scheduled-spark-application-name', schedule: { schedule: CronSchedule.daily() } }),
+  expectValidationError(() => job({ run: SparkRun.scheduled({ schedule: CronSchedule.expression('0 25 * * *') }) }),
+    /^\[test\/job\] run\.schedule: '0 25 \* \* \*' is not valid; hour field '25': 25 is above the maximum 23; must be a standard 5-field cron expression/);
+  expectValidationError(() => job({ run: SparkRun.scheduled({ schedule: CronSchedule.daily(), failedRunHistoryLimit: -1 }) }),
+    /^\[test\/job\] run\.failedRunHistoryLimit: -1 is not valid; must be an integer from 0 to 2147483647$/);
+  expectValidationError(() => job({ run: SparkRun.scheduled({ schedule: CronSchedule.daily(), successfulRunHistoryLimit: 1.5 }) }),
+    /^\[test\/job\] run\.successfulRunHistoryLimit: 1\.5 is not valid; must be an integer from 0 to 2147483647$/);
+  expectValidationError(() => job({ run: SparkRun.scheduled({ schedule: CronSchedule.daily(), timeZone: 'Mars/Olympus' }) }),
+    /^\[test\/job\] run\.timeZone: 'Mars\/Olympus' is not valid; must be an IANA time zone such as 'UTC' or 'Europe\/Berlin'$/);
+  expectValidationError(() => job({ name: 'a-very-long-scheduled-spark-application-name', run: SparkRun.scheduled({ schedule: CronSchedule.daily() }) }),
     /^\[test\/job\] name: 'a-very-long-scheduled-spark-application-name' is not valid; must be a DNS-1035 label \(.*\) of at most 43 characters \(each run is named '<name>-<19-digit timestamp>', and run names are limited to 63\)$/);
 });
 
 test('a streaming job restarts always and is read as ready while RUNNING', () => {
   const c = chart();
-  const j = job({ streaming: true }, c);
+  const j = job({ run: SparkRun.streaming() }, c);
   const spec = app(synthValid(c)).spec;
   expect(spec.restartPolicy).toEqual({ type: 'Always' });
   expect(spec.driver.template.metadata).toBeUndefined();
@@ -416,16 +416,14 @@ test('a streaming job restarts always and is read as ready while RUNNING', () =>
 test('streaming pods on a pool are not marked do-not-disrupt', () => {
   const c = chart();
   const pool = new GpuNodePool(c, 'pool', { instances: GpuInstances.families(['g5']), gpuLimit: 8, nodeClass: { clusterName: 'ml', role: 'r' } });
-  job({ streaming: true, executor: { pool } }, c);
+  job({ run: SparkRun.streaming(), executor: { pool } }, c);
   expect(app(synthValid(c)).spec.executor.template.metadata).toBeUndefined();
 });
 
-test('streaming jobs: restart Always only, not scheduled, no time-to-live', () => {
-  expectValidationError(() => job({ streaming: true, restartPolicy: SparkRestartPolicy.onFailure({ retries: 3 }) }),
+test('streaming jobs: restart Always only, no time-to-live (a run is once, scheduled or streaming: SparkRun makes them exclusive)', () => {
+  expectValidationError(() => job({ run: SparkRun.streaming(), restartPolicy: SparkRestartPolicy.onFailure({ retries: 3 }) }),
     /^\[test\/job\] restartPolicy: 'OnFailure' is not valid; a streaming job runs until stopped and is restarted whenever it ends: use SparkRestartPolicy\.always\(\)/);
-  expectValidationError(() => job({ streaming: true, schedule: { schedule: CronSchedule.daily() } }),
-    /^\[test\/job\] schedule: '@daily' is not valid; a streaming job runs continuously and cannot also be scheduled$/);
-  expectValidationError(() => job({ streaming: true, timeToLive: Duration.hours(1) }),
+  expectValidationError(() => job({ run: SparkRun.streaming(), timeToLive: Duration.hours(1) }),
     /^\[test\/job\] timeToLive: '3600s' is not valid; a streaming job does not terminate, so a time-to-live after termination never applies$/);
 });
 
@@ -617,7 +615,7 @@ test('time-to-live and image pull secrets', () => {
 
 test('pod-level mistakes fail where the job is declared', () => {
   expectValidationError(() => job({ env: { API_TOKEN: EnvVarValue.fromValue('secret') } }),
-    /^\[test\/job\] podTemplate\.containers\[0\]\.env\.API_TOKEN: 'API_TOKEN=<literal>' is not valid; looks like a credential/);
-  expectValidationError(() => job({ driver: { labels: { 'bad key!': 'x' } } }),
-    /^\[test\/job\] driver\.labels\.bad key!: 'bad key!' is not valid/);
+    /^\[test\/job\] env\.API_TOKEN: 'API_TOKEN=<literal>' is not valid; looks like a credential/);
+  expectValidationError(() => job({ driver: { podLabels: { 'bad key!': 'x' } } }),
+    /^\[test\/job\] driver\.podLabels\.bad key!: 'bad key!' is not valid/);
 });
