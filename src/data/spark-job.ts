@@ -453,6 +453,10 @@ export class SparkJob extends WorkloadBase {
     if (this.props.dynamicAllocation) {
       invalid(this, 'dynamicAllocation', 'enabled', 'Kueue admits a SparkApplication for a fixed number of executors only (its webhook rejects dynamic allocation); set executor.instances');
     }
+    // The driver's ServiceAccount and Role are in the job's namespace: the job is never moved to the queue's.
+    if (this.namespace !== undefined && this.namespace !== queue.namespace) {
+      invalid(this, 'namespace', this.namespace, `a LocalQueue serves only workloads of its own namespace '${queue.namespace}'`);
+    }
     if (this.run.type !== SparkRunType.SCHEDULED) {
       queue.admit(this.apiObject, priorityClass);
       return;
@@ -464,9 +468,6 @@ export class SparkJob extends WorkloadBase {
       invalid(this, 'queue', 'sparkoperator.k8s.io/SparkApplication',
         `Kueue integrations enabled for ClusterQueue '${queue.clusterQueue.name}' manage ${enabled.map(i => KueueIntegrations.kindOf(i)).join(', ')}; `
         + 'add KueueIntegration.SPARK_APPLICATION to its integrations (and to the Kueue configuration)');
-    }
-    if (this.namespace !== undefined && this.namespace !== queue.namespace) {
-      invalid(this, 'namespace', this.namespace, `a LocalQueue serves only workloads of its own namespace '${queue.namespace}'`);
     }
     if (this.namespace === undefined) this.apiObject.addJsonPatch(JsonPatch.add('/metadata/namespace', queue.namespace));
     for (const [k, v] of Object.entries(queue.labels(priorityClass))) this.apiObject.metadata.addLabel(k, v);
