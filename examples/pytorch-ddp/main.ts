@@ -38,7 +38,11 @@ export class PyTorchDdpChart extends Chart {
 
     new DistributedTraining(this, 'resnet-ddp', {
       name: 'resnet-ddp',
-      backend: TrainingBackend.TRAINING_OPERATOR_V1,
+      backend: TrainingBackend.trainingOperatorV1({
+        backoffLimit: 3,
+        ttlAfterFinished: Duration.days(3),
+        cleanPodPolicy: CleanPodPolicy.RUNNING,
+      }),
       framework: TrainingFramework.pyTorch(),
       image: 'ghcr.io/example/resnet-ddp:1.2.0',
       command: ['torchrun', 'train.py', '--epochs=30', '--data=/data/imagenet'],
@@ -48,10 +52,7 @@ export class PyTorchDdpChart extends Chart {
       resourcesPerWorker: { cpu: Cpu.units(40), memory: Size.gibibytes(160), accelerator: Accelerator.nvidia({ count: 4, product: 'NVIDIA-A10G' }) },
       volumeMounts: [{ volume: PodVolume.fromPersistentVolumeClaim('imagenet', 'imagenet', true), path: '/data/imagenet', readOnly: true }],
       checkpoints: { volume: PodVolume.fromPersistentVolumeClaim('checkpoints', 'resnet-checkpoints') },
-      backoffLimit: 3,
       activeDeadline: Duration.hours(24),
-      ttlAfterFinished: Duration.days(3),
-      cleanPodPolicy: CleanPodPolicy.RUNNING,
       pool,
       queue,
     });

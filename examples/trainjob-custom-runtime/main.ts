@@ -16,8 +16,8 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Accelerator, BatchQueue, ClusterTrainingRuntime, DistributedTraining, EnvVarValue, GpuInstances, GpuNodePool, MlPolicy, ContainerProbe, QueueFlavors,
-  ResourceQuota, StorageAccessMode, TrainingRuntime, TrainingRuntimeRef,
+  Accelerator, BatchQueue, ClusterTrainingRuntime, DistributedTraining, EnvVarValue, GpuInstances, GpuNodePool, MlPolicy, ContainerProbe,
+  QueueFlavors, ResourceQuota, StorageAccessMode, TrainingBackend, TrainingRuntime, TrainingRuntimeRef,
 } from '../../src';
 
 export class TrainJobCustomRuntimeChart extends Chart {
@@ -57,11 +57,13 @@ export class TrainJobCustomRuntimeChart extends Chart {
 
     new DistributedTraining(this, 'sft', {
       name: 'llama-sft',
-      runtime: TrainingRuntimeRef.fromRuntime(sft),
+      backend: TrainingBackend.trainerV2({
+        runtime: TrainingRuntimeRef.fromRuntime(sft),
+        datasetInitializer: { storageUri: 'hf://tatsu-lab/alpaca', secretName: 'hf-token' },
+        modelInitializer: { storageUri: 'hf://meta-llama/Llama-3.1-8B-Instruct', secretName: 'hf-token' },
+      }),
       workers: 2,
       resourcesPerWorker: gpuNode,
-      datasetInitializer: { storageUri: 'hf://tatsu-lab/alpaca', secretName: 'hf-token' },
-      modelInitializer: { storageUri: 'hf://meta-llama/Llama-3.1-8B-Instruct', secretName: 'hf-token' },
       activeDeadline: Duration.hours(12),
       pool,
       queue,
@@ -86,7 +88,7 @@ export class TrainJobCustomRuntimeChart extends Chart {
     new DistributedTraining(this, 'ds', {
       name: 'deepspeed-pretrain',
       namespace: 'research',
-      runtime: TrainingRuntimeRef.fromRuntime(deepspeed),
+      backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(deepspeed) }),
       command: ['mpirun', '--hostfile', '/etc/mpi/hostfile', 'python3', '/app/pretrain.py', '--deepspeed'],
       workers: 4,
       resourcesPerWorker: gpuNode,

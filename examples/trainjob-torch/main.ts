@@ -32,7 +32,7 @@ export class TrainJobTorchChart extends Chart {
 
     new DistributedTraining(this, 'mnist', {
       name: 'mnist-ddp',
-      backend: TrainingBackend.TRAINER_V2,
+      backend: TrainingBackend.trainerV2(),
       image: 'ghcr.io/example/mnist-ddp:0.4.0',
       command: ['torchrun', '/app/train.py', '--epochs=5'],
       workers: 2,
@@ -45,7 +45,7 @@ export class TrainJobTorchChart extends Chart {
 
     new FineTuning(this, 'llama-lora', {
       name: 'llama-alpaca-lora',
-      backend: TrainingBackend.TRAINER_V2,
+      backend: TrainingBackend.trainerV2(),
       model: { uri: 'hf://meta-llama/Llama-3.2-1B-Instruct' },
       dataset: { repoId: 'tatsu-lab/alpaca', split: 'train[:1000]' },
       lora: { r: 8, alpha: 16 },

@@ -1,23 +1,20 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { DistributedTraining, DistributedTrainingProps } from './distributed-training';
 import { TrainingBackend } from './training-backend';
+import { TrainingFramework } from './training-framework';
 import { TrainingRuntimeRef } from './training-runtime-ref';
-import {
-  admitToQueue, checkJobName, checkRuntimeNamespace, runtimePatch, trainingStatus, TRAINER_API_VERSION, TRAINING_OPERATOR_API_VERSION,
-} from './training-util';
-import type { LocalQueue } from '../compute/local-queue';
-import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
+import { checkJobName, reportAs } from './training-util';
+import { QueueOptions } from '../compute/queue-options';
+import { ContainerSpec } from '../core/container';
 import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
-import { checkDns1123Label, checkDns1123Subdomain, ResourceNames } from '../core/names';
-import { INodePool } from '../core/node-pool';
-import { Placement } from '../core/placement';
+import { checkDns1123Subdomain } from '../core/names';
 import { PodTemplate, prune } from '../core/pod-template';
 import { ComputeResources, mib } from '../core/resources';
-import { PodSecurityOptions } from '../core/security';
-import { WorkloadStatus } from '../core/status-contract';
+import { StatusContract, WorkloadStatus } from '../core/status-contract';
 import { PodVolume } from '../core/volume';
-import { placeWorkload } from '../core/workload';
+import { WorkloadBase, WorkloadMetadataProps, WorkloadPodOptions } from '../core/workload';
 
 /** The `transformers` Auto class the Hugging Face trainer loads the model with (the SDK's `transformer_type`). */
 export enum TransformerType {
@@ -133,22 +130,14 @@ export interface FineTuningStorage {
   readonly storageClassName?: string;
 }
 
-/** Props of {@link FineTuning}. */
-export interface FineTuningProps {
-  /**
-   * Name of the job (and, with the Training Operator v1, of its PVC).
-   * @default - a unique name derived from the construct path
-   */
-  readonly name?: string;
-  /**
-   * Namespace.
-   * @default - the namespace it is applied to (or the queue's namespace)
-   */
-  readonly namespace?: string;
+/** Props of {@link FineTuning}. `name` names the job (and, with the Training Operator v1, its PVC). */
+export interface FineTuningProps extends WorkloadMetadataProps, WorkloadPodOptions, QueueOptions {
   /**
    * API the fine-tune is rendered for. v1 runs any Hugging Face model with the Kubeflow Hugging Face trainer
-   * (what `TrainingClient().train()` creates); v2 runs a built-in torchtune runtime, for the models it supports.
-   * @default TrainingBackend.TRAINING_OPERATOR_V1
+   * (what `TrainingClient().train()` creates; its run policy options apply); v2 runs a torchtune runtime
+   * (`TrainingBackend.trainerV2({ runtime })`, by default the built-in one of the model; its initializers come
+   * from `model` and `dataset`).
+   * @default TrainingBackend.trainingOperatorV1()
    */
   readonly backend?: TrainingBackend;
   /** The pre-trained model. */
@@ -172,11 +161,6 @@ export interface FineTuningProps {
    * @default []
    */
   readonly torchtuneOverrides?: string[];
-  /**
-   * Trainer v2 runtime.
-   * @default - the torchtune runtime for the model (Llama 3.2 1B/3B Instruct, Qwen 2.5 1.5B Instruct)
-   */
-  readonly runtime?: TrainingRuntimeRef;
   /**
    * Number of workers.
    * @default 1
@@ -218,26 +202,6 @@ export interface FineTuningProps {
    * @default 'ghcr.io/kubeflow/training-v1/trainer-huggingface' (the SDK's default)
    */
   readonly trainerImage?: string;
-  /**
-   * GPU node pool the workers run on.
-   * @default - none
-   */
-  readonly pool?: INodePool;
-  /**
-   * Kueue LocalQueue (v1 PyTorchJob needs the `kubeflow.org/pytorchjob` integration enabled).
-   * @default - not queued
-   */
-  readonly queue?: LocalQueue;
-  /**
-   * Kueue WorkloadPriorityClass (with `queue`).
-   * @default - none
-   */
-  readonly priorityClass?: WorkloadPriorityClass;
-  /**
-   * Pod security.
-   * @default - restricted, uid 1000
-   */
-  readonly security?: PodSecurityOptions;
 }
 
 /** Mount path of the storage initializer volume (`kubeflow.storage_initializer.constants.INIT_CONTAINER_MOUNT_PATH`). */
@@ -251,9 +215,25 @@ const TORCHTUNE_MODELS: Record<string, string> = {
   'hf://meta-llama/Llama-3.2-3B-Instruct': 'torchtune-llama3.2-3b',
   'hf://Qwen/Qwen2.5-1.5B-Instruct': 'torchtune-qwen2.5-1.5b',
 };
+/** The composed job's pod template paths, named after FineTuning's props. */
+const FIELD_NAMES = {
+  '': '',
+  'labels': 'podLabels',
+  'annotations': 'podAnnotations',
+  'containers[0]': '',
+  'containers[0].image': 'trainerImage',
+  'containers[0].resources': 'resourcesPerWorker',
+  'initContainers[0].image': 'storageInitializerImage',
+  'initContainers[0].env.HF_TOKEN': 'hfToken',
+};
+/** The composed job's other fields, named after FineTuning's props. */
+const RENAMED: Record<string, string> = {
+  'backend.datasetInitializer.env.HF_TOKEN': 'hfToken',
+  'backend.modelInitializer.env.HF_TOKEN': 'hfToken',
+};
 
 /**
- * LLM fine-tuning with LoRA on a Hugging Face model and dataset.
+ * LLM fine-tuning with LoRA on a Hugging Face model and dataset, composed on {@link DistributedTraining}.
  *
  * With the Training Operator v1 (the default) it emits what the Kubeflow training SDK's `TrainingClient().train()`
  * creates: a PersistentVolumeClaim named like the job and a PyTorchJob whose master runs the `storage-initializer`
@@ -265,29 +245,25 @@ const TORCHTUNE_MODELS: Record<string, string> = {
  * `HF_HOME` on the volume so the non-root user can cache, and a memory-backed `/dev/shm`; a token is passed as `HF_TOKEN` from a Secret, never
  * inlined in the arguments.
  */
-export class FineTuning extends Construct {
+export class FineTuning extends WorkloadBase {
   /** The storage initializer image the SDK uses by default. */
   public static readonly STORAGE_INITIALIZER_IMAGE = 'ghcr.io/kubeflow/training-v1/storage-initializer';
   /** The Hugging Face trainer image the SDK uses by default. */
   public static readonly TRAINER_IMAGE = 'ghcr.io/kubeflow/training-v1/trainer-huggingface';
 
-  /** The job (PyTorchJob or TrainJob). */
-  public readonly resource: ApiObject;
-  /** The PersistentVolumeClaim (Training Operator v1 only). */
+  /** The job (PyTorchJob or TrainJob): the composed training's job object. */
+  public readonly apiObject: ApiObject;
+  /** The PersistentVolumeClaim (Training Operator v1 only), a supporting object. */
   public readonly claim?: ApiObject;
-  /** Name of the job. */
-  public readonly name: string;
+  /** The distributed training that renders the job. */
+  public readonly training: DistributedTraining;
   /** The API the fine-tune is rendered for. */
   public readonly backend: TrainingBackend;
-  /** How to read the job's outcome: its conditions, and the object they belong to. */
-  public readonly status: WorkloadStatus;
 
   constructor(scope: Construct, id: string, props: FineTuningProps) {
-    super(scope, id);
-    this.backend = props.backend ?? TrainingBackend.TRAINING_OPERATOR_V1;
-    this.name = props.name ?? ResourceNames.uniqueLabel(this);
+    super(scope, id, props);
+    this.backend = props.backend ?? TrainingBackend.trainingOperatorV1();
     checkJobName(this, this.name);
-    checkDns1123Label(this, 'namespace', props.namespace);
     const workers = props.workers ?? 1;
     checkInteger(this, 'workers', workers, 1);
     checkInteger(this, 'processesPerWorker', props.processesPerWorker, 1);
@@ -311,28 +287,65 @@ export class FineTuning extends Construct {
       invalid(this, 'lora.targetModules', [], 'name at least one module, or leave it unset');
     }
 
-    const placement = new Placement();
-    const env: { [name: string]: EnvVarValue } = { ...(props.env ?? {}) };
+    const v1 = this.backend.isTrainingOperatorV1;
+    const job = v1 ? this.pyTorchJob(props) : this.trainJob(props, workers);
+    if (v1) this.claim = this.renderClaim(props, workers);
+    try {
+      this.training = DistributedTraining._compose(this, 'Job', {
+        name: this.name,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: props.annotations,
+        framework: TrainingFramework.pyTorch(),
+        workers,
+        resourcesPerWorker: props.resourcesPerWorker,
+        security: props.security,
+        serviceAccountName: props.serviceAccountName,
+        imagePullSecrets: props.imagePullSecrets,
+        sharedMemory: props.sharedMemory ?? true,
+        pool: props.pool,
+        podLabels: props.podLabels,
+        podAnnotations: props.podAnnotations,
+        queue: props.queue,
+        priorityClass: props.priorityClass,
+        ...job.props,
+      }, {
+        owner: this,
+        rename: f => RENAMED[f] ?? f,
+        fieldNames: FIELD_NAMES,
+        leaderInitContainers: job.leaderInitContainers,
+        sdkRunPolicy: true,
+        checkInitializerJobs: false,
+      });
+    } catch (e) {
+      throw reportAs(e, this, f => RENAMED[f] ?? f);
+    }
+    this.apiObject = this.training.apiObject;
+  }
 
-    if (this.backend === TrainingBackend.TRAINING_OPERATOR_V1) {
-      for (const [field, value] of [['runtime', props.runtime?.name], ['torchtuneOverrides', props.torchtuneOverrides]] as const) {
-        if (value !== undefined) invalid(this, field, value, 'exists only in Kubeflow Trainer v2 (TrainingBackend.TRAINER_V2)');
-      }
-      if (!props.model.transformerType) {
-        invalid(this, 'model.transformerType', undefined, 'the Hugging Face trainer needs the transformers Auto class, e.g. TransformerType.SEQUENCE_CLASSIFICATION');
-      }
-      checkInteger(this, 'model.numLabels', props.model.numLabels, 1);
-      this.claim = this.renderClaim(props, workers);
-      this.resource = this.renderPyTorchJob(props, workers, placement, env);
-    } else {
-      this.resource = this.renderTrainJob(props, workers, placement, env);
-    }
-    admitToQueue(this, this.resource, props.queue, props.priorityClass);
-    if (this.backend === TrainingBackend.TRAINER_V2 && props.runtime) {
-      checkRuntimeNamespace(this, props.runtime, this.resource.metadata.namespace ?? props.queue?.namespace);
-      if (props.runtime.runtime) this.node.addDependency(props.runtime.runtime);
-    }
-    this.status = trainingStatus(this.backend, this.resource.kind, this.name, this.resource.metadata.namespace ?? props.queue?.namespace);
+  /** Conditions `Succeeded` (v1) or `Complete` (TrainJob) and `Failed`, on the job. */
+  public get statusContract(): StatusContract {
+    return this.training.statusContract;
+  }
+
+  /** The job's pod templates (rendered at synth: changes after construction count). */
+  public get podTemplates(): PodTemplate[] {
+    return this.training.podTemplates;
+  }
+
+  /** `pytorch` (v1) or `node` (TrainJob). */
+  public get primaryContainerName(): string {
+    return this.training.primaryContainerName;
+  }
+
+  /** How to read the job's outcome (a job put in a queue's namespace is read there). */
+  public get status(): WorkloadStatus {
+    return this.training.status;
+  }
+
+  /** The job's spec is rendered by the composed training (at synth). */
+  protected renderSpec(): any {
+    return undefined;
   }
 
   private renderClaim(props: FineTuningProps, workers: number): ApiObject {
@@ -356,64 +369,58 @@ export class FineTuning extends Construct {
     });
   }
 
-  private renderPyTorchJob(props: FineTuningProps, workers: number, placement: Placement, env: { [name: string]: EnvVarValue }): ApiObject {
+  /** The Hugging Face trainer on every replica, the storage initializer on the master (as the SDK). */
+  private pyTorchJob(props: FineTuningProps): ComposedJob {
+    if (props.torchtuneOverrides !== undefined) {
+      invalid(this, 'torchtuneOverrides', props.torchtuneOverrides, 'exists only in Kubeflow Trainer v2 (TrainingBackend.trainerV2())');
+    }
+    const model = props.model;
+    if (!model.transformerType) {
+      invalid(this, 'model.transformerType', undefined, 'the Hugging Face trainer needs the transformers Auto class, e.g. TransformerType.SEQUENCE_CLASSIFICATION');
+    }
+    checkInteger(this, 'model.numLabels', model.numLabels, 1);
     const volume = PodVolume.fromPersistentVolumeClaim(STORAGE_INITIALIZER, this.name);
     const mount = { volume, path: WORKSPACE };
     const hfHome = EnvVarValue.fromValue(`${WORKSPACE}/.cache/huggingface`);
-    const model = props.model;
-    const initializer = {
-      name: STORAGE_INITIALIZER,
-      image: props.storageInitializerImage ?? FineTuning.STORAGE_INITIALIZER_IMAGE,
-      args: [
-        '--model_provider', 'hf',
-        '--model_provider_parameters', pyJson({ model_uri: model.uri, transformer_type: model.transformerType, access_token: null, num_labels: model.numLabels ?? null }),
-        '--dataset_provider', 'hf',
-        '--dataset_provider_parameters', pyJson({ repo_id: props.dataset.repoId, access_token: null, split: props.dataset.split ?? null }),
-      ],
-      env: { HF_HOME: hfHome, ...(props.hfToken ? { HF_TOKEN: props.hfToken } : {}) },
-      volumeMounts: [mount],
-    };
     const lora = props.lora ?? {};
     const loraConfig = prune({
       r: lora.r, lora_alpha: lora.alpha, lora_dropout: lora.dropout, bias: lora.bias, target_modules: lora.targetModules,
     });
-    const trainer = {
-      name: 'pytorch',
-      image: props.trainerImage ?? FineTuning.TRAINER_IMAGE,
-      args: [
-        '--model_uri', model.uri,
-        '--transformer_type', model.transformerType!,
-        '--num_labels', model.numLabels === undefined ? 'None' : String(model.numLabels),
-        '--model_dir', `${WORKSPACE}/model`,
-        '--dataset_dir', `${WORKSPACE}/dataset`,
-        '--lora_config', pyJson(loraConfig),
-        '--training_parameters', pyJson(props.trainingArguments ?? { output_dir: `${WORKSPACE}/output` }),
-      ],
-      env: { HF_HOME: hfHome, ...env },
-      resources: props.resourcesPerWorker,
-      volumeMounts: [mount],
-    };
-    const annotations = { 'sidecar.istio.io/inject': 'false' };
-    const common = { containers: [trainer], security: props.security, placement, annotations, sharedMemory: true };
-    const master = new PodTemplate({ ...common, initContainers: [initializer] });
-    const worker = new PodTemplate(common);
-    placeWorkload(this, 'pool', master, props.pool, { runToCompletion: true });
-
-    const replicaSpecs: any = { Master: { replicas: 1, template: master.toPodTemplateSpec(this, 'pytorch') } };
-    if (workers > 1) replicaSpecs.Worker = { replicas: workers - 1, template: worker.toPodTemplateSpec(this, 'pytorch') };
-    return new ApiObject(this, 'Resource', {
-      apiVersion: TRAINING_OPERATOR_API_VERSION,
-      kind: 'PyTorchJob',
-      metadata: { name: this.name, namespace: props.namespace },
-      spec: {
-        nprocPerNode: String(props.processesPerWorker ?? 1),
-        pytorchReplicaSpecs: replicaSpecs,
-        runPolicy: {},
+    return {
+      props: {
+        backend: this.backend,
+        image: props.trainerImage ?? FineTuning.TRAINER_IMAGE,
+        args: [
+          '--model_uri', model.uri,
+          '--transformer_type', model.transformerType,
+          '--num_labels', model.numLabels === undefined ? 'None' : String(model.numLabels),
+          '--model_dir', `${WORKSPACE}/model`,
+          '--dataset_dir', `${WORKSPACE}/dataset`,
+          '--lora_config', pyJson(loraConfig),
+          '--training_parameters', pyJson(props.trainingArguments ?? { output_dir: `${WORKSPACE}/output` }),
+        ],
+        env: { HF_HOME: hfHome, ...(props.env ?? {}) },
+        processesPerWorker: props.processesPerWorker ?? 1,
+        volumeMounts: [mount],
+        podAnnotations: { 'sidecar.istio.io/inject': 'false', ...(props.podAnnotations ?? {}) },
       },
-    });
+      leaderInitContainers: [{
+        name: STORAGE_INITIALIZER,
+        image: props.storageInitializerImage ?? FineTuning.STORAGE_INITIALIZER_IMAGE,
+        args: [
+          '--model_provider', 'hf',
+          '--model_provider_parameters', pyJson({ model_uri: model.uri, transformer_type: model.transformerType, access_token: null, num_labels: model.numLabels ?? null }),
+          '--dataset_provider', 'hf',
+          '--dataset_provider_parameters', pyJson({ repo_id: props.dataset.repoId, access_token: null, split: props.dataset.split ?? null }),
+        ],
+        env: { HF_HOME: hfHome, ...(props.hfToken ? { HF_TOKEN: props.hfToken } : {}) },
+        volumeMounts: [mount],
+      }],
+    };
   }
 
-  private renderTrainJob(props: FineTuningProps, workers: number, placement: Placement, env: { [name: string]: EnvVarValue }): ApiObject {
+  /** A torchtune runtime: LoRA as torchtune overrides, the model and dataset as initializers. */
+  private trainJob(props: FineTuningProps, workers: number): ComposedJob {
     const v1Only: Array<[string, unknown]> = [
       ['model.transformerType', props.model.transformerType],
       ['model.numLabels', props.model.numLabels],
@@ -425,18 +432,22 @@ export class FineTuning extends Construct {
     ];
     for (const [field, value] of v1Only) {
       if (value !== undefined) {
-        invalid(this, field, value, 'exists only in the Training Operator v1 rendering (TrainingBackend.TRAINING_OPERATOR_V1); '
+        invalid(this, field, value, 'exists only in the Training Operator v1 rendering (TrainingBackend.trainingOperatorV1()); '
           + 'Trainer v2 torchtune runtimes bring their own images and volume and take torchtuneOverrides');
       }
     }
-    const runtime = props.runtime ?? (TORCHTUNE_MODELS[props.model.uri] ? TrainingRuntimeRef.builtIn(TORCHTUNE_MODELS[props.model.uri]) : undefined);
+    const v2 = this.backend._v2!;
+    for (const [field, src] of [['datasetInitializer', v2.datasetInitializer], ['modelInitializer', v2.modelInitializer]] as const) {
+      if (src) invalid(this, `backend.${field}`, src.storageUri, 'FineTuning downloads the model and dataset it is given; set model and dataset');
+    }
+    const runtime = v2.runtime ?? (TORCHTUNE_MODELS[props.model.uri] ? TrainingRuntimeRef.builtIn(TORCHTUNE_MODELS[props.model.uri]) : undefined);
     if (!runtime) {
       invalid(this, 'model.uri', props.model.uri, `Kubeflow Trainer v2 fine-tunes with built-in torchtune runtimes only for ${Object.keys(TORCHTUNE_MODELS).map(m => `'${m}'`).join(', ')}; `
-        + 'pass runtime for another one, or render with TrainingBackend.TRAINING_OPERATOR_V1');
+        + 'pass TrainingBackend.trainerV2({ runtime }) for another one, or render with TrainingBackend.trainingOperatorV1()');
     }
-    runtime._validate(this, 'runtime');
+    runtime._validate(this, 'backend.runtime');
     if (runtime.isBuiltIn && !runtime.isTorchTune) {
-      invalid(this, 'runtime', runtime.name, `fine-tuning needs a torchtune runtime (${TrainingRuntimeRef.builtInNames().filter(n => n.startsWith('torchtune-')).join(', ')})`);
+      invalid(this, 'backend.runtime', runtime.name, `fine-tuning needs a torchtune runtime (${TrainingRuntimeRef.builtInNames().filter(n => n.startsWith('torchtune-')).join(', ')})`);
     }
     if (workers > 1) {
       invalid(this, 'workers', workers, 'torchtune LoRA fine-tuning runs on one node (Kubeflow Trainer rejects LoRA with numNodes > 1)');
@@ -451,46 +462,33 @@ export class FineTuning extends Construct {
       if (!o.includes('=') || !key) invalid(this, `torchtuneOverrides[${i}]`, o, "overrides are 'key=value'");
       if (TORCHTUNE_IMMUTABLE.includes(key)) invalid(this, `torchtuneOverrides[${i}]`, o, `the runtime manages ${TORCHTUNE_IMMUTABLE.join(', ')}`);
     });
-    const args = [
-      ...(lora.r !== undefined ? [`model.lora_rank=${lora.r}`] : []),
-      ...(lora.alpha !== undefined ? [`model.lora_alpha=${lora.alpha}`] : []),
-      ...(lora.dropout !== undefined ? [`model.lora_dropout=${lora.dropout}`] : []),
-      `model.lora_attn_modules=[${modules.join(',')}]`,
-      ...(props.dataset.split !== undefined ? [`dataset.split=${props.dataset.split}`] : []),
-      ...(props.torchtuneOverrides ?? []),
-    ];
-
-    const template = new PodTemplate({
-      containers: [{ image: 'ghcr.io/kubeflow/trainer/torchtune-trainer', env, resources: props.resourcesPerWorker }],
-      security: props.security,
-      placement,
-      sharedMemory: true,
-    });
-    placeWorkload(this, 'pool', template, props.pool, { runToCompletion: true });
-    const podTemplateSpec = template.toPodTemplateSpec(this, 'node');
-    const main = podTemplateSpec.spec.containers[0];
-    const tokenEnv = props.hfToken ? [props.hfToken._render(this, 'hfToken', 'HF_TOKEN')] : undefined;
-    return new ApiObject(this, 'Resource', {
-      apiVersion: TRAINER_API_VERSION,
-      kind: 'TrainJob',
-      metadata: { name: this.name, namespace: props.namespace },
-      spec: prune({
-        runtimeRef: runtime._render(),
-        initializer: {
-          dataset: { storageUri: `hf://${props.dataset.repoId}`, env: tokenEnv },
-          model: { storageUri: props.model.uri, env: tokenEnv },
-        },
-        trainer: {
-          args,
-          env: main.env,
-          numNodes: workers,
-          numProcPerNode: props.processesPerWorker,
-          resourcesPerNode: main.resources,
-        },
-        runtimePatches: [runtimePatch(podTemplateSpec, runtime._layout, true)],
-      }),
-    });
+    const token = props.hfToken ? { HF_TOKEN: props.hfToken } : undefined;
+    return {
+      props: {
+        backend: TrainingBackend.trainerV2({
+          runtime,
+          datasetInitializer: { storageUri: `hf://${props.dataset.repoId}`, env: token },
+          modelInitializer: { storageUri: props.model.uri, env: token },
+        }),
+        args: [
+          ...(lora.r !== undefined ? [`model.lora_rank=${lora.r}`] : []),
+          ...(lora.alpha !== undefined ? [`model.lora_alpha=${lora.alpha}`] : []),
+          ...(lora.dropout !== undefined ? [`model.lora_dropout=${lora.dropout}`] : []),
+          `model.lora_attn_modules=[${modules.join(',')}]`,
+          ...(props.dataset.split !== undefined ? [`dataset.split=${props.dataset.split}`] : []),
+          ...(props.torchtuneOverrides ?? []),
+        ],
+        env: props.env,
+        processesPerWorker: props.processesPerWorker,
+      },
+    };
   }
+}
+
+/** What FineTuning gives the composed DistributedTraining for one API. */
+interface ComposedJob {
+  readonly props: DistributedTrainingProps;
+  readonly leaderInitContainers?: ContainerSpec[];
 }
 
 /** JSON as Python's `json.dumps` writes it (`", "` and `": "` separators), so arguments match the SDK's. */

@@ -110,6 +110,22 @@ export interface FrameworkFacts {
   readonly processes: boolean;
 }
 
+/** One replica role of a Training Operator v1 job. @internal */
+export interface V1ReplicaRole {
+  /** Replica type, e.g. `Master`, `Worker`, `Launcher`. */
+  readonly role: string;
+  readonly replicas: number;
+  /** Which pod template the role runs: the workers', the MPI launcher's, or the leader's (the first replica). */
+  readonly template: 'worker' | 'launcher' | 'leader';
+}
+
+/** The replica layout of a Training Operator v1 job. @internal */
+export interface V1Layout {
+  readonly roles: V1ReplicaRole[];
+  /** Spec fields beside the replica specs (`nprocPerNode`, `elasticPolicy`, `slotsPerWorker`). */
+  readonly extra: { [key: string]: any };
+}
+
 /**
  * The training framework: decides the Training Operator v1 kind and replica layout, the main container's
  * name, and the default Trainer v2 runtime. Framework-specific options live here.
@@ -224,6 +240,74 @@ export class TrainingFramework {
   /** Short name of the framework (`pytorch`, `tensorflow`, `mpi`, `deepspeed`, `mlx`, `xgboost`, `jax`, `paddle`). */
   public get name(): string {
     return this.facts.id;
+  }
+
+  /**
+   * The Training Operator v1 replica layout for `workers` workers.
+   * @internal
+   */
+  public _v1Layout(workers: number, processesPerWorker?: number): V1Layout {
+    const role = (r: string, replicas: number, template: V1ReplicaRole['template'] = 'worker'): V1ReplicaRole => ({ role: r, replicas, template });
+    const masterAndWorkers = () => [role('Master', 1, 'leader'), ...(workers > 1 ? [role('Worker', workers - 1)] : [])];
+    const elastic = this.elastic;
+    switch (this.facts.id) {
+      case 'pytorch': {
+        const nprocPerNode = processesPerWorker !== undefined ? String(processesPerWorker) : undefined;
+        if (!elastic) return { roles: masterAndWorkers(), extra: { nprocPerNode } };
+        return {
+          roles: [role('Worker', workers)],
+          extra: {
+            elasticPolicy: {
+              minReplicas: elastic.minWorkers,
+              maxReplicas: elastic.maxWorkers,
+              maxRestarts: elastic.maxRestarts,
+              rdzvBackend: elastic.rendezvousBackend ?? 'c10d',
+              rdzvPort: elastic.rendezvousPort,
+              rdzvConf: elastic.rendezvousConfig ? Object.entries(elastic.rendezvousConfig).map(([key, value]) => ({ key, value })) : undefined,
+            },
+            nprocPerNode,
+          },
+        };
+      }
+      case 'tensorflow': {
+        const tf = this.tf ?? {};
+        return {
+          roles: [
+            ...(tf.chief ? [role('Chief', 1)] : []),
+            ...(tf.parameterServers ? [role('PS', tf.parameterServers)] : []),
+            role('Worker', workers),
+            ...(tf.evaluator ? [role('Evaluator', 1)] : []),
+          ],
+          extra: {},
+        };
+      }
+      case 'mpi':
+        return { roles: [role('Launcher', 1, 'launcher'), role('Worker', workers)], extra: { slotsPerWorker: this.mpiOptions?.slotsPerWorker } };
+      case 'xgboost':
+        return { roles: masterAndWorkers(), extra: {} };
+      default: // jax, paddle
+        return {
+          roles: [role('Worker', workers)],
+          extra: this.paddleElastic
+            ? { elasticPolicy: { minReplicas: this.paddleElastic.minWorkers, maxReplicas: this.paddleElastic.maxWorkers } }
+            : {},
+        };
+    }
+  }
+
+  /**
+   * Rejects the options that exist only in the Training Operator v1 (Trainer v2 runtimes decide them).
+   * @internal
+   */
+  public _checkTrainerV2(scope: IConstruct, field: string): void {
+    const v1Only: Array<[string, unknown, string]> = [
+      ['elastic', this.elastic ?? this.paddleElastic, 'elasticity is configured in the runtime\'s mlPolicy'],
+      ['parameterServers', this.tf?.parameterServers, 'TensorFlow replica roles exist only in the Training Operator v1'],
+      ['slotsPerWorker', this.mpiOptions?.slotsPerWorker, 'Trainer v2 MPI runtimes take processesPerWorker'],
+    ];
+    for (const [f, value, why] of v1Only) {
+      if (value !== undefined) invalid(scope, `${field}.${f}`, value, `exists only in the Training Operator v1 (TrainingBackend.trainingOperatorV1()); ${why}`);
+    }
   }
 
   /** @internal */

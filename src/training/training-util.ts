@@ -1,12 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { TrainingBackend } from './training-backend';
 import { RuntimeLayout, TrainingRuntimeKind, TrainingRuntimeRef } from './training-runtime-ref';
 import { KueueIntegrations } from '../compute/kueue-integration';
 import type { LocalQueue } from '../compute/local-queue';
 import type { WorkloadPriorityClass } from '../compute/workload-priority-class';
-import { invalid } from '../core/errors';
-import { StatusSource, WorkloadStatus } from '../core/status-contract';
+import { Errors, invalid, ValidationError } from '../core/errors';
+import { StatusContract, StatusSource } from '../core/status-contract';
 
 /** API version of Training Operator v1 jobs. */
 export const TRAINING_OPERATOR_API_VERSION = 'kubeflow.org/v1';
@@ -41,33 +40,42 @@ export function admitToQueue(
     const group = job.apiVersion.split('/')[0];
     invalid(scope, 'queue', queue.name, integration === undefined
       ? `Kueue has no integration for ${group}/${job.kind} (its MPIJob integration manages kubeflow.org/v2beta1 of the MPI operator); `
-        + 'run without a queue or render with TrainingBackend.TRAINER_V2'
+        + 'run without a queue or render with TrainingBackend.trainerV2()'
       : `Kueue manages ${group}/${job.kind} only when the integration '${integration}' is enabled (it is not by default); `
-        + `enable it on ClusterQueue '${queue.clusterQueue.name}' (integrations) and in the Kueue configuration, or render with TrainingBackend.TRAINER_V2`);
+        + `enable it on ClusterQueue '${queue.clusterQueue.name}' (integrations) and in the Kueue configuration, or render with TrainingBackend.trainerV2()`);
   }
   queue.admit(job, priorityClass);
 }
 
 /**
- * The status of a training job: v1 jobs succeed with condition `Succeeded`, TrainJobs with `Complete`; both fail
- * with `Failed`, whose message says why.
+ * The status contract of a training job: v1 jobs succeed with condition `Succeeded`, TrainJobs with `Complete`;
+ * both fail with `Failed`, whose message says why.
  */
-export function trainingStatus(backend: TrainingBackend, kind: string, name: string, namespace: string | undefined): WorkloadStatus {
-  const v1 = backend === TrainingBackend.TRAINING_OPERATOR_V1;
+export function trainingStatusContract(v1: boolean, kind: string): StatusContract {
   return {
-    contract: {
-      apiVersion: v1 ? TRAINING_OPERATOR_API_VERSION : TRAINER_API_VERSION,
-      kind,
-      source: StatusSource.CONDITIONS,
-      path: '.status.conditions',
-      succeeded: [v1 ? 'Succeeded' : 'Complete'],
-      failed: ['Failed'],
-      messagePath: '.status.conditions[?(@.type=="Failed")].message',
-      completes: true,
-    },
-    name,
-    namespace,
+    apiVersion: v1 ? TRAINING_OPERATOR_API_VERSION : TRAINER_API_VERSION,
+    kind,
+    source: StatusSource.CONDITIONS,
+    path: '.status.conditions',
+    succeeded: [v1 ? 'Succeeded' : 'Complete'],
+    failed: ['Failed'],
+    messagePath: '.status.conditions[?(@.type=="Failed")].message',
+    completes: true,
   };
+}
+
+/**
+ * The same validation error reported on `scope` with its field renamed: a construct that composes another
+ * (FineTuning a DistributedTraining) names its own path and the props its user wrote. Other errors pass unchanged.
+ */
+export function reportAs(error: unknown, scope: IConstruct, rename: (field: string) => string): unknown {
+  if (!Errors.isValidationError(error)) return error;
+  const e = error as ValidationError;
+  const out = new ValidationError(scope, rename(e.field), undefined, e.accepted);
+  const message = `[${out.constructPath}] ${out.field}: ${e.value} is not valid; ${e.accepted}`;
+  Object.assign(out, { value: e.value, message });
+  Object.defineProperty(out, 'stack', { value: `ValidationError: ${message}\n${(e.stack ?? '').split('\n').slice(1).join('\n')}` });
+  return out;
 }
 
 /** Replicated jobs of the Trainer's dataset and model initializers. */
@@ -131,6 +139,6 @@ export function checkRuntimeNamespace(scope: IConstruct, runtime: TrainingRuntim
   const r = runtime.runtime;
   if (!r || runtime.kind !== TrainingRuntimeKind.TRAINING_RUNTIME || r.runtimeNamespace === jobNamespace) return;
   const show = (ns: string | undefined) => (ns === undefined ? 'the namespace it is applied to' : `namespace '${ns}'`);
-  invalid(scope, 'runtime', runtime.name, `TrainingRuntime '${runtime.name}' is in ${show(r.runtimeNamespace)} and serves only TrainJobs there; `
+  invalid(scope, 'backend.runtime', runtime.name, `TrainingRuntime '${runtime.name}' is in ${show(r.runtimeNamespace)} and serves only TrainJobs there; `
     + `this TrainJob is in ${show(jobNamespace)}: put both in one namespace or use a ClusterTrainingRuntime`);
 }

@@ -1,13 +1,14 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, BatchQueue, CleanPodPolicy, DistributedTraining, DistributedTrainingProps, EnvVarValue, GpuInstances, GpuNodePool, KueueIntegration,
-  KueueIntegrations, QueueFlavors, ReplicaRestartPolicy, ResourceQuota, StatusSource, TrainingBackend, TrainingFramework, TrainingRuntimeRef, PodVolume,
+  Accelerator, BatchQueue, CleanPodPolicy, DistributedTraining, DistributedTrainingProps, EnvVarValue, GpuInstances, GpuNodePool,
+  KueueIntegration, KueueIntegrations, QueueFlavors, ReplicaRestartPolicy, ResourceQuota, StatusSource, TrainingBackend, TrainingFramework,
+  TrainingRuntimeRef, PodVolume,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
 const IMAGE = 'ghcr.io/example/ddp:1.0.0';
-const V1 = TrainingBackend.TRAINING_OPERATOR_V1;
+const V1 = TrainingBackend.trainingOperatorV1();
 const gpus = (count: number) => ({ cpu: Cpu.units(8), memory: Size.gibibytes(32), accelerator: Accelerator.nvidia({ count }) });
 
 function synth(props: Partial<DistributedTrainingProps>): any {
@@ -51,11 +52,13 @@ test('default rendering is a TrainJob on the torch-distributed runtime, with res
 
 test('v2: env, checkpoints, initializers, suspend and deadline', () => {
   const [job] = synth({
-    runtime: TrainingRuntimeRef.builtIn('torchtune-llama3.2-1b'),
+    backend: TrainingBackend.trainerV2({
+      runtime: TrainingRuntimeRef.builtIn('torchtune-llama3.2-1b'),
+      datasetInitializer: { storageUri: 'hf://tatsu-lab/alpaca', secretName: 'hf-token' },
+      modelInitializer: { storageUri: 'hf://meta-llama/Llama-3.2-1B-Instruct' },
+    }),
     env: { WANDB_API_KEY: EnvVarValue.fromSecretKey('wandb', 'key') },
     checkpoints: { volume: PodVolume.fromPersistentVolumeClaim('ckpt', 'checkpoints') },
-    datasetInitializer: { storageUri: 'hf://tatsu-lab/alpaca', secretName: 'hf-token' },
-    modelInitializer: { storageUri: 'hf://meta-llama/Llama-3.2-1B-Instruct' },
     suspend: true,
     activeDeadline: Duration.hours(6),
   });
@@ -123,13 +126,10 @@ test('v2: a GPU pool places the trainer pods through the runtime patch; a queue 
 
 test('v1 PyTorchJob: Master + Workers, container pytorch, nprocPerNode, runPolicy', () => {
   const [job] = synth({
-    backend: V1,
+    backend: TrainingBackend.trainingOperatorV1({ backoffLimit: 2, ttlAfterFinished: Duration.days(1), cleanPodPolicy: CleanPodPolicy.RUNNING }),
     workers: 3,
     processesPerWorker: 4,
     resourcesPerWorker: gpus(4),
-    backoffLimit: 2,
-    ttlAfterFinished: Duration.days(1),
-    cleanPodPolicy: CleanPodPolicy.RUNNING,
     activeDeadline: Duration.hours(2),
     suspend: true,
   });
@@ -164,10 +164,9 @@ test('v1 PyTorchJob: one worker is a lone Master; elastic jobs use Workers and a
 
 test('v1 TFJob: Chief, PS, Worker and Evaluator with container tensorflow', () => {
   const [job] = synth({
-    backend: V1,
+    backend: TrainingBackend.trainingOperatorV1({ restartPolicy: ReplicaRestartPolicy.EXIT_CODE }),
     workers: 2,
     framework: TrainingFramework.tensorFlow({ chief: true, parameterServers: 2, evaluator: true }),
-    restartPolicy: ReplicaRestartPolicy.EXIT_CODE,
   });
   expect(job.kind).toBe('TFJob');
   const specs = job.spec.tfReplicaSpecs;
@@ -211,7 +210,7 @@ test('v1 XGBoostJob, JAXJob and PaddleJob', () => {
 });
 
 test('v1 gang scheduling counts every pod by default', () => {
-  const [job] = synth({ backend: V1, workers: 4, gangScheduling: { volcanoQueue: 'research', scheduleTimeout: Duration.minutes(5) } });
+  const [job] = synth({ backend: TrainingBackend.trainingOperatorV1({ gangScheduling: { volcanoQueue: 'research', scheduleTimeout: Duration.minutes(5) } }), workers: 4 });
   expect(job.spec.runPolicy.schedulingPolicy).toEqual({ minAvailable: 4, queue: 'research', scheduleTimeoutSeconds: 300 });
 });
 
@@ -273,31 +272,24 @@ test('error: MPI without slots', () => {
 });
 
 test('error: a runtime name the pinned Trainer does not install', () => {
-  expectValidationError(() => build({ runtime: TrainingRuntimeRef.builtIn('torch-distributed-v2') }),
-    /^\[test\/train\] runtime: 'torch-distributed-v2' is not valid; Kubeflow Trainer 2\.3\.0 installs the ClusterTrainingRuntimes 'torch-distributed', .*'torchtune-qwen2\.5-1\.5b'; use TrainingRuntimeRef\.clusterRuntime\(\) for one installed separately$/);
+  expectValidationError(() => build({ backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.builtIn('torch-distributed-v2') }) }),
+    /^\[test\/train\] backend\.runtime: 'torch-distributed-v2' is not valid; Kubeflow Trainer 2\.3\.0 installs the ClusterTrainingRuntimes 'torch-distributed', .*'torchtune-qwen2\.5-1\.5b'; use TrainingRuntimeRef\.clusterRuntime\(\) for one installed separately$/);
 });
 
-test('error: v1-only options with Trainer v2', () => {
-  expectValidationError(() => build({ backoffLimit: 3 }),
-    /^\[test\/train\] backoffLimit: 3 is not valid; exists only in the Training Operator v1 \(TrainingBackend.TRAINING_OPERATOR_V1\); set the runtime's JobSet failurePolicy.maxRestarts$/);
-  expectValidationError(() => build({ gangScheduling: {} }), /^\[test\/train\] gangScheduling: \{\} is not valid; exists only in the Training Operator v1 .*podGroupPolicy$/);
+test('error: framework options that exist only in the Training Operator v1, with Trainer v2', () => {
   expectValidationError(() => build({ framework: TrainingFramework.pyTorch({ elastic: { minWorkers: 1, maxWorkers: 2 } }) }),
-    /^\[test\/train\] framework.elastic: .* is not valid; exists only in the Training Operator v1 .*mlPolicy$/);
-  expectValidationError(() => build({ podPriorityClassName: 'high' }), /^\[test\/train\] podPriorityClassName: 'high' is not valid; exists only in the Training Operator v1/);
-});
-
-test('error: v2-only options with the Training Operator v1', () => {
-  expectValidationError(() => build({ backend: V1, runtime: TrainingRuntimeRef.builtIn('torch-distributed') }),
-    /^\[test\/train\] runtime: 'torch-distributed' is not valid; exists only in Kubeflow Trainer v2 \(TrainingBackend.TRAINER_V2\)$/);
-  expectValidationError(() => build({ backend: V1, datasetInitializer: { storageUri: 'hf://x/y' } }),
-    /^\[test\/train\] datasetInitializer: 'hf:\/\/x\/y' is not valid; exists only in Kubeflow Trainer v2/);
+    /^\[test\/train\] framework\.elastic: \{"minWorkers":1,"maxWorkers":2\} is not valid; exists only in the Training Operator v1 \(TrainingBackend\.trainingOperatorV1\(\)\); elasticity is configured in the runtime's mlPolicy$/);
+  expectValidationError(() => build({ framework: TrainingFramework.tensorFlow({ parameterServers: 2 }), backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.clusterRuntime('tf') }) }),
+    /^\[test\/train\] framework\.parameterServers: 2 is not valid; exists only in the Training Operator v1 \(TrainingBackend\.trainingOperatorV1\(\)\); TensorFlow replica roles exist only in the Training Operator v1$/);
+  expectValidationError(() => build({ framework: TrainingFramework.mpi({ slotsPerWorker: 2 }), backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.builtIn('deepspeed-distributed') }) }),
+    /^\[test\/train\] framework\.slotsPerWorker: 2 is not valid; exists only in the Training Operator v1 \(TrainingBackend\.trainingOperatorV1\(\)\); Trainer v2 MPI runtimes take processesPerWorker$/);
 });
 
 test('error: a framework without a kind or runtime in the chosen API', () => {
   expectValidationError(() => build({ backend: V1, framework: TrainingFramework.deepSpeed() }),
-    /^\[test\/train\] framework: 'deepspeed' is not valid; the Training Operator v1 has no job kind for this framework; render with TrainingBackend.TRAINER_V2$/);
+    /^\[test\/train\] framework: 'deepspeed' is not valid; the Training Operator v1 has no job kind for this framework; render with TrainingBackend\.trainerV2\(\)$/);
   expectValidationError(() => build({ framework: TrainingFramework.tensorFlow() }),
-    /^\[test\/train\] runtime: undefined is not valid; Kubeflow Trainer has no built-in runtime for tensorflow; pass a TrainingRuntimeRef or render with TrainingBackend.TRAINING_OPERATOR_V1$/);
+    /^\[test\/train\] backend\.runtime: undefined is not valid; Kubeflow Trainer has no built-in runtime for tensorflow; pass a TrainingRuntimeRef or render with TrainingBackend\.trainingOperatorV1\(\)$/);
 });
 
 test('error: processes per worker for a framework without the setting', () => {
@@ -315,8 +307,8 @@ test('error: job names must be RFC 1035 labels', () => {
 });
 
 test('error: initializer on a runtime without an initializer job', () => {
-  expectValidationError(() => build({ modelInitializer: { storageUri: 'hf://org/model' } }),
-    /^\[test\/train\] modelInitializer: 'hf:\/\/org\/model' is not valid; runtime 'torch-distributed' has no model-initializer job$/);
+  expectValidationError(() => build({ backend: TrainingBackend.trainerV2({ modelInitializer: { storageUri: 'hf://org/model' } }) }),
+    /^\[test\/train\] backend\.modelInitializer: 'hf:\/\/org\/model' is not valid; runtime 'torch-distributed' has no model-initializer job$/);
 });
 
 test('error: queueing a v1 job whose Kueue integration is off (the default)', () => {
@@ -339,10 +331,10 @@ test('error: GPU workers without a pool when the app declares pools', () => {
 });
 
 test('durations must be whole seconds (the project error, not a cdk8s one)', () => {
-  expectValidationError(() => build({ backend: V1, ttlAfterFinished: Duration.millis(1500) }),
-    /^\[test\/train\] ttlAfterFinished: '1500ms' is not valid; must be a whole number of seconds$/);
+  expectValidationError(() => build({ backend: TrainingBackend.trainingOperatorV1({ ttlAfterFinished: Duration.millis(1500) }) }),
+    /^\[test\/train\] backend\.ttlAfterFinished: '1500ms' is not valid; must be a whole number of seconds$/);
   expectValidationError(() => build({ activeDeadline: Duration.millis(500) }),
     /^\[test\/train\] activeDeadline: '500ms' is not valid; must be a whole number of seconds$/);
-  expectValidationError(() => build({ backend: V1, gangScheduling: { scheduleTimeout: Duration.millis(2500) } }),
-    /^\[test\/train\] gangScheduling\.scheduleTimeout: '2500ms' is not valid; must be a whole number of seconds$/);
+  expectValidationError(() => build({ backend: TrainingBackend.trainingOperatorV1({ gangScheduling: { scheduleTimeout: Duration.millis(2500) } }) }),
+    /^\[test\/train\] backend\.gangScheduling\.scheduleTimeout: '2500ms' is not valid; must be a whole number of seconds$/);
 });

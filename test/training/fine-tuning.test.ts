@@ -6,7 +6,7 @@ import {
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
-const V2 = TrainingBackend.TRAINER_V2;
+const V2 = TrainingBackend.trainerV2();
 const BERT = { uri: 'hf://google-bert/bert-base-cased', transformerType: TransformerType.SEQUENCE_CLASSIFICATION };
 const YELP = { repoId: 'yelp_review_full', split: 'train[:3000]' };
 const LLAMA = { uri: 'hf://meta-llama/Llama-3.2-1B-Instruct' };
@@ -213,20 +213,20 @@ test('error: the token must reference a Secret', () => {
 
 test('error: v1-only options with Trainer v2 and the other way round', () => {
   expectValidationError(() => build({ backend: V2, model: LLAMA, trainingArguments: { num_train_epochs: 1 } }),
-    /^\[test\/ft\] trainingArguments: \{"num_train_epochs":1\} is not valid; exists only in the Training Operator v1 rendering/);
+    /^\[test\/ft\] trainingArguments: \{"num_train_epochs":1\} is not valid; exists only in the Training Operator v1 rendering \(TrainingBackend\.trainingOperatorV1\(\)\); Trainer v2 torchtune runtimes bring their own images and volume and take torchtuneOverrides$/);
   expectValidationError(() => build({ backend: V2, model: { ...LLAMA, transformerType: TransformerType.CAUSAL_LM } }),
     /^\[test\/ft\] model.transformerType: 'AutoModelForCausalLM' is not valid; exists only in the Training Operator v1 rendering/);
   expectValidationError(() => build({ torchtuneOverrides: ['epochs=1'] }),
-    /^\[test\/ft\] torchtuneOverrides: \["epochs=1"\] is not valid; exists only in Kubeflow Trainer v2/);
+    /^\[test\/ft\] torchtuneOverrides: \["epochs=1"\] is not valid; exists only in Kubeflow Trainer v2 \(TrainingBackend\.trainerV2\(\)\)$/);
 });
 
 test('error: v2 model without a torchtune runtime, or a runtime that is not torchtune', () => {
   expectValidationError(() => build({ backend: V2, model: { uri: 'hf://google-bert/bert-base-cased' } }),
     /^\[test\/ft\] model.uri: 'hf:\/\/google-bert\/bert-base-cased' is not valid; Kubeflow Trainer v2 fine-tunes with built-in torchtune runtimes only for/);
-  expectValidationError(() => build({ backend: V2, model: LLAMA, runtime: TrainingRuntimeRef.builtIn('torch-distributed') }),
-    /^\[test\/ft\] runtime: 'torch-distributed' is not valid; fine-tuning needs a torchtune runtime/);
-  expectValidationError(() => build({ backend: V2, model: LLAMA, runtime: TrainingRuntimeRef.builtIn('torchtune-llama3.3-70b') }),
-    /^\[test\/ft\] runtime: 'torchtune-llama3.3-70b' is not valid; Kubeflow Trainer 2.3.0 installs the ClusterTrainingRuntimes/);
+  expectValidationError(() => build({ backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.builtIn('torch-distributed') }), model: LLAMA }),
+    /^\[test\/ft\] backend\.runtime: 'torch-distributed' is not valid; fine-tuning needs a torchtune runtime \(torchtune-llama3\.2-1b, torchtune-llama3\.2-3b, torchtune-qwen2\.5-1\.5b\)$/);
+  expectValidationError(() => build({ backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.builtIn('torchtune-llama3.3-70b') }), model: LLAMA }),
+    /^\[test\/ft\] backend\.runtime: 'torchtune-llama3.3-70b' is not valid; Kubeflow Trainer 2.3.0 installs the ClusterTrainingRuntimes/);
 });
 
 test('error: v2 LoRA on several nodes, unknown attention modules, runtime-managed overrides', () => {

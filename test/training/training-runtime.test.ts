@@ -174,7 +174,7 @@ test('a TrainJob references a namespaced runtime of its namespace by kind Traini
   const chart = Testing.chart();
   const rt = new TrainingRuntime(chart, 'rt', { name: 'llm-sft', namespace: 'ml', trainer: { image: IMAGE }, datasetInitializer: {} });
   new DistributedTraining(chart, 'train', {
-    name: 'sft', namespace: 'ml', runtime: TrainingRuntimeRef.fromRuntime(rt), datasetInitializer: { storageUri: 'hf://org/data' },
+    name: 'sft', namespace: 'ml', backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(rt), datasetInitializer: { storageUri: 'hf://org/data' } }),
   });
   const objects = synthValid(chart);
   expect(objects.map(o => o.kind)).toEqual(['TrainingRuntime', 'TrainJob']);
@@ -193,9 +193,9 @@ test('a TrainJob queued into the runtime\'s namespace; a ClusterTrainingRuntime 
     name: 'cpu', resourceGroups: [{ flavors: [{ flavor: QueueFlavors.forNodes({ name: 'cpu', nodeLabels: { pool: 'cpu' } }), quotas: [ResourceQuota.cpu('8')] }] }],
   }).addLocalQueue('ml');
   const rt = new TrainingRuntime(chart, 'rt', { name: 'team', namespace: 'ml', trainer: { image: IMAGE } });
-  new DistributedTraining(chart, 'queued', { name: 'queued', runtime: TrainingRuntimeRef.fromRuntime(rt), queue });
+  new DistributedTraining(chart, 'queued', { name: 'queued', backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(rt) }), queue });
   const mpi = new ClusterTrainingRuntime(chart, 'mpi', { name: 'mpi', mlPolicy: MlPolicy.mpi(), trainer: { image: IMAGE } });
-  new DistributedTraining(chart, 'other', { name: 'other', namespace: 'research', runtime: TrainingRuntimeRef.fromRuntime(mpi) });
+  new DistributedTraining(chart, 'other', { name: 'other', namespace: 'research', backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(mpi) }) });
   const objects = synthValid(chart);
   const queued = objects.find(o => o.metadata.name === 'queued');
   expect(queued.metadata.namespace).toBe('ml');
@@ -211,18 +211,17 @@ test('a TrainJob queued into the runtime\'s namespace; a ClusterTrainingRuntime 
 test('error: a TrainJob in another namespace than its TrainingRuntime', () => {
   const chart = Testing.chart();
   const rt = new TrainingRuntime(chart, 'rt', { name: 'team', namespace: 'ml', trainer: { image: IMAGE } });
-  expectValidationError(() => new DistributedTraining(chart, 'train', { name: 'x', namespace: 'other', runtime: TrainingRuntimeRef.fromRuntime(rt) }),
-    /^\[test\/train\] runtime: 'team' is not valid; TrainingRuntime 'team' is in namespace 'ml' and serves only TrainJobs there; this TrainJob is in namespace 'other': put both in one namespace or use a ClusterTrainingRuntime$/);
-  expectValidationError(() => new DistributedTraining(chart, 'unset', { name: 'y', runtime: TrainingRuntimeRef.fromRuntime(rt) }),
-    /^\[test\/unset\] runtime: 'team' is not valid; TrainingRuntime 'team' is in namespace 'ml' and serves only TrainJobs there; this TrainJob is in the namespace it is applied to:/);
+  expectValidationError(() => new DistributedTraining(chart, 'train', { name: 'x', namespace: 'other', backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(rt) }) }),
+    /^\[test\/train\] backend\.runtime: 'team' is not valid; TrainingRuntime 'team' is in namespace 'ml' and serves only TrainJobs there; this TrainJob is in namespace 'other': put both in one namespace or use a ClusterTrainingRuntime$/);
+  expectValidationError(() => new DistributedTraining(chart, 'unset', { name: 'y', backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(rt) }) }),
+    /^\[test\/unset\] backend\.runtime: 'team' is not valid; TrainingRuntime 'team' is in namespace 'ml' and serves only TrainJobs there; this TrainJob is in the namespace it is applied to:/);
   expectValidationError(() => new FineTuning(chart, 'ft', {
     name: 'ft',
     namespace: 'other',
-    backend: TrainingBackend.TRAINER_V2,
-    runtime: TrainingRuntimeRef.fromRuntime(rt),
+    backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(rt) }),
     model: { uri: 'hf://meta-llama/Llama-3.2-1B-Instruct' },
     dataset: { repoId: 'tatsu-lab/alpaca' },
-  }), /^\[test\/ft\] runtime: 'team' is not valid; TrainingRuntime 'team' is in namespace 'ml'/);
+  }), /^\[test\/ft\] backend\.runtime: 'team' is not valid; TrainingRuntime 'team' is in namespace 'ml'/);
 });
 
 test('error: Flux processes per node below 1 (CEL)', () => {
