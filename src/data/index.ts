@@ -8,6 +8,7 @@ export * from './spark-driver-account';
 export * from './spark-job';
 export * from './dataset-mount';
 export * from './cache-runtime';
-export * from './dataset-ref';
+export { DatasetAccessMode } from './dataset-ref';
+export type { DatasetVolumeMountOptions, IDataset } from './dataset-ref';
 export * from './dataset';
 export * from './data-load';

@@ -1,6 +1,6 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
-import { Construct } from 'constructs';
 import { ImagePullPolicy } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { checkDatasetNamespaces } from './dataset-ref';
 import { durationSeconds } from './durations';
 import { SparkBatchScheduler } from './spark-batch-scheduler';
@@ -385,7 +385,7 @@ export class SparkJob extends WorkloadBase {
       'containers[0].image': 'image',
       'containers[0].resources': role,
       'containers[0].ports': 'monitoring',
-      'containers[0].ports[0].containerPort': 'monitoring.port',
+      'containers[0].ports[0].number': 'monitoring.port',
       'security': 'security',
       'serviceAccountName': 'serviceAccountName',
       'placement': `${role}.placement`,
