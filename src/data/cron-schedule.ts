@@ -56,7 +56,15 @@ export class CronSchedule {
    * @param interval at least one second (the scheduler drops fractions of a second)
    */
   public static every(interval: Duration): CronSchedule {
-    return new CronSchedule(`@every ${goDuration(interval.toMilliseconds() / 1000)}`);
+    // Something that is not a finite Duration renders as an invalid interval, reported by the using construct with
+    // its path and field (a factory has no construct to name).
+    let seconds = NaN;
+    try {
+      seconds = interval.toMilliseconds() / 1000;
+    } catch {
+      // not a Duration
+    }
+    return new CronSchedule(`@every ${Number.isFinite(seconds) ? goDuration(seconds) : String((interval as any)?.amount ?? interval)}`);
   }
 
   /** Once an hour, at minute 0 (`@hourly`). */

@@ -44,3 +44,11 @@ test('an invalid schedule is reported with the construct path, the field and wha
   expectValidationError(() => CronSchedule.every(Duration.millis(200))._validate(chart, 'schedule'),
     /^\[test\] schedule: '@every 0\.2s' is not valid; an @every interval must be at least one second; must be a standard 5-field cron expression \('minute hour day-of-month month day-of-week', e\.g\. '0 2 \* \* \*'\), one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, or '@every <duration>' \(e\.g\. '@every 3m'\)$/);
 });
+
+test('every() with something that is not a finite Duration: the using construct reports it with the library\'s error', () => {
+  const chart = Testing.chart();
+  expectValidationError(() => CronSchedule.every(Duration.seconds(NaN))._validate(chart, 'run.schedule'),
+    /^\[test\] run\.schedule: '@every NaN' is not valid; 'NaN' is not a duration such as '90s', '3m' or '1h30m'; must be a standard 5-field cron expression/);
+  expectValidationError(() => CronSchedule.every(90 as any)._validate(chart, 'run.schedule'),
+    /^\[test\] run\.schedule: '@every 90' is not valid; '90' is not a duration such as '90s', '3m' or '1h30m'; /);
+});
