@@ -8,7 +8,7 @@ import { App, Chart, ChartProps, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  GraphNode, GraphStep, InferenceGraph, InferenceProtocol, InferenceService, ModelFormat, StepData, StepDependency, StorageUri,
+  GraphNode, GraphStep, InferenceGraph, InferenceProtocol, InferenceService, ModelFormat, Predictor, StepData, StepDependency, StorageUri,
 } from '../../src';
 
 export class InferenceGraphChart extends Chart {
@@ -18,13 +18,13 @@ export class InferenceGraphChart extends Chart {
     const resources = { cpu: Cpu.millis(500), memory: Size.gibibytes(1) };
     const service = (name: string, path: string) => new InferenceService(this, name, {
       name,
-      predictor: {
-        modelFormat: ModelFormat.sklearn(),
+      predictor: Predictor.model({
+        format: ModelFormat.sklearn(),
         protocol: InferenceProtocol.V2,
         storageUri: StorageUri.s3('ml-models', path),
         serviceAccountName: 'model-reader',
         resources,
-      },
+      }),
     });
     const catDog = service('cat-dog-classifier', 'cat-dog/v3');
     const dogBreed = service('dog-breed-classifier', 'dog-breed/v1');

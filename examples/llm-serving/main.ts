@@ -9,6 +9,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Accelerator, Autoscaling, DeploymentMode, EnvVarValue, GpuInstances, GpuNodePool, InferenceService, KServeRuntime, ModelFormat, NvidiaDevicePlugin,
+  Predictor,
 } from '../../src';
 
 export class LlmServingChart extends Chart {
@@ -26,8 +27,8 @@ export class LlmServingChart extends Chart {
       name: 'huggingface-llama2',
       namespace: 'ml-serving',
       mode: DeploymentMode.KNATIVE,
-      predictor: {
-        modelFormat: ModelFormat.huggingface(),
+      predictor: Predictor.model({
+        format: ModelFormat.huggingface(),
         runtime: KServeRuntime.HUGGINGFACE,
         args: ['--model_name=llama2', '--model_id=meta-llama/Llama-2-7b-chat-hf'],
         // Llama 2 is gated on the Hugging Face Hub: the token comes from a Secret, never from the manifest
@@ -42,7 +43,7 @@ export class LlmServingChart extends Chart {
         maxReplicas: 3,
         autoscaling: Autoscaling.concurrency(4),
         pool,
-      },
+      }),
     });
   }
 }

@@ -10,7 +10,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Accelerator, DeploymentMode, EnvVarValue, GpuInstances, GpuNodePool, InferenceService, KServeConfig, KServeRuntime, ModelcarImage, ModelFormat,
-  StorageUri,
+  Predictor, StorageUri,
 } from '../../src';
 
 export class ModelcarChart extends Chart {
@@ -41,14 +41,14 @@ export class ModelcarChart extends Chart {
       name: 'llama2-modelcar',
       namespace: 'ml-serving',
       mode: DeploymentMode.KNATIVE,
-      predictor: {
-        modelFormat: ModelFormat.huggingface(),
+      predictor: Predictor.model({
+        format: ModelFormat.huggingface(),
         runtime: KServeRuntime.HUGGINGFACE,
         storageUri: image.storageUri(),
         args: ['--model_name=llama2'],
         resources: { cpu: Cpu.units(6), cpuLimit: Cpu.units(6), memory: Size.gibibytes(24), accelerator: Accelerator.nvidia() },
         pool,
-      },
+      }),
     });
   }
 }

@@ -8,7 +8,7 @@
 import { App, Chart, ChartProps, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Autoscaling, DeploymentMode, InferenceProtocol, InferenceService, ModelFormat, StorageUri } from '../../src';
+import { Autoscaling, DeploymentMode, InferenceProtocol, InferenceService, ModelFormat, Predictor, StorageUri } from '../../src';
 
 export class SklearnCanaryChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -19,25 +19,25 @@ export class SklearnCanaryChart extends Chart {
       name: 'sklearn-iris',
       namespace: 'ml-serving',
       mode: DeploymentMode.STANDARD,
-      predictor: {
-        modelFormat: ModelFormat.sklearn(),
+      predictor: Predictor.model({
+        format: ModelFormat.sklearn(),
         protocol: InferenceProtocol.V2,
         storageUri: StorageUri.gcs('kfserving-examples', 'models/sklearn/1.0/model'),
         resources,
         minReplicas: 2,
         maxReplicas: 10,
         autoscaling: Autoscaling.cpuUtilization(70),
-      },
+      }),
       canaries: [{
         name: 'sklearn-iris-v2',
         trafficPercent: 10,
-        predictor: {
-          modelFormat: ModelFormat.sklearn(),
+        predictor: Predictor.model({
+          format: ModelFormat.sklearn(),
           protocol: InferenceProtocol.V2,
           storageUri: StorageUri.gcs('kfserving-examples', 'models/sklearn/1.0/model-2'),
           resources,
           minReplicas: 1,
-        },
+        }),
       }],
     });
   }

@@ -1,5 +1,6 @@
 export * from './autoscaling';
 export * from './inference-service';
+export * from './inference-service-options';
 export { DeploymentMode, KServeConfig, KServeConfigProps } from './kserve-config';
 export * from './model-format';
 export { ExistingRuntimeOptions, IServingRuntime, KServeRuntime, SupportedModelFormat } from './serving-runtime-ref';

@@ -2,10 +2,12 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { InferenceService } from './inference-service';
 import { DeploymentMode } from './kserve-config';
+import { wholeSeconds } from '../core/durations';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Subdomain, ResourceNames } from '../core/names';
-import { prune } from '../core/pod-template';
-import { StatusContract, StatusSource, WorkloadStatus } from '../core/status-contract';
+import { PodTemplate, prune } from '../core/pod-template';
+import { StatusContract, StatusSource } from '../core/status-contract';
+import { WorkloadBase, WorkloadMetadataProps } from '../core/workload';
 
 /** What a step sends to its target. */
 export enum StepData {
@@ -120,17 +122,7 @@ export class GraphNode {
 }
 
 /** Props of {@link InferenceGraph}. */
-export interface InferenceGraphProps {
-  /**
-   * Name (a DNS-1123 label starting with a letter).
-   * @default - derived from the construct path
-   */
-  readonly name?: string;
-  /**
-   * Namespace; the services it calls must be in the same namespace.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
+export interface InferenceGraphProps extends WorkloadMetadataProps {
   /** Entry node (rendered as the node named `root`); nodes it routes to are added automatically. */
   readonly root: GraphNode;
   /**
@@ -164,9 +156,10 @@ const GRAPH_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * A KServe `InferenceGraph` (serving.kserve.io/v1alpha1): Sequence, Switch, Ensemble and Splitter nodes
- * over the app's InferenceServices.
+ * over the app's InferenceServices. The graph is checked where it is declared and rendered at synth. Its namespace
+ * (the graph's, or the chart's) must be the namespace of every service it calls.
  */
-export class InferenceGraph extends Construct {
+export class InferenceGraph extends WorkloadBase {
   /**
    * How an InferenceGraph's readiness is read: it is ready when condition `Ready` is `"True"` (in Knative mode KServe
    * copies the router's Knative Service conditions, in Standard mode it sets `Ready` once the router's Deployment is
@@ -183,17 +176,24 @@ export class InferenceGraph extends Construct {
     completes: false,
   };
 
-  /** Name of the graph. */
-  public readonly name: string;
-  /** The emitted object. */
+  /** The InferenceGraph object. */
   public readonly apiObject: ApiObject;
-  /** How to read this graph's readiness: {@link InferenceGraph.STATUS} and the object it applies to. */
-  public readonly status: WorkloadStatus;
+  /** {@link InferenceGraph.STATUS}. */
+  public readonly statusContract: StatusContract = InferenceGraph.STATUS;
+  /** None: KServe builds the router's pods entirely. */
+  public readonly podTemplates: PodTemplate[] = [];
+  /** The router container, which KServe names after the graph. */
+  public readonly primaryContainerName: string;
+  /** Deployment mode of the router. */
+  public readonly mode: DeploymentMode;
+
+  private readonly props: InferenceGraphProps;
 
   constructor(scope: Construct, id: string, props: InferenceGraphProps) {
-    super(scope, id);
-    this.name = props.name ?? ResourceNames.uniqueLabel(this);
-    const mode = props.mode ?? DeploymentMode.KNATIVE;
+    super(scope, id, { ...props, maxNameLength: 63 });
+    this.props = props;
+    this.primaryContainerName = this.name;
+    const mode = this.mode = props.mode ?? DeploymentMode.KNATIVE;
     if (!GRAPH_NAME.test(this.name) || this.name.length > 63) {
       invalid(this, 'name', this.name, "must start with a lowercase letter and hold only lowercase letters, digits and '-' (at most 63 characters)");
     }
@@ -206,12 +206,32 @@ export class InferenceGraph extends Construct {
     if (props.minReplicas !== undefined && props.maxReplicas !== undefined && props.minReplicas > props.maxReplicas) {
       invalid(this, 'maxReplicas', props.maxReplicas, `must be at least minReplicas (${props.minReplicas})`);
     }
-    if (props.timeout) checkInteger(this, 'timeout', props.timeout.toSeconds(), 1);
+    checkInteger(this, 'timeout', wholeSeconds(this, 'timeout', props.timeout), 1);
     checkDns1123Subdomain(this, 'serviceAccountName', props.serviceAccountName);
 
-    // collect nodes reachable from the root; the root is always called 'root'
+    this.apiObject = this.createApiObject('serving.kserve.io/v1alpha1', 'InferenceGraph', { [InferenceService.DEPLOYMENT_MODE_ANNOTATION]: mode });
+    this.renderSpec(); // validate eagerly: nodes and steps
+  }
+
+  protected renderSpec(): any {
+    const props = this.props;
+    const nodes = this.collectNodes();
+    const rendered: Record<string, any> = {};
+    for (const [n, nodeName] of nodes) {
+      rendered[nodeName] = { routerType: n.routerType, steps: this.renderSteps(nodeName, n, nodes) };
+    }
+    return prune({
+      nodes: rendered,
+      minReplicas: props.minReplicas,
+      maxReplicas: props.maxReplicas,
+      timeout: wholeSeconds(this, 'timeout', props.timeout),
+      serviceAccountName: props.serviceAccountName,
+    });
+  }
+
+  /** The nodes reachable from the root, by name (the root is always called 'root'). */
+  private collectNodes(): Map<GraphNode, string> {
     const nodes = new Map<GraphNode, string>();
-    const order: GraphNode[] = [];
     const visit = (n: GraphNode, path: GraphNode[]) => {
       if (path.includes(n)) invalid(this, `nodes.${n.name}`, [...path, n].map(x => nodes.get(x) ?? x.name).join(' -> '), 'the graph must not have cycles');
       if (nodes.has(n)) return;
@@ -221,33 +241,13 @@ export class InferenceGraph extends Construct {
       }
       if (!ResourceNames.isDns1123Label(name)) invalid(this, `nodes.${name}`, name, 'node names must be DNS-1123 labels');
       nodes.set(n, name);
-      order.push(n);
       n.steps.forEach(s => s._node && visit(s._node, [...path, n]));
     };
-    visit(props.root, []);
-
-    const rendered: Record<string, any> = {};
-    for (const n of order) {
-      const nodeName = nodes.get(n)!;
-      rendered[nodeName] = { routerType: n.routerType, steps: this.renderSteps(nodeName, n, nodes, props.namespace) };
-    }
-
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'serving.kserve.io/v1alpha1',
-      kind: 'InferenceGraph',
-      metadata: prune({ name: this.name, namespace: props.namespace, annotations: { [InferenceService.DEPLOYMENT_MODE_ANNOTATION]: mode } }),
-      spec: prune({
-        nodes: rendered,
-        minReplicas: props.minReplicas,
-        maxReplicas: props.maxReplicas,
-        timeout: props.timeout?.toSeconds(),
-        serviceAccountName: props.serviceAccountName,
-      }),
-    });
-    this.status = { contract: InferenceGraph.STATUS, name: this.name, namespace: this.apiObject.metadata.namespace };
+    visit(this.props.root, []);
+    return nodes;
   }
 
-  private renderSteps(nodeName: string, n: GraphNode, nodes: Map<GraphNode, string>, namespace: string | undefined): any[] {
+  private renderSteps(nodeName: string, n: GraphNode, nodes: Map<GraphNode, string>): any[] {
     const field = `nodes.${nodeName}.steps`;
     if (n.steps.length === 0) invalid(this, field, [], 'a node needs at least one step');
     const names = new Set<string>();
@@ -273,7 +273,7 @@ export class InferenceGraph extends Construct {
         invalid(this, `${field}[${i}].data`, o.data, "only Sequence steps receive the previous step's '$response'");
       }
       if (s._service) {
-        const graphNs = namespace ?? Chart.of(this).namespace;
+        const graphNs = this.namespace;
         const serviceNs = s._service.namespace ?? Chart.of(s._service).namespace;
         if (graphNs !== serviceNs) {
           invalid(this, `${field}[${i}]`, s._service.name,

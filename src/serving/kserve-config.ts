@@ -1,6 +1,10 @@
 import { Construct, IConstruct } from 'constructs';
+import { PlatformContext } from '../core/context';
 import { checkInteger, invalid } from '../core/errors';
 import { ResourceNames } from '../core/names';
+
+/** Registry key of the app's KServeConfig. */
+const KSERVE_CONFIG = 'kserve-config';
 
 /**
  * How KServe deploys an InferenceService (annotation `serving.kserve.io/deploymentMode`).
@@ -63,7 +67,7 @@ export class KServeConfig extends Construct {
    * @returns undefined when the app declares none (KServe's defaults apply)
    */
   public static of(scope: IConstruct): KServeConfig | undefined {
-    const found = scope.node.root.node.findAll().filter((c): c is KServeConfig => c instanceof KServeConfig);
+    const found = PlatformContext.of(scope).list<KServeConfig>(KSERVE_CONFIG);
     return found.length === 1 ? found[0] : undefined;
   }
 
@@ -86,10 +90,12 @@ export class KServeConfig extends Construct {
     if (!ResourceNames.isQualifiedName(this.storageSecretNameAnnotation)) {
       invalid(this, 'storageSecretNameAnnotation', this.storageSecretNameAnnotation, "must be an annotation key such as 'serving.kserve.io/storageSecretName'");
     }
-    const others = scope.node.root.node.findAll().filter(c => c instanceof KServeConfig && c !== this);
+    // the second KServeConfig of an app fails, whichever is declared first
+    const others = PlatformContext.of(this).list<KServeConfig>(KSERVE_CONFIG);
     if (others.length) {
       invalid(this, 'KServeConfig', others[0].node.path, 'an app targets one KServe installation; declare a single KServeConfig');
     }
+    PlatformContext.of(this).register(KSERVE_CONFIG, this);
   }
 }
 

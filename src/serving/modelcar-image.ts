@@ -1,18 +1,20 @@
-import { ApiObject, Size } from 'cdk8s';
+import { ApiObject, Lazy, Size } from 'cdk8s';
 import { Cpu, ImagePullPolicy, RestartPolicy } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KServeConfig, resolveKServeConfig } from './kserve-config';
 import { StorageScheme, StorageUri } from './storage-uri';
 import { ContainerSpec, isImageReference } from '../core/container';
+import { PlatformContext } from '../core/context';
 import { EnvVarValue } from '../core/env';
-import { checkInteger, describeValue, invalid } from '../core/errors';
-import { checkDns1123Subdomain, ResourceNames } from '../core/names';
+import { checkInteger, invalid } from '../core/errors';
+import { checkDns1123Subdomain } from '../core/names';
 import { INodePool } from '../core/node-pool';
 import { PodTemplate, prune } from '../core/pod-template';
 import { ComputeResources } from '../core/resources';
+import { StatusContract, StatusSource } from '../core/status-contract';
 import { upstreamPin } from '../core/versions';
 import { PodVolume } from '../core/volume';
-import { placeWorkload } from '../core/workload';
+import { placeWorkload, WorkloadBase, WorkloadMetadataProps } from '../core/workload';
 
 /** Pre-pulls a modelcar image on every node of a serving pool, so a new replica starts without pulling the model. */
 export interface ModelcarPrePull {
@@ -31,8 +33,11 @@ export interface ModelcarPrePull {
   readonly pauseImage?: string;
 }
 
-/** Props of {@link ModelcarImage}. */
-export interface ModelcarImageProps {
+/**
+ * Props of {@link ModelcarImage}. `name`, `namespace`, `labels` and `annotations` are those of the build Job (the
+ * namespace is also that of the Secrets it uses; the label `app.kubernetes.io/component: modelcar-build` is added).
+ */
+export interface ModelcarImageProps extends WorkloadMetadataProps {
   /**
    * Where the model comes from: `StorageUri.huggingFace()`, `.s3()`, `.gcs()`, `.https()` (fetched with KServe's
    * storage initializer) or `.pvc()` (read from the claim).
@@ -47,16 +52,6 @@ export interface ModelcarImageProps {
    * @default - the image is referenced by tag
    */
   readonly digest?: string;
-  /**
-   * Namespace of the build Job (and of the Secrets it uses).
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-  /**
-   * Name of the build Job.
-   * @default - derived from the construct path
-   */
-  readonly name?: string;
   /**
    * Daemonless image builder with a shell (`crane` from go-containerregistry: appends a layer and pushes,
    * without a daemon, root or privileges).
@@ -119,22 +114,45 @@ export interface ModelcarImageProps {
  * The build runs under the restricted Pod Security Standard: `crane` needs neither a daemon, root nor
  * privileges, unlike Docker, BuildKit, Buildah or Kaniko.
  */
-export class ModelcarImage extends Construct {
+export class ModelcarImage extends WorkloadBase {
   /** Default builder image. */
   public static readonly DEFAULT_BUILDER_IMAGE = 'gcr.io/go-containerregistry/crane/debug:v0.20.6';
   /** Default base image. */
   public static readonly DEFAULT_BASE_IMAGE = 'busybox:1.37.0';
+  /**
+   * How the build's state is read: its batch/v1 Job has succeeded when condition `Complete` is `"True"` and has
+   * failed for good (after `backoffLimit` retries) when condition `Failed` is `"True"`.
+   */
+  public static readonly STATUS: StatusContract = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    source: StatusSource.CONDITIONS,
+    path: '.status.conditions',
+    succeeded: ['Complete'],
+    failed: ['Failed'],
+    messagePath: '.status.conditions[?(@.type=="Failed")].message',
+    completes: true,
+  };
 
   /** Image reference served (with the digest when given). */
   public readonly imageRef: string;
-  /** The build Job. */
-  public readonly job: ApiObject;
-  /** The pre-pull DaemonSet, if any. */
+  /** The build Job (the primary object). */
+  public readonly apiObject: ApiObject;
+  /** {@link ModelcarImage.STATUS}. */
+  public readonly statusContract: StatusContract = ModelcarImage.STATUS;
+  /** `build`: the container that layers and pushes the image. */
+  public readonly primaryContainerName: string = 'build';
+  /** The pre-pull DaemonSet, if any (a supporting object). */
   public readonly prePull?: ApiObject;
 
+  private readonly props: ModelcarImageProps;
+  private readonly buildTemplate: PodTemplate;
+  private readonly prePullTemplate?: PodTemplate;
+
   constructor(scope: Construct, id: string, props: ModelcarImageProps) {
-    super(scope, id);
-    const name = props.name ?? ResourceNames.uniqueLabel(this);
+    super(scope, id, { ...props, labels: { ...(props.labels ?? {}), 'app.kubernetes.io/component': 'modelcar-build' }, maxNameLength: 63 });
+    this.props = props;
+    const name = this.name;
     checkDns1123Subdomain(this, 'name', name);
     const lastPart = props.image.split('/').pop() ?? '';
     if (!isImageReference(props.image) || !lastPart.includes(':') || lastPart.includes('@')) {
@@ -153,7 +171,9 @@ export class ModelcarImage extends Construct {
       if (image !== undefined && !isImageReference(image)) invalid(this, field!, image, 'must be an image reference');
     }
     this.imageRef = props.digest ? `${props.image}@${props.digest}` : props.image;
-    const config = resolveKServeConfig(this, props.kserve);
+    // the files are written, and the layer owned, by the user KServe runs the modelcar and model server as: read from
+    // the KServe configuration when rendering, so a KServeConfig declared after this image counts
+    const uid = () => resolveKServeConfig(this, props.kserve).uidModelcar;
 
     const workspace = PodVolume.fromEmptyDir('workspace', { sizeLimit: props.scratchSize });
     const pushSecret = PodVolume.fromSecret('push-secret', props.pushSecretName);
@@ -176,8 +196,7 @@ export class ModelcarImage extends Construct {
         volumeMounts: [{ volume: workspace, path: '/workspace' }],
       });
     }
-    const uid = config.uidModelcar;
-    const script = [
+    const script = () => [
       'set -eu',
       'mkdir -p /workspace/docker /workspace/stage',
       'cp /push-secret/.dockerconfigjson /workspace/docker/config.json',
@@ -185,20 +204,19 @@ export class ModelcarImage extends Construct {
       props.source.scheme === StorageScheme.PVC
         ? `ln -s '${layerDir}' /workspace/stage/models && tar -chf /workspace/layer.tar -C /workspace/stage models`
         : 'tar -cf /workspace/layer.tar -C /workspace/layer models',
-      `crane mutate '${props.baseImage ?? ModelcarImage.DEFAULT_BASE_IMAGE}' --append /workspace/layer.tar --user ${uid} -t '${props.image}'`,
+      `crane mutate '${props.baseImage ?? ModelcarImage.DEFAULT_BASE_IMAGE}' --append /workspace/layer.tar --user ${uid()} -t '${props.image}'`,
       `echo "pushed ${props.image}@$(crane digest '${props.image}')"`,
       'rm -f /workspace/layer.tar /workspace/docker/config.json',
     ].join('\n');
-    const template = new PodTemplate({
+    this.buildTemplate = new PodTemplate({
       restartPolicy: RestartPolicy.NEVER,
       serviceAccountName: props.serviceAccountName,
-      // the files are written, and the layer owned, by the user KServe runs the modelcar and model server as
-      security: { runAsUser: uid, runAsGroup: uid },
+      security: { get runAsUser() { return uid(); }, get runAsGroup() { return uid(); } },
       initContainers,
       containers: [{
         name: 'build',
         image: props.builderImage ?? ModelcarImage.DEFAULT_BUILDER_IMAGE,
-        command: ['/busybox/sh', '-c', script],
+        get command() { return ['/busybox/sh', '-c', script()]; },
         resources,
         volumeMounts: [
           { volume: workspace, path: '/workspace' },
@@ -207,22 +225,40 @@ export class ModelcarImage extends Construct {
         ],
       }],
     });
-    this.job = new ApiObject(this, 'Resource', {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: prune({ name, namespace: props.namespace, labels: { 'app.kubernetes.io/component': 'modelcar-build' } }),
-      spec: { backoffLimit: props.backoffLimit ?? 2, template: template.toPodTemplateSpec(this, 'build') },
+    this.buildTemplate._nameFields({
+      '': '',
+      'initContainers[0].env': 'sourceEnv',
+      'initContainers[0].image': 'fetchImage',
+      'initContainers[0].resources': 'resources',
+      'containers[0].image': 'builderImage',
+      'containers[0].resources': 'resources',
     });
+    this.apiObject = this.createApiObject('batch/v1', 'Job');
 
-    if (props.prePull) this.prePull = this.renderPrePull(name, props, props.prePull);
+    if (props.prePull) {
+      this.prePullTemplate = this.prePullPod(props.prePull);
+      this.prePull = this.renderPrePull(name, props, this.prePullTemplate);
+    }
+    this.renderSpec(); // validate eagerly
+    // the DaemonSet is rendered at synth too; render it once before cdk8s serializes, so errors keep their type
+    this.node.addValidation({ validate: () => { this.prePullTemplate?.toPodTemplateSpec(this, 'pause'); return []; } });
 
-    this.node.addValidation({
-      validate: () => {
-        const cfg = resolveKServeConfig(this, props.kserve);
-        return cfg.enableModelcar ? [] : [`image: ${describeValue(props.image)} is not valid; modelcars are switched off in the KServe configuration`
-          + `${cfg.path ? ` (${cfg.path})` : ''}, so KServe cannot serve this image: set enableModelcar: true`];
-      },
+    PlatformContext.of(this).check(() => {
+      const cfg = resolveKServeConfig(this, props.kserve);
+      if (!cfg.enableModelcar) {
+        invalid(this, 'image', props.image, `modelcars are switched off in the KServe configuration${cfg.path ? ` (${cfg.path})` : ''}, `
+          + 'so KServe cannot serve this image: set enableModelcar: true');
+      }
     });
+  }
+
+  /** The build's pod template, then the pre-pull DaemonSet's (rendered at synth: changes through them count). */
+  public get podTemplates(): PodTemplate[] {
+    return this.prePullTemplate ? [this.buildTemplate, this.prePullTemplate] : [this.buildTemplate];
+  }
+
+  protected renderSpec(): any {
+    return { backoffLimit: this.props.backoffLimit ?? 2, template: this.buildTemplate.toPodTemplateSpec(this, 'build') };
   }
 
   /** The `oci://` storage URI of this image, for an InferenceService predictor. */
@@ -230,12 +266,11 @@ export class ModelcarImage extends Construct {
     return StorageUri.oci(this.imageRef);
   }
 
-  private renderPrePull(name: string, props: ModelcarImageProps, prePull: ModelcarPrePull): ApiObject {
+  private prePullPod(prePull: ModelcarPrePull): PodTemplate {
     const pauseImage = prePull.pauseImage ?? 'registry.k8s.io/pause:3.10';
-    const labels = { 'app.kubernetes.io/name': `${name}-prepull`.slice(0, 63).replace(/-+$/, ''), 'app.kubernetes.io/component': 'modelcar-prepull' };
     const tiny: ComputeResources = { cpu: Cpu.millis(10), memory: Size.mebibytes(16) };
     const template = new PodTemplate({
-      labels,
+      labels: this.prePullLabels(),
       imagePullSecrets: prePull.pullSecretName ? [prePull.pullSecretName] : undefined,
       initContainers: [{
         name: 'pull',
@@ -246,13 +281,22 @@ export class ModelcarImage extends Construct {
       }],
       containers: [{ name: 'pause', image: pauseImage, resources: tiny }],
     });
+    template._nameFields({ '': 'prePull', 'initContainers[0].image': 'image', 'containers[0].image': 'prePull.pauseImage' });
     placeWorkload(this, 'prePull.pool', template, prePull.pool);
+    return template;
+  }
+
+  private prePullLabels(): { [key: string]: string } {
+    return { 'app.kubernetes.io/name': `${this.name}-prepull`.slice(0, 63).replace(/-+$/, ''), 'app.kubernetes.io/component': 'modelcar-prepull' };
+  }
+
+  private renderPrePull(name: string, props: ModelcarImageProps, template: PodTemplate): ApiObject {
+    const labels = this.prePullLabels();
     return new ApiObject(this, 'PrePull', {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: prune({ name: `${name}-prepull`.slice(0, 63).replace(/-+$/, ''), namespace: props.namespace, labels }),
-      spec: { selector: { matchLabels: labels }, template: template.toPodTemplateSpec(this, 'pause') },
+      spec: Lazy.any({ produce: () => ({ selector: { matchLabels: labels }, template: template.toPodTemplateSpec(this, 'pause') }) }),
     });
   }
 }
-

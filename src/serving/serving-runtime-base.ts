@@ -1,9 +1,10 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { InferenceProtocol } from './model-format';
-import { IServingRuntime, SupportedModelFormat } from './serving-runtime-ref';
+import { IServingRuntime, SERVING_RUNTIMES, SupportedModelFormat } from './serving-runtime-ref';
 import { clusterScoped as withoutNamespace } from '../core/api-objects';
 import { ContainerSpec } from '../core/container';
+import { PlatformContext } from '../core/context';
 import { checkInteger, invalid } from '../core/errors';
 import { ResourceNames } from '../core/names';
 import { INodePool } from '../core/node-pool';
@@ -143,6 +144,7 @@ export abstract class ServingRuntimeBase extends Construct implements IServingRu
 
   protected constructor(scope: Construct, id: string, kind: string, props: ServingRuntimeBaseProps, namespace?: string) {
     super(scope, id);
+    PlatformContext.of(this).register(SERVING_RUNTIMES, this);
     this.runtimeName = props.name ?? ResourceNames.uniqueLabel(this);
     this.supportedModelFormats = [...props.supportedModelFormats];
     this.protocolVersions = [...(props.protocolVersions ?? [])];

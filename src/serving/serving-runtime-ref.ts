@@ -1,4 +1,14 @@
+import { IConstruct } from 'constructs';
 import { InferenceProtocol } from './model-format';
+import { PlatformContext } from '../core/context';
+
+/** Registry key of the serving runtimes declared in an app. @internal */
+export const SERVING_RUNTIMES = 'serving-runtime';
+
+/** Serving runtimes (ServingRuntime and ClusterServingRuntime constructs) declared in the app of `scope`. @internal */
+export function servingRuntimesOf(scope: IConstruct): IServingRuntime[] {
+  return PlatformContext.of(scope).list<IServingRuntime>(SERVING_RUNTIMES);
+}
 
 /** A model format a serving runtime can load. */
 export interface SupportedModelFormat {

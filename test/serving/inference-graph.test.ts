@@ -1,13 +1,13 @@
 import { Testing } from 'cdk8s';
 import {
-  DeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, InferenceService, ModelFormat, StatusSource, StepData, StepDependency,
-  StorageUri,
+  DeploymentMode, GraphNode, GraphStep, InferenceGraph, InferenceProtocol, InferenceService, ModelFormat, Predictor, StatusSource, StepData,
+  StepDependency, StorageUri,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
 function services(chart: any, namespace?: string) {
   const mk = (id: string) => new InferenceService(chart, id, {
-    name: id, namespace, predictor: { modelFormat: ModelFormat.sklearn(), protocol: InferenceProtocol.V2, storageUri: StorageUri.s3('models', id) },
+    name: id, namespace, predictor: Predictor.model({ format: ModelFormat.sklearn(), protocol: InferenceProtocol.V2, storageUri: StorageUri.s3('models', id) }),
   });
   return [mk('cat-dog'), mk('dog-breed'), mk('fraud-a'), mk('fraud-b')];
 }

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { EnvVarValue, GpuInstances, GpuNodePool, InferenceService, KServeConfig, ModelcarImage, ModelFormat, StorageUri } from '../../src';
+import { EnvVarValue, GpuInstances, GpuNodePool, InferenceService, KServeConfig, ModelcarImage, ModelFormat, Predictor, StorageUri } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
 const nodeClass = { clusterName: 'ml', role: 'KarpenterNodeRole-ml' };
@@ -15,7 +15,7 @@ test('builds from hf:// in a restricted Job with a daemonless builder, pushes wi
     sourceEnv: { HF_TOKEN: EnvVarValue.fromSecretKey('hf-token', 'token') },
     prePull: { pool, pullSecretName: 'registry-pull' },
   });
-  new InferenceService(chart, 'isvc', { name: 'llama2', predictor: { modelFormat: ModelFormat.huggingface(), storageUri: image.storageUri() } });
+  new InferenceService(chart, 'isvc', { name: 'llama2', predictor: Predictor.model({ format: ModelFormat.huggingface(), storageUri: image.storageUri() }) });
   const objects = synthValid(chart);
   const job = objects.find(o => o.kind === 'Job');
   const pod = job.spec.template.spec;

@@ -1,7 +1,7 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ClusterServingRuntime, DeploymentMode, InferenceProtocol, InferenceService, ModelFormat, ModelMeshServerType, ServingRuntime, StorageUri,
+  ClusterServingRuntime, DeploymentMode, InferenceProtocol, InferenceService, ModelFormat, ModelMeshServerType, Predictor, ServingRuntime, StorageUri,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
@@ -17,7 +17,7 @@ test('a ServingRuntime renders formats, protocols and a restricted container; an
     container,
   });
   new InferenceService(chart, 'isvc', {
-    name: 'resnet', namespace: 'ml', predictor: { modelFormat: ModelFormat.onnx('1'), runtime: rt, protocol: InferenceProtocol.GRPC_V2, storageUri: StorageUri.s3('models', 'resnet') },
+    name: 'resnet', namespace: 'ml', predictor: Predictor.model({ format: ModelFormat.onnx('1'), runtime: rt, protocol: InferenceProtocol.GRPC_V2, storageUri: StorageUri.s3('models', 'resnet') }),
   });
   const [runtime, isvc] = synthValid(chart);
   expect(runtime).toMatchObject({ apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', metadata: { name: 'custom-onnx', namespace: 'ml' } });
@@ -45,7 +45,7 @@ test('a multi-model ClusterServingRuntime with the ModelMesh adapter serves Mode
     container: { image: 'seldonio/mlserver:1.6.1', resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(1) } },
   });
   new InferenceService(chart, 'isvc', {
-    name: 'iris', mode: DeploymentMode.MODEL_MESH, predictor: { modelFormat: ModelFormat.sklearn(), storageUri: StorageUri.s3('models', 'iris') },
+    name: 'iris', mode: DeploymentMode.MODEL_MESH, predictor: Predictor.model({ format: ModelFormat.sklearn(), storageUri: StorageUri.s3('models', 'iris') }),
   });
   const [rt, isvc] = synthValid(chart);
   expect(rt.kind).toBe('ClusterServingRuntime');
