@@ -31,8 +31,32 @@ export interface CheckpointStorage {
   readonly path?: string;
 }
 
+/** The workers of a training job: how many, their processes, resources and environment. */
+export interface TrainingWorkerOptions {
+  /**
+   * Number of workers (nodes).
+   * @default 1
+   */
+  readonly workers?: number;
+  /**
+   * Processes per worker (`nprocPerNode` / `numProcPerNode`); at most the GPUs per worker when GPUs are requested.
+   * @default - the operator's default (`auto`: one per GPU); FineTuning on the Training Operator v1: 1, as the Kubeflow SDK
+   */
+  readonly processesPerWorker?: number;
+  /**
+   * CPU, memory and accelerators per worker.
+   * @default - none
+   */
+  readonly resourcesPerWorker?: ComputeResources;
+  /**
+   * Environment variables of the training container (secrets by reference: `EnvVarValue.fromSecretKey`).
+   * @default {}
+   */
+  readonly env?: { [name: string]: EnvVarValue };
+}
+
 /** Props of {@link DistributedTraining}. `name` must be an RFC 1035 label; `labels` and `annotations` go on the job object. */
-export interface DistributedTrainingProps extends WorkloadMetadataProps, WorkloadPodOptions, QueueOptions {
+export interface DistributedTrainingProps extends WorkloadMetadataProps, WorkloadPodOptions, QueueOptions, TrainingWorkerOptions {
   /**
    * API the intent is rendered for, with the options only that API has (runtime and initializers; run policy).
    * @default TrainingBackend.trainerV2()
@@ -58,26 +82,6 @@ export interface DistributedTrainingProps extends WorkloadMetadataProps, Workloa
    * @default - none
    */
   readonly args?: string[];
-  /**
-   * Environment variables (secrets by reference: `EnvVarValue.fromSecretKey`).
-   * @default {}
-   */
-  readonly env?: { [name: string]: EnvVarValue };
-  /**
-   * Number of workers (nodes).
-   * @default 1
-   */
-  readonly workers?: number;
-  /**
-   * Processes per worker (`nprocPerNode` / `numProcPerNode`); at most the GPUs per worker when GPUs are requested.
-   * @default - the operator's default (`auto`: one per GPU)
-   */
-  readonly processesPerWorker?: number;
-  /**
-   * CPU, memory and accelerators per worker.
-   * @default - none
-   */
-  readonly resourcesPerWorker?: ComputeResources;
   /**
    * Volumes (datasets, caches) mounted into the training container.
    * @default []

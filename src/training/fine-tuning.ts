@@ -1,17 +1,17 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DistributedTraining, DistributedTrainingProps } from './distributed-training';
+import { DistributedTraining, DistributedTrainingProps, TrainingWorkerOptions } from './distributed-training';
 import { TrainingBackend } from './training-backend';
 import { TrainingFramework } from './training-framework';
 import { TrainingRuntimeRef } from './training-runtime-ref';
-import { checkJobName, reportAs } from './training-util';
+import { reportAs } from './training-util';
 import { QueueOptions } from '../compute/queue-options';
 import { ContainerSpec } from '../core/container';
 import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Subdomain } from '../core/names';
 import { PodTemplate, prune } from '../core/pod-template';
-import { ComputeResources, mib } from '../core/resources';
+import { mib } from '../core/resources';
 import { StatusContract, WorkloadStatus } from '../core/status-contract';
 import { PodVolume } from '../core/volume';
 import { WorkloadBase, WorkloadMetadataProps, WorkloadPodOptions } from '../core/workload';
@@ -131,7 +131,7 @@ export interface FineTuningStorage {
 }
 
 /** Props of {@link FineTuning}. `name` names the job (and, with the Training Operator v1, its PVC). */
-export interface FineTuningProps extends WorkloadMetadataProps, WorkloadPodOptions, QueueOptions {
+export interface FineTuningProps extends WorkloadMetadataProps, WorkloadPodOptions, QueueOptions, TrainingWorkerOptions {
   /**
    * API the fine-tune is rendered for. v1 runs any Hugging Face model with the Kubeflow Hugging Face trainer
    * (what `TrainingClient().train()` creates; its run policy options apply); v2 runs a torchtune runtime
@@ -162,21 +162,6 @@ export interface FineTuningProps extends WorkloadMetadataProps, WorkloadPodOptio
    */
   readonly torchtuneOverrides?: string[];
   /**
-   * Number of workers.
-   * @default 1
-   */
-  readonly workers?: number;
-  /**
-   * Processes per worker (at most the GPUs per worker).
-   * @default 1 (v1, as the SDK); the runtime's default (v2)
-   */
-  readonly processesPerWorker?: number;
-  /**
-   * CPU, memory and GPUs per worker.
-   * @default - none
-   */
-  readonly resourcesPerWorker?: ComputeResources;
-  /**
    * Volume the model and dataset are downloaded to (Training Operator v1; the v2 runtimes bring their own).
    * @default - 10 GiB, ReadWriteOnce + ReadOnlyMany, default StorageClass
    */
@@ -187,11 +172,6 @@ export interface FineTuningProps extends WorkloadMetadataProps, WorkloadPodOptio
    * @default - none
    */
   readonly hfToken?: EnvVarValue;
-  /**
-   * Extra environment of the trainer container.
-   * @default {}
-   */
-  readonly env?: { [name: string]: EnvVarValue };
   /**
    * Image of the storage initializer (v1).
    * @default 'ghcr.io/kubeflow/training-v1/storage-initializer' (the SDK's default)
@@ -263,14 +243,7 @@ export class FineTuning extends WorkloadBase {
   constructor(scope: Construct, id: string, props: FineTuningProps) {
     super(scope, id, props);
     this.backend = props.backend ?? TrainingBackend.trainingOperatorV1();
-    checkJobName(this, this.name);
     const workers = props.workers ?? 1;
-    checkInteger(this, 'workers', workers, 1);
-    checkInteger(this, 'processesPerWorker', props.processesPerWorker, 1);
-    const gpus = props.resourcesPerWorker?.accelerator?.count;
-    if (props.processesPerWorker !== undefined && gpus !== undefined && props.processesPerWorker > gpus) {
-      invalid(this, 'processesPerWorker', props.processesPerWorker, `must not exceed the GPUs per worker (${gpus}): each process drives one GPU`);
-    }
     if (!/^hf:\/\/[^/\s]+\/[^\s]+$/.test(props.model.uri)) {
       invalid(this, 'model.uri', props.model.uri, "must be a Hugging Face model URI 'hf://<org>/<model>'");
     }
