@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ClusterQueueImportOptions, IClusterQueue, ImportedClusterQueue } from './cluster-queue';
+import { ClusterQueueImportOptions, IClusterQueue, importClusterQueue } from './cluster-queue';
 import { KueueIntegration, KueueIntegrations } from './kueue-integration';
 import { clusterScoped, INT32_MAX, KUEUE_API_VERSION, prune, sortKeys } from './kueue-util';
 import { LocalQueue } from './local-queue';
@@ -129,7 +129,7 @@ export class BatchQueue extends Construct implements IClusterQueue {
    * @param options what the cluster's Kueue manages
    */
   public static fromClusterQueueName(scope: Construct, id: string, clusterQueueName: string, options: ClusterQueueImportOptions = {}): IClusterQueue {
-    return new ImportedClusterQueue(scope, id, clusterQueueName, options);
+    return importClusterQueue(scope, id, clusterQueueName, options);
   }
 
   /** Name of the ClusterQueue. */

@@ -27,10 +27,15 @@ export interface ClusterQueueImportOptions {
 }
 
 /**
- * A ClusterQueue declared elsewhere (e.g. by the platform team's repository): emits no objects.
+ * A reference to a ClusterQueue declared elsewhere (e.g. by the platform team's repository).
  * @internal
  */
-export class ImportedClusterQueue extends Construct implements IClusterQueue {
+export function importClusterQueue(scope: Construct, id: string, name: string, options: ClusterQueueImportOptions = {}): IClusterQueue {
+  return new ImportedClusterQueue(scope, id, name, options);
+}
+
+/** A ClusterQueue declared elsewhere: emits no objects. */
+class ImportedClusterQueue extends Construct implements IClusterQueue {
   public readonly name: string;
   public readonly integrations: KueueIntegration[];
 

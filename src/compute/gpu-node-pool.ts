@@ -1,14 +1,13 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Cpu, TaintEffect } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { NodePoolBase } from './node-pool-base';
+import { AcceleratorField, NodePoolBase } from './node-pool-base';
 import { Accelerator } from '../core/accelerator';
 import { clusterScoped } from '../core/api-objects';
 import { goDuration, wholeSeconds } from '../core/durations';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
 import { Taint } from '../core/placement';
-import { PodTemplate } from '../core/pod-template';
 import { mib } from '../core/resources';
 
 /** How nodes are bought. */
@@ -319,9 +318,9 @@ export class GpuNodePool extends NodePoolBase {
     clusterScoped(this.nodePool);
   }
 
-  protected checkServes(workload: IConstruct, template: PodTemplate): void {
-    super.checkServes(workload, template);
-    template._acceleratorFields().forEach(({ accelerator: a, field }) => {
+  protected checkAccelerators(workload: IConstruct, accelerators: AcceleratorField[]): void {
+    super.checkAccelerators(workload, accelerators);
+    accelerators.forEach(({ accelerator: a, field }) => {
       if (a.product && a.product !== this.gpuProduct) {
         const products = this.acceleratorCapacity.products;
         invalid(workload, `${field}.product`, a.product, `node pool '${this.poolName}' ${products.length

@@ -2,6 +2,7 @@ export * from './node-pool-base';
 export * from './gpu-node-pool';
 export * from './existing-gpu-nodes';
 export * from './nvidia-device-plugin';
+export * from './kplus-workloads';
 export * from './queue-flavor';
 export * from './resource-quota';
 export * from './cluster-queue';

@@ -93,7 +93,7 @@ export class LocalQueue extends Construct {
    */
   public admit(workload: ApiObject, priorityClass?: WorkloadPriorityClass, options: AdmitOptions = {}): void {
     if (!ApiObject.isApiObject(workload)) {
-      invalid(this, 'workload', workload, 'must be an ApiObject (for a cdk8s-plus workload, pass its apiObject)');
+      invalid(this, 'workload', workload, 'must be an ApiObject (for a cdk8s-plus workload, pass ApiObject.of(workload))');
     }
     const integration = options.managedAs ?? KueueIntegrations.forKind(workload.apiVersion, workload.kind);
     const enabled = this.clusterQueue.integrations;

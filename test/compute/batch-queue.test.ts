@@ -420,5 +420,5 @@ test('error: admit() takes an ApiObject; anything else is a ValidationError, not
   const chart = Testing.chart();
   const lq = new BatchQueue(chart, 'queue', simpleProps()).addLocalQueue('ml', 'gpu');
   expectValidationError(() => lq.admit({ kind: 'Job' } as any),
-    /^\[test\/queue\/LocalQueue-ml-gpu\] workload: \{.*\} is not valid; must be an ApiObject \(for a cdk8s-plus workload, pass its apiObject\)$/);
+    /^\[test\/queue\/LocalQueue-ml-gpu\] workload: \{.*\} is not valid; must be an ApiObject \(for a cdk8s-plus workload, pass ApiObject\.of\(workload\)\)$/);
 });
