@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Cron, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { exact } from './helpers';
@@ -294,4 +294,52 @@ test('a cdk8s-plus Job scheduled on a pool and submitted to a Kueue queue', () =
   const j = objects.find(o => o.kind === 'Job');
   expect(j.metadata).toMatchObject({ namespace: 'ml', labels: { 'kueue.x-k8s.io/queue-name': 'gpu' } });
   expect(j.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('4');
+});
+
+test('a CronJob and a DaemonSet: the pod template inside the job template, and inside the DaemonSet', () => {
+  const chart = Testing.chart();
+  const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
+  const cron = new kplus.CronJob(chart, 'nightly', { schedule: Cron.daily(), containers: [{ image }] });
+  pool.schedule(cron, { accelerator: Accelerator.nvidia() });
+  KplusWorkloads.applyRestrictedSecurity(cron);
+  const ds = new kplus.DaemonSet(chart, 'exporter', { containers: [{ image }] });
+  pool.schedule(ds);
+  KplusWorkloads.applyRestrictedSecurity(ds);
+  const objects = synthValid(chart);
+  const c = objects.find(o => o.kind === 'CronJob').spec.jobTemplate.spec.template;
+  expect(c.metadata.annotations['karpenter.sh/do-not-disrupt']).toBe('true');
+  expect(c.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('1');
+  expect(c.spec.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'gpu' });
+  expectRestricted(c.spec);
+  const d = objects.find(o => o.kind === 'DaemonSet').spec.template;
+  expect(d.metadata.annotations).toBeUndefined();
+  expect(d.spec.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'gpu' });
+  expectRestricted(d.spec);
+});
+
+test('quick start with cdk8s-plus (the form proposed for the README)', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'scoring', { namespace: 'ml-batch' });
+
+  const gpuNodes = new ExistingGpuNodes(chart, 'gpu', {
+    nodeLabels: { 'karpenter.sh/nodepool': 'gpu' },
+    taints: [{ key: 'nvidia.com/gpu', value: 'true', effect: kplus.TaintEffect.NO_SCHEDULE }],
+  });
+  const job = new kplus.Job(chart, 'scoring', {
+    containers: [{
+      image: 'ghcr.io/example/batch-scorer:2.1.0',
+      envVariables: { HF_TOKEN: kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(chart, 'hf', 'hf'), key: 'token' }) },
+      resources: { cpu: { request: kplus.Cpu.units(4) }, memory: { request: Size.gibibytes(16) } },
+    }],
+  });
+  gpuNodes.schedule(job, { accelerator: Accelerator.nvidia({ product: 'NVIDIA-A100-SXM4-80GB' }) });
+  KplusWorkloads.applyRestrictedSecurity(job);
+
+  const [obj] = synthValid(chart);
+  const spec = obj.spec.template.spec;
+  expect(obj.metadata.namespace).toBe('ml-batch');
+  expect(spec.containers[0].resources).toEqual({ limits: { 'nvidia.com/gpu': '1' }, requests: { cpu: '4', memory: '16384Mi' } });
+  expect(spec.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'gpu', 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' });
+  expect(spec.automountServiceAccountToken).toBe(false);
+  expectRestricted(spec);
 });
