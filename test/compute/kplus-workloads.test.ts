@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Cron, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Cron, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { exact } from './helpers';
@@ -342,4 +342,21 @@ test('quick start with cdk8s-plus (the form proposed for the README)', () => {
   expect(spec.nodeSelector).toEqual({ 'karpenter.sh/nodepool': 'gpu', 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' });
   expect(spec.automountServiceAccountToken).toBe(false);
   expectRestricted(spec);
+});
+
+test('a node selector the workload already has is kept; one that contradicts the pool is an error', () => {
+  const chart = Testing.chart();
+  const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
+  const zoned = kplusWorkload(chart, 'Job');
+  ApiObject.of(zoned).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { 'topology.kubernetes.io/zone': 'us-east-1a' }));
+  pool.schedule(zoned);
+  expect(podOf(synthValid(chart), 'Job').spec.nodeSelector).toEqual({ 'topology.kubernetes.io/zone': 'us-east-1a', 'karpenter.sh/nodepool': 'gpu' });
+
+  const chart2 = Testing.chart();
+  const pool2 = new GpuNodePool(chart2, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
+  const elsewhere = kplusWorkload(chart2, 'Job');
+  ApiObject.of(elsewhere).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { 'karpenter.sh/nodepool': 'cpu' }));
+  pool2.schedule(elsewhere);
+  expectValidationError(() => Testing.synth(chart2),
+    exact("[test/workload] nodeSelector.karpenter.sh/nodepool: 'cpu' is not valid; the workload is scheduled on nodes labelled 'karpenter.sh/nodepool: gpu'"));
 });
