@@ -33,7 +33,7 @@ export interface INodePool extends IConstruct {
 
   /**
    * Sets the accelerator resources the pool's nodes advertise (called by the device plugin when
-   * time-slicing or MIG renames them). Workloads already placed are checked again.
+   * time-slicing or MIG renames them). Placed workloads are checked against it at synth, whatever the order.
    * @param resourceNames extended resource names; a name ending in `*` matches by prefix
    */
   advertiseAccelerators(resourceNames: string[]): void;

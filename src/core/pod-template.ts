@@ -8,7 +8,7 @@ import { invalid, renameField } from './errors';
 import { checkDns1123Subdomain, checkLabels } from './names';
 import { Placement } from './placement';
 import { PodSecurity, PodSecurityLevel, PodSecurityOptions } from './security';
-import { PodVolume } from './volume';
+import { PodVolume, PodVolumeMount } from './volume';
 
 /** Props of {@link PodTemplate}. */
 export interface PodTemplateProps {
@@ -151,6 +151,20 @@ export class PodTemplate {
       const a = c?.resources?.accelerator;
       if (a) out.push({ accelerator: a, field: this._field(`${kind}[${i}].resources.accelerator`) });
     });
+    add(this.containerSpecs, 'containers');
+    add(this.initContainerSpecs, 'initContainers');
+    return out;
+  }
+
+  /**
+   * Every volume mount of the pod's containers and init containers, with its user-facing field.
+   * @internal
+   */
+  public _volumeMountFields(): Array<{ mount: PodVolumeMount; field: string }> {
+    const out: Array<{ mount: PodVolumeMount; field: string }> = [];
+    const add = (list: ContainerSpec[], kind: string) => list.forEach((c, i) => (c?.volumeMounts ?? []).forEach((m, j) => {
+      if (m) out.push({ mount: m, field: this._field(`${kind}[${i}].volumeMounts[${j}].volume`) });
+    }));
     add(this.containerSpecs, 'containers');
     add(this.initContainerSpecs, 'initContainers');
     return out;

@@ -87,6 +87,13 @@ export class PodVolume {
     private readonly refName?: string,
   ) {}
 
+  /**
+   * Where the object behind a claim lives, when the library knows it (e.g. a Fluid dataset's PVC): pods of
+   * another namespace cannot mount it (checked at synth for every workload).
+   * @internal
+   */
+  public _origin?: { readonly namespace: string; readonly description: string };
+
   /** @internal */
   public _render(scope: IConstruct, field: string): any {
     checkDns1123Label(scope, `${field}.name`, this.name);

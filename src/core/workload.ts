@@ -12,6 +12,8 @@ const WORKLOAD = Symbol.for('cdk8s-ai-platform.Workload');
 
 /** Registry key of node pools in the {@link PlatformContext}. @internal */
 export const NODE_POOLS = 'node-pool';
+/** Registry key of workloads in the {@link PlatformContext}. @internal */
+export const WORKLOADS = 'workload';
 
 /**
  * Metadata of a workload's primary object: one shape for every workload construct.
@@ -204,6 +206,10 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
   protected createApiObject(apiVersion: string, kind: string, annotations?: { [key: string]: string }): ApiObject {
     const m = this.metadataProps;
     const merged = { ...(m.annotations ?? {}), ...(annotations ?? {}) };
+    // registered once the workload has its primary object (a constructor that threw leaves nothing to check)
+    const context = PlatformContext.of(this);
+    context.register(WORKLOADS, this);
+    context.check(() => this.checkMountNamespaces());
     return new ApiObject(this, 'Resource', {
       apiVersion,
       kind,
@@ -222,6 +228,20 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
    * synth (and by {@link WorkloadBase.render}); it must not emit constructs.
    */
   protected abstract renderSpec(): any;
+
+  /** Pods cannot mount a claim of another namespace (e.g. a Fluid dataset's PVC). */
+  private checkMountNamespaces(): void {
+    const namespace = this.apiObject.metadata.namespace ?? this.namespace;
+    if (namespace === undefined) return;
+    for (const template of this.podTemplates) {
+      for (const { mount, field } of template._volumeMountFields()) {
+        const origin = mount.volume?._origin;
+        if (origin === undefined || origin.namespace === namespace) continue;
+        invalid(this, field, mount.volume.name,
+          `${origin.description} is in namespace '${origin.namespace}' and its PersistentVolumeClaim can be mounted only by pods of that namespace, not '${namespace}'`);
+      }
+    }
+  }
 
   private takeSpec(): any {
     const cached = this.cachedSpec;

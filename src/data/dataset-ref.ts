@@ -1,8 +1,6 @@
 import { IConstruct } from 'constructs';
-import { PlatformContext } from '../core/context';
 import { invalid } from '../core/errors';
 import { PodVolume, PodVolumeMount } from '../core/volume';
-import { IWorkload } from '../core/workload';
 
 /** How workloads may mount a dataset's PersistentVolumeClaim. */
 export enum DatasetAccessMode {
@@ -54,9 +52,6 @@ export interface IDataset extends IConstruct {
   volumeMount(path: string, options?: DatasetVolumeMountOptions): PodVolumeMount;
 }
 
-/** The datasets behind the pod volumes their `volume()` returned. */
-const DATASET_VOLUMES = new WeakMap<PodVolume, IDataset>();
-
 /** The PVC volume of `dataset` (shared by Dataset and imported datasets). */
 export function datasetVolume(dataset: IDataset, readOnly: boolean | undefined): PodVolume {
   const ro = readOnly ?? dataset.readOnly;
@@ -64,7 +59,8 @@ export function datasetVolume(dataset: IDataset, readOnly: boolean | undefined):
     invalid(dataset, 'volume.readOnly', false, `dataset '${dataset.name}' is ReadOnlyMany; set accessMode: DatasetAccessMode.READ_WRITE_MANY to write to it`);
   }
   const volume = PodVolume.fromPersistentVolumeClaim(dataset.name, dataset.name, ro || undefined);
-  DATASET_VOLUMES.set(volume, dataset);
+  // the PVC lives in the dataset's namespace: every workload checks at synth that its pods are in it too
+  if (dataset.namespace !== undefined) volume._origin = { namespace: dataset.namespace, description: `dataset '${dataset.name}'` };
   return volume;
 }
 
@@ -72,25 +68,4 @@ export function datasetVolume(dataset: IDataset, readOnly: boolean | undefined):
 export function datasetVolumeMount(dataset: IDataset, path: string, options: DatasetVolumeMountOptions = {}): PodVolumeMount {
   const ro = options.readOnly ?? dataset.readOnly;
   return { volume: datasetVolume(dataset, ro), path, readOnly: ro, subPath: options.subPath };
-}
-
-/**
- * Checks at synth that the workload's pods mount datasets of its own namespace only: Fluid's PersistentVolumeClaim
- * lives in the dataset's namespace, and a pod of another namespace stays Pending. The field named is the mount's
- * user-facing path (through the pod templates' field names). Known only when both namespaces are.
- * @internal
- */
-export function checkDatasetNamespaces(workload: IWorkload): void {
-  PlatformContext.of(workload).check(() => {
-    const namespace = workload.namespace;
-    if (namespace === undefined) return;
-    for (const template of workload.podTemplates) {
-      template.containers.forEach((c, i) => (c.volumeMounts ?? []).forEach((m, j) => {
-        const dataset = m?.volume ? DATASET_VOLUMES.get(m.volume) : undefined;
-        if (dataset === undefined || dataset.namespace === undefined || dataset.namespace === namespace) return;
-        invalid(workload, template._field(`containers[${i}].volumeMounts[${j}].volume`), dataset.name,
-          `dataset '${dataset.name}' is in namespace '${dataset.namespace}' and its PersistentVolumeClaim can be mounted only by pods of that namespace, not '${namespace}'`);
-      }));
-    }
-  });
 }

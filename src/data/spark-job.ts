@@ -1,7 +1,6 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { ImagePullPolicy } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDatasetNamespaces } from './dataset-ref';
 import { durationSeconds } from './durations';
 import { SparkBatchScheduler } from './spark-batch-scheduler';
 import {
@@ -298,7 +297,6 @@ export class SparkJob extends WorkloadBase {
     this.apiObject = this.createApiObject(SPARK_API_VERSION, this.kind, this.driverPodTemplate.securityAnnotations);
 
     if (props.queue) this.submitToQueue(props.queue, props.priorityClass);
-    checkDatasetNamespaces(this);
   }
 
   /** The SparkApplication spec, or for a scheduled job the ScheduledSparkApplication spec that embeds it. */
