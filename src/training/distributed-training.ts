@@ -198,7 +198,8 @@ export class DistributedTraining extends WorkloadBase {
       checkInteger(this, 'workers', workers, 1);
       checkInteger(this, 'processesPerWorker', props.processesPerWorker, 1);
       const gpus = props.resourcesPerWorker?.accelerator?.count;
-      if (props.processesPerWorker !== undefined && gpus !== undefined && props.processesPerWorker > gpus) {
+      // (a count below 1 is reported as such when the pods render)
+      if (props.processesPerWorker !== undefined && gpus !== undefined && gpus >= 1 && props.processesPerWorker > gpus) {
         invalid(this, 'processesPerWorker', props.processesPerWorker, `must not exceed the GPUs per worker (${gpus}): each process drives one GPU`);
       }
       if (props.processesPerWorker !== undefined && !facts.processes) {
@@ -210,7 +211,8 @@ export class DistributedTraining extends WorkloadBase {
         invalid(this, 'workers', workers, `must be between the elastic minWorkers (${elastic.minWorkers}) and maxWorkers (${elastic.maxWorkers})`);
       }
       if (props.checkpoints && props.env?.CHECKPOINT_DIR !== undefined) {
-        invalid(this, 'env.CHECKPOINT_DIR', props.env.CHECKPOINT_DIR._render(this, 'env.CHECKPOINT_DIR', 'CHECKPOINT_DIR'),
+        const given = props.env.CHECKPOINT_DIR._render(this, 'env.CHECKPOINT_DIR', 'CHECKPOINT_DIR');
+        invalid(this, 'env.CHECKPOINT_DIR', given.value ?? given.valueFrom,
           `is set to the checkpoint path (${props.checkpoints.path ?? '/mnt/checkpoints'}) when checkpoints is set; remove it from env, or set checkpoints.path`);
       }
 
