@@ -5,7 +5,7 @@ export * from './nvidia-device-plugin';
 export * from './kplus-workloads';
 export * from './queue-flavor';
 export * from './resource-quota';
-export * from './cluster-queue';
+export type { ClusterQueueImportOptions, IClusterQueue } from './cluster-queue';
 export * from './batch-queue';
 export * from './local-queue';
 export * from './workload-priority-class';

@@ -1,9 +1,10 @@
-export * from './cron-schedule';
+export { CronSchedule } from './cron-schedule';
 export * from './spark-options';
 export * from './spark-run';
 export * from './spark-restart-policy';
 export * from './spark-batch-scheduler';
-export * from './spark-monitoring';
+export { SparkMonitoring } from './spark-monitoring';
+export type { SparkPrometheusOptions } from './spark-monitoring';
 export * from './spark-driver-account';
 export * from './spark-job';
 export * from './dataset-mount';

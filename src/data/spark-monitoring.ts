@@ -49,6 +49,9 @@ export interface SparkPrometheusOptions {
  * `prometheus.io/scrape`, `prometheus.io/port` and `prometheus.io/path` annotations.
  */
 export class SparkMonitoring {
+  /** Name of the container port that exposes the Prometheus metrics (`jmx-exporter`). */
+  public static readonly PORT_NAME = SPARK_METRICS_PORT_NAME;
+
   /** Exposes driver and executor metrics to Prometheus through the JMX exporter java agent. */
   public static prometheus(options: SparkPrometheusOptions): SparkMonitoring {
     return new SparkMonitoring(options);
