@@ -63,7 +63,9 @@ export class KServeConfig extends Construct {
   public static readonly DEFAULT_UID_MODELCAR = 1010;
 
   /**
-   * The KServe configuration declared in the app of `scope`, if exactly one is declared.
+   * The KServe configuration declared in the app of `scope`, if exactly one is declared. Configurations register
+   * themselves when constructed (no tree scan), so the answer is final once the whole app is declared: the library
+   * reads it at synth, whatever the declaration order.
    * @returns undefined when the app declares none (KServe's defaults apply)
    */
   public static of(scope: IConstruct): KServeConfig | undefined {

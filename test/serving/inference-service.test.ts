@@ -267,7 +267,7 @@ describe('mode rules', () => {
     const chart = Testing.chart();
     new InferenceService(chart, 'isvc', { name: 'llm', predictor: Predictor.model({ format: ModelFormat.huggingface(), storageUri: StorageUri.oci('registry.example.com/models/llama:1.0') }) });
     new KServeConfig(chart, 'kserve', { enableModelcar: false });
-    expect(() => Testing.synth(chart)).toThrow(
+    expectValidationError(() => Testing.synth(chart),
       "[test/isvc] predictor.storageUri: 'oci://registry.example.com/models/llama:1.0' is not valid; modelcars are switched off in the KServe configuration (test/kserve): "
       + 'set enableModelcar: true (storageInitializer.enableModelcar in inferenceservice-config) or store the model elsewhere');
   });
@@ -329,7 +329,8 @@ describe('field checks', () => {
     const chart = Testing.chart();
     new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
     new InferenceService(chart, 'isvc', { name: 'llm', predictor: Predictor.model({ format: ModelFormat.huggingface(), resources: { accelerator: Accelerator.nvidia() } }) });
-    expect(() => Testing.synth(chart)).toThrow(/\[test\/isvc\] predictor\.pool: undefined is not valid; the pods request 1 nvidia\.com\/gpu but are placed on no node pool; pass one of 'gpu'/);
+    expectValidationError(() => Testing.synth(chart),
+      "[test/isvc] predictor.pool: undefined is not valid; the pods request 1 nvidia.com/gpu but are placed on no node pool; pass one of 'gpu'");
   });
 
   test('error: bad storage URIs name the field', () => {

@@ -56,7 +56,7 @@ test('error: modelcars switched off in the KServe configuration (synth time)', (
   const chart = Testing.chart();
   new KServeConfig(chart, 'kserve', { enableModelcar: false });
   new ModelcarImage(chart, 'img', { source: StorageUri.s3('models', 'llama'), image: 'registry.example.com/models/llama:1.0', pushSecretName: 'push' });
-  expect(() => Testing.synth(chart)).toThrow("[test/img] image: 'registry.example.com/models/llama:1.0' is not valid; modelcars are switched off in the KServe configuration "
+  expectValidationError(() => Testing.synth(chart), "[test/img] image: 'registry.example.com/models/llama:1.0' is not valid; modelcars are switched off in the KServe configuration "
     + '(test/kserve), so KServe cannot serve this image: set enableModelcar: true');
 });
 
