@@ -21,6 +21,6 @@ export class ClusterTrainingRuntime extends TrainingRuntimeBase {
 
   constructor(scope: Construct, id: string, props: ClusterTrainingRuntimeProps) {
     super(scope, id, TrainingRuntimeKind.CLUSTER_TRAINING_RUNTIME, props);
-    clusterScoped(this.resource);
+    clusterScoped(this.apiObject);
   }
 }

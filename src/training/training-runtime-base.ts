@@ -9,13 +9,11 @@ import { ContainerSpec } from '../core/container';
 import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Subdomain, checkLabels, ResourceNames } from '../core/names';
-import { INodePool } from '../core/node-pool';
 import { PodTemplate, prune } from '../core/pod-template';
 import { mib } from '../core/resources';
-import { PodSecurityOptions } from '../core/security';
 import { upstreamPin } from '../core/versions';
 import { PodVolume } from '../core/volume';
-import { placeWorkload } from '../core/workload';
+import { placeWorkload, WorkloadPodOptions } from '../core/workload';
 
 /** Label Kubeflow Trainer reads to map a replicated job to a TrainJob part. */
 export const ANCESTOR_LABEL = 'trainer.kubeflow.org/trainjob-ancestor-step';
@@ -71,8 +69,12 @@ export interface RuntimeWorkspace {
   readonly storageClassName?: string;
 }
 
-/** Props shared by {@link TrainingRuntime} and {@link ClusterTrainingRuntime}. */
-export interface TrainingRuntimeBaseProps {
+/**
+ * Props shared by {@link TrainingRuntime} and {@link ClusterTrainingRuntime}. The pod options apply to the runtime's
+ * pods: `security`, `imagePullSecrets`, `podLabels` and `podAnnotations` to every job's, `serviceAccountName`,
+ * `sharedMemory` and `pool` to the trainer's (`node`, and the MPI `launcher`).
+ */
+export interface TrainingRuntimeBaseProps extends WorkloadPodOptions {
   /**
    * Name of the runtime (a DNS-1123 subdomain), as TrainJobs reference it.
    * @default - a unique name derived from the construct path
@@ -99,11 +101,6 @@ export interface TrainingRuntimeBaseProps {
    * its command, args and probes.
    */
   readonly trainer: ContainerSpec;
-  /**
-   * Memory-backed `/dev/shm` in the trainer pods.
-   * @default true
-   */
-  readonly sharedMemory?: boolean;
   /**
    * Dataset initializer job (`dataset-initializer`): downloads into `/workspace/dataset` before training.
    * @default - none
@@ -135,30 +132,15 @@ export interface TrainingRuntimeBaseProps {
    */
   readonly startupOrder?: StartupOrder;
   /**
-   * GPU node pool of the trainer pods.
-   * @default - none; GPU trainers without a pool are an error when the app declares pools
-   */
-  readonly pool?: INodePool;
-  /**
-   * Pod security of every job. Pods meet the restricted Pod Security Standard (uid 1000) unless this opts out.
-   * @default - restricted
-   */
-  readonly security?: PodSecurityOptions;
-  /**
-   * Service account of the trainer pods.
-   * @default - the namespace default, without an API token
-   */
-  readonly serviceAccountName?: string;
-  /**
-   * Image pull secrets of every job.
-   * @default []
-   */
-  readonly imagePullSecrets?: string[];
-  /**
    * Labels of the runtime object.
    * @default {}
    */
   readonly labels?: { [key: string]: string };
+}
+
+/** Field names of a runtime job's pod template after the props the user wrote (`prop` holds the container). */
+function podFields(prop: string): { [templatePath: string]: string } {
+  return { '': '', 'labels': 'podLabels', 'annotations': 'podAnnotations', 'containers[0]': prop };
 }
 
 interface RenderedJob {
@@ -175,7 +157,7 @@ interface RenderedJob {
  */
 export abstract class TrainingRuntimeBase extends Construct implements ITrainingRuntime {
   /** The runtime object. */
-  public readonly resource: ApiObject;
+  public readonly apiObject: ApiObject;
   /** Name of the runtime. */
   public readonly runtimeName: string;
   /** Kind of the runtime. */
@@ -223,13 +205,17 @@ export abstract class TrainingRuntimeBase extends Construct implements ITraining
       if (clash) invalid(this, 'trainer.volumeMounts', clash.path, `with initializers, '${WORKSPACE_CLAIM}' is mounted at ${WORKSPACE_PATH}; use another name and path`);
       trainerMounts.push(workspaceMount);
     }
-    const trainerTemplate = (c: ContainerSpec) => new PodTemplate({
-      containers: [{ ...c, name: 'node', volumeMounts: trainerMounts }],
-      sharedMemory: props.sharedMemory ?? true,
-      security: props.security,
-      serviceAccountName: props.serviceAccountName,
-      imagePullSecrets: props.imagePullSecrets,
-    });
+    const pods = { security: props.security, imagePullSecrets: props.imagePullSecrets, labels: props.podLabels, annotations: props.podAnnotations };
+    const trainerTemplate = (c: ContainerSpec) => {
+      const t = new PodTemplate({
+        ...pods,
+        containers: [{ ...c, name: 'node', volumeMounts: trainerMounts }],
+        sharedMemory: props.sharedMemory ?? true,
+        serviceAccountName: props.serviceAccountName,
+      });
+      t._nameFields(podFields('trainer'));
+      return t;
+    };
     const node = trainerTemplate(props.trainer);
     placeWorkload(this, 'pool', node, props.pool, { runToCompletion: true });
 
@@ -240,6 +226,7 @@ export abstract class TrainingRuntimeBase extends Construct implements ITraining
           "must be a URI such as 'hf://org/name' or 's3://bucket/prefix'");
       }
       const template = new PodTemplate({
+        ...pods,
         containers: [{
           name,
           image: init.image ?? `ghcr.io/kubeflow/trainer/${name}:v${version}`,
@@ -250,9 +237,8 @@ export abstract class TrainingRuntimeBase extends Construct implements ITraining
           },
           volumeMounts: [workspaceMount],
         }],
-        security: props.security,
-        imagePullSecrets: props.imagePullSecrets,
       });
+      template._nameFields(podFields(name === 'dataset-initializer' ? 'datasetInitializer' : 'modelInitializer'));
       return this.job(name, [name], name, template);
     });
     const deps = initializers.map(([name]) => ({ name, status: 'Complete' }));
@@ -261,7 +247,7 @@ export abstract class TrainingRuntimeBase extends Construct implements ITraining
       jobs.push(this.job('node', ['node'], undefined, node, deps));
       const { command: _c, args: _a, readiness: _r, liveness: _l, startup: _s, ...launcher } = props.trainer;
       const launcherTemplate = trainerTemplate(launcher);
-      placeWorkload(this, 'launcherPool', launcherTemplate, props.pool, { runToCompletion: true });
+      placeWorkload(this, 'pool', launcherTemplate, props.pool, { runToCompletion: true });
       jobs.push(this.job('launcher', ['node'], 'trainer', launcherTemplate, [{ name: 'node', status: 'Ready' }]));
     } else {
       jobs.push(this.job('node', ['node'], 'trainer', node, deps));
@@ -302,14 +288,14 @@ export abstract class TrainingRuntimeBase extends Construct implements ITraining
         },
       }),
     };
-    this.resource = new ApiObject(this, 'Resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: TRAINER_API_VERSION,
       kind,
       metadata: { name: this.runtimeName, namespace, labels: { ...(props.labels ?? {}), [FRAMEWORK_LABEL]: this.frameworkLabel } },
       spec,
     });
     const annotations = node.securityAnnotations;
-    for (const [k, v] of Object.entries(annotations)) this.resource.metadata.addAnnotation(k, v);
+    for (const [k, v] of Object.entries(annotations)) this.apiObject.metadata.addAnnotation(k, v);
   }
 
   /** Renders one replicated job (one replica; Trainer sets the trainer job's parallelism to the node count). */

@@ -28,6 +28,6 @@ export class TrainingRuntime extends TrainingRuntimeBase {
   constructor(scope: Construct, id: string, props: TrainingRuntimeProps) {
     super(scope, id, TrainingRuntimeKind.TRAINING_RUNTIME, props, props.namespace);
     checkDns1123Label(this, 'namespace', props.namespace);
-    this.runtimeNamespace = this.resource.metadata.namespace;
+    this.runtimeNamespace = this.apiObject.metadata.namespace;
   }
 }

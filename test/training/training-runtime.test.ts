@@ -270,3 +270,34 @@ test('error: names, node counts, restarts, storage URIs, schedule timeout', () =
   expectValidationError(() => build({ mlPolicy: MlPolicy.mpi({ sshAuthMountPath: '.ssh' }) }),
     /^\[test\/rt\] mlPolicy\.mpi\.sshAuthMountPath: '\.ssh' is not valid; must be an absolute path of at most 4096 characters$/);
 });
+
+test('the runtime object is apiObject; pod labels and annotations reach every job\'s pods', () => {
+  const rt = build({ podLabels: { team: 'ml' }, podAnnotations: { note: 'x' }, datasetInitializer: {}, mlPolicy: MlPolicy.mpi() });
+  expect(rt.apiObject.kind).toBe('TrainingRuntime');
+  const jobs = jobsOf(runtimeOf(synthValid(Chart.of(rt))));
+  expect(jobs.map((j: any) => j.name)).toEqual(['dataset-initializer', 'node', 'launcher']);
+  for (const j of jobs) expect(j.template.spec.template.metadata).toEqual({ labels: { team: 'ml' }, annotations: { note: 'x' } });
+});
+
+test('errors in the runtime\'s pods name the runtime\'s props', () => {
+  expectValidationError(() => build({ trainer: { image: IMAGE, env: { WANDB_API_KEY: EnvVarValue.fromValue('k') } } }),
+    /^\[test\/rt\] trainer\.env\.WANDB_API_KEY: 'WANDB_API_KEY=<literal>' is not valid; looks like a credential; reference it with EnvVarValue\.fromSecretKey\(secretName, key\) instead of inlining it$/);
+  expectValidationError(() => build({ trainer: { image: IMAGE, resources: { accelerator: Accelerator.nvidia({ count: 0 }) } } }),
+    /^\[test\/rt\] trainer\.resources\.accelerator\.count: 0 is not valid; must be an integer of at least 1$/);
+  expectValidationError(() => build({ modelInitializer: { env: { HF_TOKEN: EnvVarValue.fromValue('hf_abc') } } }),
+    /^\[test\/rt\] modelInitializer\.env\.HF_TOKEN: 'HF_TOKEN=<literal>' is not valid; looks like a credential/);
+  expectValidationError(() => build({ datasetInitializer: { image: 'not an image' } }),
+    /^\[test\/rt\] datasetInitializer\.image: 'not an image' is not valid; must be an image reference/);
+  expectValidationError(() => build({ security: { runAsUser: 0 } }),
+    /^\[test\/rt\] security\.runAsUser: 0 is not valid; the restricted Pod Security Standard forbids running as root \(uid 0\)$/);
+  expectValidationError(() => build({ podLabels: { 'bad key': 'x' } }), /^\[test\/rt\] podLabels\.bad key: 'bad key' is not valid; label keys are/);
+});
+
+test('an MPI runtime\'s launcher without the pool\'s accelerators names pool, whatever the declaration order', () => {
+  const chart = Testing.chart();
+  const gpuNode = { accelerator: Accelerator.nvidia({ count: 1 }) };
+  new ClusterTrainingRuntime(chart, 'mpi', { name: 'mpi', mlPolicy: MlPolicy.mpi(), trainer: { image: IMAGE, resources: gpuNode } });
+  new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass: { clusterName: 'c', role: 'r' } });
+  expectValidationError(() => Testing.synth(chart),
+    /^\[test\/mpi\] pool: undefined is not valid; the pods request 1 nvidia\.com\/gpu but are placed on no node pool; pass one of 'gpu'$/);
+});
