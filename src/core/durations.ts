@@ -13,7 +13,8 @@ export function durationMillis(scope: IConstruct, field: string, d: Duration): n
   } catch {
     // cdk8s refuses NaN, Infinity and amounts that are not whole milliseconds
     const amount = (d as any).amount;
-    invalid(scope, field, amount, Number.isFinite(amount) ? 'must be a whole number of milliseconds' : 'must be a finite, non-negative Duration');
+    if (!Number.isFinite(amount)) invalid(scope, field, amount, 'must be a finite, non-negative Duration');
+    invalid(scope, field, `${amount} ${(d as any).unit?.label ?? ''}`.trim(), 'must be a whole number of milliseconds');
   }
   if (!Number.isFinite(ms) || ms < 0) invalid(scope, field, ms, 'must be a finite, non-negative Duration');
   return ms;

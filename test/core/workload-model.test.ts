@@ -174,7 +174,7 @@ describe('durations', () => {
     expectValidationError(() => durationMillis(chart, 'timeout', null as any), '[d] timeout: null is not valid; must be a Duration, e.g. Duration.seconds(30)');
     expectValidationError(() => wholeSeconds(chart, 'timeout', Duration.seconds(NaN)), '[d] timeout: NaN is not valid; must be a finite, non-negative Duration');
     expectValidationError(() => wholeSeconds(chart, 'timeout', Duration.seconds(Infinity)), '[d] timeout: Infinity is not valid; must be a finite, non-negative Duration');
-    expectValidationError(() => wholeMillis(chart, 'timeout', Duration.millis(0.5)), '[d] timeout: 0.5 is not valid; must be a whole number of milliseconds');
+    expectValidationError(() => wholeMillis(chart, 'timeout', Duration.millis(0.5)), "[d] timeout: '0.5 millis' is not valid; must be a whole number of milliseconds");
     expectValidationError(() => wholeSeconds(chart, 'timeout', { toMilliseconds: () => -5 } as any), '[d] timeout: -5 is not valid; must be a finite, non-negative Duration');
   });
 });
