@@ -296,7 +296,7 @@ describe('errors name the prop the user wrote', () => {
     expectValidationError(svc(Predictor.model({ ...sklearn, timeout: Duration.millis(1500) })),
       "[test/isvc] predictor.timeout: '1500ms' is not valid; must be a whole number of seconds");
     expectValidationError(svc(Predictor.model({ ...sklearn, batcher: { maxLatency: Duration.millis(0.5) } })),
-      '[test/isvc] predictor.batcher.maxLatency: '0.5 millis' is not valid; must be a whole number of milliseconds');
+      "[test/isvc] predictor.batcher.maxLatency: '0.5 millis' is not valid; must be a whole number of milliseconds");
     expectValidationError(svc(Predictor.model({ ...sklearn, batcher: { timeout: Duration.millis(2500) } })),
       "[test/isvc] predictor.batcher.timeout: '2500ms' is not valid; must be a whole number of seconds");
     expectValidationError(svc(Predictor.model(sklearn), { transformer: { container: { image: 'repo/t:1' }, timeout: Duration.seconds(0) } }),
