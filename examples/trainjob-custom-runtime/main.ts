@@ -17,7 +17,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Accelerator, BatchQueue, ClusterTrainingRuntime, DistributedTraining, EnvVarValue, GpuInstances, GpuNodePool, MlPolicy, ContainerProbe,
-  QueueFlavors, ResourceQuota, StorageAccessMode, TrainingBackend, TrainingRuntime, TrainingRuntimeRef,
+  QueueFlavors, ResourceQuota, StorageAccessMode, TrainingBackend, TrainingRuntime,
 } from '../../src';
 
 export class TrainJobCustomRuntimeChart extends Chart {
@@ -58,7 +58,7 @@ export class TrainJobCustomRuntimeChart extends Chart {
     new DistributedTraining(this, 'sft', {
       name: 'llama-sft',
       backend: TrainingBackend.trainerV2({
-        runtime: TrainingRuntimeRef.fromRuntime(sft),
+        runtime: sft,
         datasetInitializer: { storageUri: 'hf://tatsu-lab/alpaca', secretName: 'hf-token' },
         modelInitializer: { storageUri: 'hf://meta-llama/Llama-3.1-8B-Instruct', secretName: 'hf-token' },
       }),
@@ -88,7 +88,7 @@ export class TrainJobCustomRuntimeChart extends Chart {
     new DistributedTraining(this, 'ds', {
       name: 'deepspeed-pretrain',
       namespace: 'research',
-      backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(deepspeed) }),
+      backend: TrainingBackend.trainerV2({ runtime: deepspeed }),
       command: ['mpirun', '--hostfile', '/etc/mpi/hostfile', 'python3', '/app/pretrain.py', '--deepspeed'],
       workers: 4,
       resourcesPerWorker: gpuNode,

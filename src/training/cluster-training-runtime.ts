@@ -8,7 +8,7 @@ export interface ClusterTrainingRuntimeProps extends TrainingRuntimeBaseProps {}
 
 /**
  * A cluster-scoped Kubeflow Trainer v2 `ClusterTrainingRuntime` (`trainer.kubeflow.org/v1alpha1`), usable by
- * TrainJobs of every namespace through `TrainingRuntimeRef.fromRuntime(runtime)`. Needs Kubeflow Trainer v2.3.0
+ * TrainJobs of every namespace through `TrainingBackend.trainerV2({ runtime })`. Needs Kubeflow Trainer v2.3.0
  * and JobSet v0.12.0 installed (the runtime embeds a `jobset.x-k8s.io/v1alpha2` JobSet spec). JobSet's
  * `failurePolicy`, `successPolicy`, `startupPolicy`, `network`, `dependsOn` and `volumeClaimPolicies` are
  * immutable once applied: changing them means deleting the runtime first.

@@ -245,7 +245,8 @@ export class DistributedTraining extends WorkloadBase {
       admitToQueue(this, this.apiObject, props.queue, props.priorityClass);
       if (this.runtime) {
         if (this.backend._v2?.runtime) checkRuntimeNamespace(this, this.runtime, this.apiObject.metadata.namespace ?? props.queue?.namespace);
-        if (this.runtime.runtime) this.node.addDependency(this.runtime.runtime);
+        const source = this.runtime._source;
+        if (source && Construct.isConstruct(source)) this.node.addDependency(source);
       }
       // validate eagerly: what only rendering finds (pods, durations) fails where the job is declared
       this.renderSpecNow();
@@ -280,7 +281,7 @@ export class DistributedTraining extends WorkloadBase {
   private checkRuntime(): TrainingRuntimeRef {
     const facts = this.framework._facts;
     const v2 = this.backend._v2 ?? {};
-    const runtime = v2.runtime ?? (facts.v2Runtime ? TrainingRuntimeRef.builtIn(facts.v2Runtime) : undefined);
+    const runtime = v2.runtime ? TrainingRuntimeRef._of(v2.runtime) : (facts.v2Runtime ? TrainingRuntimeRef.builtIn(facts.v2Runtime) : undefined);
     if (!runtime) {
       invalid(this, 'backend.runtime', undefined, `Kubeflow Trainer has no built-in runtime for ${facts.id}; `
         + 'pass a TrainingRuntimeRef or render with TrainingBackend.trainingOperatorV1()');
@@ -295,7 +296,7 @@ export class DistributedTraining extends WorkloadBase {
       checkDns1123Label(this, `backend.${field}.secretName`, src.secretName);
       const job = field === 'datasetInitializer' ? 'dataset-initializer' : 'model-initializer';
       if (this.composition?.checkInitializerJobs !== false && !jobNames.includes(job)) {
-        invalid(this, `backend.${field}`, src.storageUri, `runtime '${runtime.name}' has no ${job} job`);
+        invalid(this, `backend.${field}`, src.storageUri, `runtime '${runtime.runtimeName}' has no ${job} job`);
       }
     }
     return runtime;

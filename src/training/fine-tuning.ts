@@ -413,14 +413,15 @@ export class FineTuning extends WorkloadBase {
     for (const [field, src] of [['datasetInitializer', v2.datasetInitializer], ['modelInitializer', v2.modelInitializer]] as const) {
       if (src) invalid(this, `backend.${field}`, src.storageUri, 'FineTuning downloads the model and dataset it is given; set model and dataset');
     }
-    const runtime = v2.runtime ?? (TORCHTUNE_MODELS[props.model.uri] ? TrainingRuntimeRef.builtIn(TORCHTUNE_MODELS[props.model.uri]) : undefined);
+    const builtIn = TORCHTUNE_MODELS[props.model.uri];
+    const runtime = v2.runtime ? TrainingRuntimeRef._of(v2.runtime) : (builtIn ? TrainingRuntimeRef.builtIn(builtIn) : undefined);
     if (!runtime) {
       invalid(this, 'model.uri', props.model.uri, `Kubeflow Trainer v2 fine-tunes with built-in torchtune runtimes only for ${Object.keys(TORCHTUNE_MODELS).map(m => `'${m}'`).join(', ')}; `
         + 'pass TrainingBackend.trainerV2({ runtime }) for another one, or render with TrainingBackend.trainingOperatorV1()');
     }
     runtime._validate(this, 'backend.runtime');
     if (runtime.isBuiltIn && !runtime.isTorchTune) {
-      invalid(this, 'backend.runtime', runtime.name, `fine-tuning needs a torchtune runtime (${TrainingRuntimeRef.builtInNames().filter(n => n.startsWith('torchtune-')).join(', ')})`);
+      invalid(this, 'backend.runtime', runtime.runtimeName, `fine-tuning needs a torchtune runtime (${TrainingRuntimeRef.builtInNames().filter(n => n.startsWith('torchtune-')).join(', ')})`);
     }
     if (workers > 1) {
       invalid(this, 'workers', workers, 'torchtune LoRA fine-tuning runs on one node (Kubeflow Trainer rejects LoRA with numNodes > 1)');

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import type { TrainingRuntimeRef } from './training-runtime-ref';
+import type { ITrainingRuntime } from './training-runtime-ref';
 import { EnvVarValue } from '../core/env';
 
 /** Which pods the Training Operator v1 deletes when a job finishes (`runPolicy.cleanPodPolicy`). */
@@ -62,10 +62,11 @@ export interface InitializerSource {
 /** Options of {@link TrainingBackend.trainerV2}: what only a Kubeflow Trainer v2 TrainJob has. */
 export interface TrainerV2Options {
   /**
-   * The runtime the TrainJob runs on.
+   * The runtime the TrainJob runs on: a `TrainingRuntime` or `ClusterTrainingRuntime` of this app, or a
+   * `TrainingRuntimeRef` (built-in, or installed separately).
    * @default - the framework's built-in runtime (e.g. `torch-distributed`); required for frameworks without one
    */
-  readonly runtime?: TrainingRuntimeRef;
+  readonly runtime?: ITrainingRuntime;
   /**
    * Dataset initializer (the runtime must have a `dataset-initializer` job).
    * @default - none

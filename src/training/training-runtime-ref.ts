@@ -48,13 +48,17 @@ export const BUILT_IN_RUNTIMES: Record<string, RuntimeLayout> = {
   'torchtune-qwen2.5-1.5b': { jobs: TORCHTUNE, framework: 'torchtune' },
 };
 
-/** A runtime defined with this library (see `TrainingRuntime`). */
-export interface ITrainingRuntime extends IConstruct {
+/**
+ * A Kubeflow Trainer v2 runtime a TrainJob can run on (`TrainingBackend.trainerV2({ runtime })`): a
+ * `TrainingRuntime` or `ClusterTrainingRuntime` of this app, or a reference from {@link TrainingRuntimeRef}
+ * (built-in, or installed separately).
+ */
+export interface ITrainingRuntime {
   /** Name of the runtime. */
   readonly runtimeName: string;
   /** Kind of the runtime. */
   readonly runtimeKind: TrainingRuntimeKind;
-  /** Namespace of a namespaced runtime. */
+  /** Namespace of a namespaced runtime, when known. */
   readonly runtimeNamespace?: string;
   /** Names of the runtime's replicated jobs. */
   readonly replicatedJobNames: string[];
@@ -63,10 +67,10 @@ export interface ITrainingRuntime extends IConstruct {
 }
 
 /**
- * The Kubeflow Trainer v2 runtime a TrainJob runs on: a built-in ClusterTrainingRuntime, one installed
- * separately, or one defined with this library.
+ * References to Kubeflow Trainer v2 runtimes not defined in this app: the built-in ClusterTrainingRuntimes and
+ * runtimes installed separately. A `TrainingRuntime` or `ClusterTrainingRuntime` of this app is passed as it is.
  */
-export class TrainingRuntimeRef {
+export class TrainingRuntimeRef implements ITrainingRuntime {
   /**
    * A ClusterTrainingRuntime that Kubeflow Trainer v2.3.0 installs: `torch-distributed`, `deepspeed-distributed`,
    * `mlx-distributed`, `jax-distributed`, `xgboost-distributed`, `torchtune-llama3.2-1b`, `torchtune-llama3.2-3b`,
@@ -86,8 +90,18 @@ export class TrainingRuntimeRef {
     return new TrainingRuntimeRef(name, TrainingRuntimeKind.TRAINING_RUNTIME, { jobs: [NODE], framework: 'torch' });
   }
 
-  /** A runtime defined in this app with `TrainingRuntime`. */
-  public static fromRuntime(runtime: ITrainingRuntime): TrainingRuntimeRef {
+  /** Names of the built-in runtimes of the pinned Kubeflow Trainer version. */
+  public static builtInNames(): string[] {
+    return Object.keys(BUILT_IN_RUNTIMES);
+  }
+
+  /**
+   * The reference of any runtime: a TrainingRuntimeRef as it is; a runtime defined in this app (or another
+   * ITrainingRuntime) with the shape it declares.
+   * @internal
+   */
+  public static _of(runtime: ITrainingRuntime): TrainingRuntimeRef {
+    if (runtime instanceof TrainingRuntimeRef) return runtime;
     return new TrainingRuntimeRef(runtime.runtimeName, runtime.runtimeKind, {
       // the trainer's and the MPI launcher's container is `node`; initializer containers are named like their jobs
       jobs: runtime.replicatedJobNames.map(n => (n === 'node' ? NODE : { name: n, containers: [n === 'launcher' ? 'node' : n] })),
@@ -95,22 +109,34 @@ export class TrainingRuntimeRef {
     }, false, runtime);
   }
 
-  /** Names of the built-in runtimes of the pinned Kubeflow Trainer version. */
-  public static builtInNames(): string[] {
-    return Object.keys(BUILT_IN_RUNTIMES);
-  }
+  /** Always undefined: a reference does not know the namespace (a TrainingRuntime is looked up in the TrainJob's). */
+  public readonly runtimeNamespace?: string = undefined;
 
   private constructor(
     /** Name of the runtime. */
-    public readonly name: string,
+    public readonly runtimeName: string,
     /** Kind of the runtime. */
-    public readonly kind: TrainingRuntimeKind,
+    public readonly runtimeKind: TrainingRuntimeKind,
     private readonly layout: RuntimeLayout | undefined,
     /** Whether this names a built-in runtime. */
     public readonly isBuiltIn: boolean = false,
-    /** The runtime construct, when defined in this app. */
-    public readonly runtime?: ITrainingRuntime,
+    private readonly source?: ITrainingRuntime,
   ) {}
+
+  /** Names of the runtime's replicated jobs (as far as known: `node` for a runtime installed separately). */
+  public get replicatedJobNames(): string[] {
+    return this._layout.jobs.map(j => j.name);
+  }
+
+  /** Framework label of the runtime (as far as known). */
+  public get frameworkLabel(): string {
+    return this._layout.framework;
+  }
+
+  /** The runtime defined in this app (or given as an ITrainingRuntime) this reference was made from. @internal */
+  public get _source(): ITrainingRuntime | undefined {
+    return this.source;
+  }
 
   /** @internal */
   public get _layout(): RuntimeLayout {
@@ -125,16 +151,16 @@ export class TrainingRuntimeRef {
   /** @internal */
   public _validate(scope: IConstruct, field: string): void {
     if (this.isBuiltIn && !this.layout) {
-      invalid(scope, field, this.name, `Kubeflow Trainer ${upstreamPin('trainer').version} installs the ClusterTrainingRuntimes `
+      invalid(scope, field, this.runtimeName, `Kubeflow Trainer ${upstreamPin('trainer').version} installs the ClusterTrainingRuntimes `
         + `${TrainingRuntimeRef.builtInNames().map(n => `'${n}'`).join(', ')}; use TrainingRuntimeRef.clusterRuntime() for one installed separately`);
     }
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(this.name) || this.name.length > 253) {
-      invalid(scope, field, this.name, 'runtime names are DNS-1123 subdomains');
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(this.runtimeName) || this.runtimeName.length > 253) {
+      invalid(scope, field, this.runtimeName, 'runtime names are DNS-1123 subdomains');
     }
   }
 
   /** @internal */
   public _render(): any {
-    return { name: this.name, apiGroup: 'trainer.kubeflow.org', kind: this.kind };
+    return { name: this.runtimeName, apiGroup: 'trainer.kubeflow.org', kind: this.runtimeKind };
   }
 }

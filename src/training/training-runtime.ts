@@ -14,7 +14,7 @@ export interface TrainingRuntimeProps extends TrainingRuntimeBaseProps {
 
 /**
  * A namespaced Kubeflow Trainer v2 `TrainingRuntime` (`trainer.kubeflow.org/v1alpha1`), usable by TrainJobs of
- * its own namespace: pass it with `TrainingRuntimeRef.fromRuntime(runtime)` (a TrainJob in another namespace is
+ * its own namespace: pass it as `TrainingBackend.trainerV2({ runtime })` (a TrainJob in another namespace is
  * a synth-time error). Needs Kubeflow Trainer v2.3.0 and JobSet v0.12.0 installed (the runtime embeds a
  * `jobset.x-k8s.io/v1alpha2` JobSet spec). JobSet's `failurePolicy`, `successPolicy`, `startupPolicy`, `network`,
  * `dependsOn` and `volumeClaimPolicies` are immutable once applied: changing them means deleting the runtime first.

@@ -136,9 +136,9 @@ function pick(o: any, keys: string[]): any {
  * this app in another namespace would never start. `jobNamespace` is the TrainJob's effective namespace.
  */
 export function checkRuntimeNamespace(scope: IConstruct, runtime: TrainingRuntimeRef, jobNamespace: string | undefined): void {
-  const r = runtime.runtime;
-  if (!r || runtime.kind !== TrainingRuntimeKind.TRAINING_RUNTIME || r.runtimeNamespace === jobNamespace) return;
+  const r = runtime._source;
+  if (!r || runtime.runtimeKind !== TrainingRuntimeKind.TRAINING_RUNTIME || r.runtimeNamespace === jobNamespace) return;
   const show = (ns: string | undefined) => (ns === undefined ? 'the namespace it is applied to' : `namespace '${ns}'`);
-  invalid(scope, 'backend.runtime', runtime.name, `TrainingRuntime '${runtime.name}' is in ${show(r.runtimeNamespace)} and serves only TrainJobs there; `
+  invalid(scope, 'backend.runtime', runtime.runtimeName, `TrainingRuntime '${runtime.runtimeName}' is in ${show(r.runtimeNamespace)} and serves only TrainJobs there; `
     + `this TrainJob is in ${show(jobNamespace)}: put both in one namespace or use a ClusterTrainingRuntime`);
 }

@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   Accelerator, BatchQueue, ClusterTrainingRuntime, DistributedTraining, EnvVarValue, FineTuning, GpuInstances, GpuNodePool, MlPolicy,
   NetworkTopologyMode, PodGroupPolicy, ContainerProbe, QueueFlavors, ResourceQuota, StartupOrder, StorageAccessMode, TrainingBackend, TrainingRuntime,
-  TrainingRuntimeBaseProps, TrainingRuntimeKind, TrainingRuntimeRef, PodVolume,
+  TrainingRuntimeBaseProps, TrainingRuntimeKind, TrainingRuntimeRef, PodVolume, ITrainingRuntime,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
@@ -174,7 +174,7 @@ test('a TrainJob references a namespaced runtime of its namespace by kind Traini
   const chart = Testing.chart();
   const rt = new TrainingRuntime(chart, 'rt', { name: 'llm-sft', namespace: 'ml', trainer: { image: IMAGE }, datasetInitializer: {} });
   new DistributedTraining(chart, 'train', {
-    name: 'sft', namespace: 'ml', backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(rt), datasetInitializer: { storageUri: 'hf://org/data' } }),
+    name: 'sft', namespace: 'ml', backend: TrainingBackend.trainerV2({ runtime: rt, datasetInitializer: { storageUri: 'hf://org/data' } }),
   });
   const objects = synthValid(chart);
   expect(objects.map(o => o.kind)).toEqual(['TrainingRuntime', 'TrainJob']);
@@ -193,9 +193,9 @@ test('a TrainJob queued into the runtime\'s namespace; a ClusterTrainingRuntime 
     name: 'cpu', resourceGroups: [{ flavors: [{ flavor: QueueFlavors.forNodes({ name: 'cpu', nodeLabels: { pool: 'cpu' } }), quotas: [ResourceQuota.cpu('8')] }] }],
   }).addLocalQueue('ml');
   const rt = new TrainingRuntime(chart, 'rt', { name: 'team', namespace: 'ml', trainer: { image: IMAGE } });
-  new DistributedTraining(chart, 'queued', { name: 'queued', backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(rt) }), queue });
+  new DistributedTraining(chart, 'queued', { name: 'queued', backend: TrainingBackend.trainerV2({ runtime: rt }), queue });
   const mpi = new ClusterTrainingRuntime(chart, 'mpi', { name: 'mpi', mlPolicy: MlPolicy.mpi(), trainer: { image: IMAGE } });
-  new DistributedTraining(chart, 'other', { name: 'other', namespace: 'research', backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(mpi) }) });
+  new DistributedTraining(chart, 'other', { name: 'other', namespace: 'research', backend: TrainingBackend.trainerV2({ runtime: mpi }) });
   const objects = synthValid(chart);
   const queued = objects.find(o => o.metadata.name === 'queued');
   expect(queued.metadata.namespace).toBe('ml');
@@ -211,14 +211,14 @@ test('a TrainJob queued into the runtime\'s namespace; a ClusterTrainingRuntime 
 test('error: a TrainJob in another namespace than its TrainingRuntime', () => {
   const chart = Testing.chart();
   const rt = new TrainingRuntime(chart, 'rt', { name: 'team', namespace: 'ml', trainer: { image: IMAGE } });
-  expectValidationError(() => new DistributedTraining(chart, 'train', { name: 'x', namespace: 'other', backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(rt) }) }),
+  expectValidationError(() => new DistributedTraining(chart, 'train', { name: 'x', namespace: 'other', backend: TrainingBackend.trainerV2({ runtime: rt }) }),
     /^\[test\/train\] backend\.runtime: 'team' is not valid; TrainingRuntime 'team' is in namespace 'ml' and serves only TrainJobs there; this TrainJob is in namespace 'other': put both in one namespace or use a ClusterTrainingRuntime$/);
-  expectValidationError(() => new DistributedTraining(chart, 'unset', { name: 'y', backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(rt) }) }),
+  expectValidationError(() => new DistributedTraining(chart, 'unset', { name: 'y', backend: TrainingBackend.trainerV2({ runtime: rt }) }),
     /^\[test\/unset\] backend\.runtime: 'team' is not valid; TrainingRuntime 'team' is in namespace 'ml' and serves only TrainJobs there; this TrainJob is in the namespace it is applied to:/);
   expectValidationError(() => new FineTuning(chart, 'ft', {
     name: 'ft',
     namespace: 'other',
-    backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.fromRuntime(rt) }),
+    backend: TrainingBackend.trainerV2({ runtime: rt }),
     model: { uri: 'hf://meta-llama/Llama-3.2-1B-Instruct' },
     dataset: { repoId: 'tatsu-lab/alpaca' },
   }), /^\[test\/ft\] backend\.runtime: 'team' is not valid; TrainingRuntime 'team' is in namespace 'ml'/);
@@ -300,4 +300,22 @@ test('an MPI runtime\'s launcher without the pool\'s accelerators names pool, wh
   new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass: { clusterName: 'c', role: 'r' } });
   expectValidationError(() => Testing.synth(chart),
     /^\[test\/mpi\] pool: undefined is not valid; the pods request 1 nvidia\.com\/gpu but are placed on no node pool; pass one of 'gpu'$/);
+});
+
+test('runtimes are ITrainingRuntime: constructs are passed as they are, references describe the shape they know', () => {
+  const builtIn = TrainingRuntimeRef.builtIn('torchtune-llama3.2-1b');
+  expect([builtIn.runtimeName, builtIn.runtimeKind, builtIn.runtimeNamespace, builtIn.frameworkLabel]).toEqual([
+    'torchtune-llama3.2-1b', TrainingRuntimeKind.CLUSTER_TRAINING_RUNTIME, undefined, 'torchtune',
+  ]);
+  expect(builtIn.replicatedJobNames).toEqual(['dataset-initializer', 'model-initializer', 'node']);
+  expect(TrainingRuntimeRef.namespacedRuntime('team').replicatedJobNames).toEqual(['node']);
+  // any ITrainingRuntime, e.g. one described by another package: its jobs are patched as it declares them
+  const described: ITrainingRuntime = {
+    runtimeName: 'mpi-shared', runtimeKind: TrainingRuntimeKind.CLUSTER_TRAINING_RUNTIME, replicatedJobNames: ['node', 'launcher'], frameworkLabel: 'mpi',
+  };
+  const chart = Testing.chart();
+  new DistributedTraining(chart, 'train', { name: 'x', backend: TrainingBackend.trainerV2({ runtime: described }) });
+  const [job] = synthValid(chart);
+  expect(job.spec.runtimeRef).toEqual({ name: 'mpi-shared', apiGroup: 'trainer.kubeflow.org', kind: 'ClusterTrainingRuntime' });
+  expect(job.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs.map((j: any) => j.name)).toEqual(['node', 'launcher']);
 });
