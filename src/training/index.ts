@@ -3,7 +3,7 @@ export {
   TrainingFramework, RendezvousBackend, PyTorchElasticOptions, PyTorchOptions, TensorFlowOptions, MpiOptions, PaddleOptions, PaddleElasticOptions,
 } from './training-framework';
 export { TrainingRuntimeRef, TrainingRuntimeKind, ITrainingRuntime } from './training-runtime-ref';
-export * from './distributed-training';
+export { DistributedTraining, DistributedTrainingProps, CheckpointStorage, TrainingWorkerOptions } from './distributed-training';
 export * from './fine-tuning';
 export { MlPolicy, MpiImplementation, EnvInjectionTarget, TorchPolicyOptions, MpiPolicyOptions, FluxPolicyOptions } from './ml-policy';
 export * from './pod-group-policy';
