@@ -163,11 +163,6 @@ export class DistributedTraining extends WorkloadBase {
   public readonly apiObject: ApiObject;
   /** Conditions `Complete` (TrainJob) or `Succeeded` (v1) and `Failed`. */
   public readonly statusContract: StatusContract;
-  /**
-   * The pod templates, rendered at synth: the workers' first, then the v1 MPI launcher's. Changes through their
-   * methods after construction count.
-   */
-  public readonly podTemplates: PodTemplate[];
   /** `node` for a TrainJob; the v1 kind's container (`pytorch`, `tensorflow`, `mpi`, `xgboost`, `jax`, `paddle`). */
   public readonly primaryContainerName: string;
   /** The API the job is rendered for. */
@@ -182,6 +177,7 @@ export class DistributedTraining extends WorkloadBase {
   private readonly workerTemplate: PodTemplate;
   private readonly launcherTemplate?: PodTemplate;
   private readonly leaderTemplate?: PodTemplate;
+  private readonly templates: PodTemplate[];
 
   constructor(scope: Construct, id: string, props: DistributedTrainingProps = {}) {
     super(scope, id, props);
@@ -241,7 +237,7 @@ export class DistributedTraining extends WorkloadBase {
         : this.createApiObject(TRAINER_API_VERSION, 'TrainJob');
       this.statusContract = trainingStatusContract(v1 !== undefined, this.apiObject.kind);
       this.primaryContainerName = v1 ? facts.v1Container! : 'node';
-      this.podTemplates = this.renderedTemplates();
+      this.templates = this.renderedTemplates();
       admitToQueue(this, this.apiObject, props.queue, props.priorityClass);
       if (this.runtime) {
         if (this.backend._v2?.runtime) checkRuntimeNamespace(this, this.runtime, this.apiObject.metadata.namespace ?? props.queue?.namespace);
@@ -253,6 +249,14 @@ export class DistributedTraining extends WorkloadBase {
     } catch (e) {
       throw this.report(e);
     }
+  }
+
+  /**
+   * The pod templates, rendered at synth: the workers' first, then the v1 MPI launcher's. Changes through their
+   * methods after construction count.
+   */
+  public get podTemplates(): PodTemplate[] {
+    return [...this.templates];
   }
 
   /** How to read the job's outcome (a job put in a queue's namespace is read there). */

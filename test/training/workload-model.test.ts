@@ -104,6 +104,15 @@ test('a placement change after construction reaches a TrainJob (v2), every v1 re
   }
 });
 
+test('the list of pod templates cannot be changed (a copy is returned), its templates can', () => {
+  const t = training();
+  t.podTemplates.push(t.podTemplates[0]);
+  expect(t.podTemplates).toHaveLength(1);
+  const ft = fineTuning();
+  ft.podTemplates.pop();
+  expect(ft.podTemplates).toHaveLength(1);
+});
+
 test('a container added after construction is rendered; an invalid change fails at synth with the library error', () => {
   const t = training({ backend: V1 });
   t.podTemplates[0].addContainer({ name: 'sidecar', image: 'repo/sidecar:1' });
