@@ -222,7 +222,9 @@ test('error: v1-only options with Trainer v2 and the other way round', () => {
 
 test('error: v2 model without a torchtune runtime, or a runtime that is not torchtune', () => {
   expectValidationError(() => build({ backend: V2, model: { uri: 'hf://google-bert/bert-base-cased' } }),
-    /^\[test\/ft\] model.uri: 'hf:\/\/google-bert\/bert-base-cased' is not valid; Kubeflow Trainer v2 fine-tunes with built-in torchtune runtimes only for/);
+    "[test/ft] model.uri: 'hf://google-bert/bert-base-cased' is not valid; Kubeflow Trainer v2 fine-tunes with built-in torchtune runtimes only for "
+      + "'hf://meta-llama/Llama-3.2-1B-Instruct', 'hf://meta-llama/Llama-3.2-3B-Instruct', 'hf://Qwen/Qwen2.5-1.5B-Instruct'; "
+      + 'pass TrainingBackend.trainerV2({ runtime }) for another one, or render with TrainingBackend.trainingOperatorV1()');
   expectValidationError(() => build({ backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.builtIn('torch-distributed') }), model: LLAMA }),
     /^\[test\/ft\] backend\.runtime: 'torch-distributed' is not valid; fine-tuning needs a torchtune runtime \(torchtune-llama3\.2-1b, torchtune-llama3\.2-3b, torchtune-qwen2\.5-1\.5b\)$/);
   expectValidationError(() => build({ backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.builtIn('torchtune-llama3.3-70b') }), model: LLAMA }),

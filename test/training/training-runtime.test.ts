@@ -287,10 +287,10 @@ test('errors in the runtime\'s pods name the runtime\'s props', () => {
   expectValidationError(() => build({ modelInitializer: { env: { HF_TOKEN: EnvVarValue.fromValue('hf_abc') } } }),
     /^\[test\/rt\] modelInitializer\.env\.HF_TOKEN: 'HF_TOKEN=<literal>' is not valid; looks like a credential/);
   expectValidationError(() => build({ datasetInitializer: { image: 'not an image' } }),
-    /^\[test\/rt\] datasetInitializer\.image: 'not an image' is not valid; must be an image reference/);
+    "[test/rt] datasetInitializer.image: 'not an image' is not valid; must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'");
   expectValidationError(() => build({ security: { runAsUser: 0 } }),
     /^\[test\/rt\] security\.runAsUser: 0 is not valid; the restricted Pod Security Standard forbids running as root \(uid 0\)$/);
-  expectValidationError(() => build({ podLabels: { 'bad key': 'x' } }), /^\[test\/rt\] podLabels\.bad key: 'bad key' is not valid; label keys are/);
+  expectValidationError(() => build({ podLabels: { 'bad key': 'x' } }), "[test/rt] podLabels.bad key: 'bad key' is not valid; label keys are '[dns-subdomain/]name' with a name of at most 63 alphanumerics, '-', '_' or '.'");
 });
 
 test('an MPI runtime\'s launcher without the pool\'s accelerators names pool, whatever the declaration order', () => {

@@ -221,7 +221,7 @@ test('errors in the workers\' pods name DistributedTraining props', () => {
   expectValidationError(() => training({ backend: V1, security: { runAsUser: 0 } }),
     /^\[test\/train\] security\.runAsUser: 0 is not valid; the restricted Pod Security Standard forbids running as root \(uid 0\)$/);
   expectValidationError(() => training({ image: 'not an image', backend: V1 }),
-    /^\[test\/train\] image: 'not an image' is not valid; must be an image reference/);
+    "[test/train] image: 'not an image' is not valid; must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'");
   expectValidationError(() => training({ podLabels: { 'bad key': 'x' } }),
     /^\[test\/train\] podLabels\.bad key: 'bad key' is not valid; label keys are '\[dns-subdomain\/\]name' with a name of at most 63 alphanumerics, '-', '_' or '\.'$/);
   expectValidationError(() => training({ backend: V1, framework: TrainingFramework.mpi({ slotsPerWorker: 1 }), env: { API_KEY: EnvVarValue.fromValue('k') } }),
@@ -247,7 +247,7 @@ test('errors of the backend options name backend.*', () => {
   expectValidationError(() => training({ backend: TrainingBackend.trainerV2({ datasetInitializer: { storageUri: 'tatsu-lab/alpaca' }, runtime: TrainingRuntimeRef.builtIn('torchtune-llama3.2-1b') }) }),
     /^\[test\/train\] backend\.datasetInitializer\.storageUri: 'tatsu-lab\/alpaca' is not valid; must be a URI such as 'hf:\/\/org\/name' or 's3:\/\/bucket\/prefix'$/);
   expectValidationError(() => training({ backend: TrainingBackend.trainerV2({ modelInitializer: { storageUri: 'hf://a/b', secretName: 'Bad' }, runtime: TrainingRuntimeRef.builtIn('torchtune-llama3.2-1b') }) }),
-    /^\[test\/train\] backend\.modelInitializer\.secretName: 'Bad' is not valid; /);
+    "[test/train] backend.modelInitializer.secretName: 'Bad' is not valid; must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters");
   expectValidationError(() => training({
     backend: TrainingBackend.trainerV2({
       runtime: TrainingRuntimeRef.builtIn('torchtune-llama3.2-1b'), modelInitializer: { storageUri: 'hf://a/b', env: { HF_TOKEN: EnvVarValue.fromValue('t') } },
@@ -272,9 +272,9 @@ test('FineTuning errors name the FineTuning and its props, also when the compose
   expectValidationError(() => fineTuning({ name: '1st' }),
     /^\[test\/ft\] name: '1st' is not valid; training job names are RFC 1035 labels/);
   expectValidationError(() => fineTuning({ trainerImage: 'not an image' }),
-    /^\[test\/ft\] trainerImage: 'not an image' is not valid; must be an image reference/);
+    "[test/ft] trainerImage: 'not an image' is not valid; must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'");
   expectValidationError(() => fineTuning({ storageInitializerImage: 'not an image' }),
-    /^\[test\/ft\] storageInitializerImage: 'not an image' is not valid; must be an image reference/);
+    "[test/ft] storageInitializerImage: 'not an image' is not valid; must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'");
   expectValidationError(() => fineTuning({ hfToken: EnvVarValue.fromValue('hf_abc') }),
     /^\[test\/ft\] hfToken: 'HF_TOKEN=<literal>' is not valid; looks like a credential; reference it with EnvVarValue\.fromSecretKey\(secretName, key\) instead of inlining it$/);
   expectValidationError(() => fineTuning({ backend: TrainingBackend.trainerV2(), model: LLAMA, hfToken: EnvVarValue.fromValue('hf_abc') }),
