@@ -51,6 +51,9 @@ function sameScope(scope: IConstruct): { template: WorkloadTemplateType; scope: 
   return { template, scope: s };
 }
 
+/** Workload classes re-rendered by the tests above, for the check that they cover every area. */
+const seen = new Set<string>();
+
 const key = (o: any) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 
 describe.each(exampleNames())('%s', (name) => {
@@ -62,6 +65,7 @@ describe.each(exampleNames())('%s', (name) => {
       const emitted = new Map(ex.objects.map(o => [key(o), o]));
       const workloads = [...declared];
       for (const w of workloads) {
+        seen.add(w.cls.name);
         const { template, scope } = sameScope(w.scope);
         new w.cls(scope, w.id, w.props);
         const rendered = template.render();
@@ -78,17 +82,8 @@ describe.each(exampleNames())('%s', (name) => {
   });
 });
 
-test('the examples declare workloads of every area (the test above is not vacuous)', () => {
-  const kinds = new Set<string>();
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-isolation-all-'));
-  try {
-    for (const name of exampleNames()) {
-      declared.length = 0;
-      synthExample(name, outdir);
-      declared.forEach(d => kinds.add(d.cls.name));
-    }
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-  expect([...kinds].sort()).toEqual(expect.arrayContaining(['DistributedTraining', 'FineTuning', 'InferenceService', 'SparkJob']));
+test('the examples declare workloads of every area (the tests above are not vacuous)', () => {
+  expect([...seen].sort()).toEqual(expect.arrayContaining([
+    'Dataset', 'DistributedTraining', 'FineTuning', 'InferenceGraph', 'InferenceService', 'ModelcarImage', 'SparkJob',
+  ]));
 });

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the library's Python binding with jsii-pacmak and installs it, with the cdk8s, cdk8s-plus-28 and constructs
+# bindings from PyPI, into a virtualenv cached under ~/.cache/cdk8s-ai-platform/python/<hash of the assembly>.
+# Prints the virtualenv's python interpreter on the last line. A warm run (same assembly) does nothing.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CACHE="${AIP_PYTHON_CACHE:-$HOME/.cache/cdk8s-ai-platform/python}"
+
+if [ ! -f .jsii ] || [ -n "$(find src -newer .jsii -name '*.ts' | head -1)" ]; then
+  echo "python-binding: compiling the jsii assembly" >&2
+  npx jsii --silence-warnings=reserved-word >&2
+fi
+hash=$(sha256sum .jsii | cut -c1-16)
+venv="$CACHE/$hash"
+if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.installed" ]; then
+  rm -rf "$venv" "$CACHE/dist-$hash"
+  mkdir -p "$CACHE"
+  echo "python-binding: generating the Python package" >&2
+  npx jsii-pacmak --targets python --code-only=false -o "$CACHE/dist-$hash" >&2
+  python3 -m venv "$venv"
+  cdk8s_version=$(node -p "require('cdk8s/package.json').version")
+  plus_version=$(node -p "require('cdk8s-plus-28/package.json').version")
+  constructs_version=$(node -p "require('constructs/package.json').version")
+  echo "python-binding: installing cdk8s $cdk8s_version, cdk8s-plus-28 $plus_version, constructs $constructs_version" >&2
+  "$venv/bin/pip" install -q --disable-pip-version-check "cdk8s==$cdk8s_version" "cdk8s-plus-28==$plus_version" "constructs==$constructs_version" >&2
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-deps "$CACHE/dist-$hash"/python/*.whl >&2
+  touch "$venv/.installed"
+fi
+echo "$venv/bin/python"
