@@ -1,5 +1,5 @@
-import { IConstruct } from 'constructs';
 import { ImagePullPolicy } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { EnvVarValue, renderEnv } from './env';
 import { checkInteger, invalid } from './errors';
 import { checkDns1123Label } from './names';

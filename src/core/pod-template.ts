@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { RestartPolicy } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { Accelerator } from './accelerator';
 import { ContainerSpec, renderContainer } from './container';
 import { wholeSeconds } from './durations';

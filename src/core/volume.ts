@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { EmptyDirMedium } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { invalid } from './errors';
 import { checkDns1123Label, checkDns1123Subdomain } from './names';
 import { mib } from './resources';
@@ -79,6 +79,13 @@ export class PodVolume {
     return PodVolume.fromEmptyDir('dshm', { medium: EmptyDirMedium.MEMORY, sizeLimit });
   }
 
+  /**
+   * Where the object behind a claim lives, when the library knows it (e.g. a Fluid dataset's PVC): pods of
+   * another namespace cannot mount it (checked at synth for every workload).
+   * @internal
+   */
+  public _origin?: { readonly namespace: string; readonly description: string };
+
   private constructor(
     /** PodVolume name within the pod. */
     public readonly name: string,
@@ -86,13 +93,6 @@ export class PodVolume {
     private readonly refField?: string,
     private readonly refName?: string,
   ) {}
-
-  /**
-   * Where the object behind a claim lives, when the library knows it (e.g. a Fluid dataset's PVC): pods of
-   * another namespace cannot mount it (checked at synth for every workload).
-   * @internal
-   */
-  public _origin?: { readonly namespace: string; readonly description: string };
 
   /** @internal */
   public _render(scope: IConstruct, field: string): any {

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
-import { Construct } from 'constructs';
 import { RestartPolicy, TaintEffect } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { Accelerator } from '../../src/core/accelerator';
 import { NodeOperator, NodeRequirement, Placement } from '../../src/core/placement';
 import { PodTemplate } from '../../src/core/pod-template';

@@ -8,8 +8,13 @@ import { placeWorkload } from '../../src/core/workload';
 import { expectValidationError } from '../util';
 
 const JOB_STATUS: StatusContract = {
-  apiVersion: 'batch/v1', kind: 'Job', source: StatusSource.CONDITIONS, path: '.status.conditions',
-  succeeded: ['Complete'], failed: ['Failed'], completes: true,
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  source: StatusSource.CONDITIONS,
+  path: '.status.conditions',
+  succeeded: ['Complete'],
+  failed: ['Failed'],
+  completes: true,
 };
 
 /** A minimal workload on the model: a batch/v1 Job with one pod template and a ConfigMap beside it. */
@@ -22,7 +27,8 @@ class TestJob extends WorkloadBase {
 
   constructor(scope: Construct, id: string, props: { name?: string; namespace?: string; image: string; accelerator?: Accelerator }) {
     super(scope, id, props);
-    const pod = new PodTemplate({ containers: [{ image: props.image, resources: props.accelerator ? { accelerator: props.accelerator } : undefined }] });
+    const resources = props.accelerator ? { accelerator: props.accelerator } : undefined;
+    const pod = new PodTemplate({ containers: [{ image: props.image, resources }] });
     pod._nameFields({ 'containers[0]': '', 'containers[0].resources.accelerator': 'accelerator', '': '' });
     this.podTemplates = [pod];
     new ApiObject(this, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${this.name}-config` } });
