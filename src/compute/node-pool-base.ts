@@ -15,9 +15,15 @@ export interface AcceleratorCapacity {
   readonly resourceNames: string[];
   /** GPU products (`nvidia.com/gpu.product`) the nodes may have; empty when unknown. */
   readonly products: string[];
-  /** Most devices one node has; undefined when unknown. */
+  /**
+   * Most devices one node has.
+   * @default - unknown
+   */
   readonly maxPerNode?: number;
-  /** Most devices the whole pool may have (its limit); undefined when unlimited. */
+  /**
+   * Most devices the whole pool may have (its limit).
+   * @default - unlimited
+   */
   readonly poolLimit?: number;
 }
 
