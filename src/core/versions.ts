@@ -103,11 +103,11 @@ export const UPSTREAM_PINS: UpstreamPinSpec[] = [
   {
     id: 'argo-workflows',
     name: 'Argo Workflows',
-    version: '4.1.2',
+    // v4.1.2 is not served by the Go module proxy; v4.0.x has a known ArtifactGC security flaw
+    version: '4.1.4',
     goModule: 'github.com/argoproj/argo-workflows/v4',
-    goModuleVersion: 'v4.1.2',
+    goModuleVersion: 'v4.1.4',
     crdDirs: ['manifests/base/crds/full'],
-    notServedReason: 'the Go module proxy answers 403 "not available" for github.com/argoproj/argo-workflows/v4@v4.1.2 (it serves only v4.0.5, which has reported security flaws)',
   },
   {
     id: 'argo-events',
@@ -128,11 +128,11 @@ export const UPSTREAM_PINS: UpstreamPinSpec[] = [
   {
     id: 'nvidia-device-plugin',
     name: 'NVIDIA device plugin',
-    version: '0.20.0',
+    // the newest version the Go module proxy serves (v0.20.0 is not); the device plugin has no CRDs
+    version: '0.19.3',
     goModule: 'github.com/NVIDIA/k8s-device-plugin',
-    goModuleVersion: 'v0.20.0',
+    goModuleVersion: 'v0.19.3',
     crdDirs: [],
-    notServedReason: 'the Go module proxy answers 403 "not available" for github.com/NVIDIA/k8s-device-plugin (no version is served); the device plugin has no CRDs',
   },
   {
     id: 'kueue',

@@ -286,7 +286,7 @@ test('device plugin: tolerates the pools\' taints, selects their nodes, records 
   const ds = objects.find(o => o.kind === 'DaemonSet');
   expect(ds.metadata.namespace).toBe('kube-system');
   expect(ds.metadata.annotations['ai-platform.cdk8s.io/pod-security']).toBe('privileged');
-  expect(ds.spec.template.spec.containers[0].image).toBe('nvcr.io/nvidia/k8s-device-plugin:v0.20.0');
+  expect(ds.spec.template.spec.containers[0].image).toBe('nvcr.io/nvidia/k8s-device-plugin:v0.19.3');
   expect(ds.spec.template.spec.tolerations).toEqual([
     { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
     { key: 'gpu', operator: 'Exists', effect: 'NoSchedule' },
