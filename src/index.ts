@@ -3,3 +3,7 @@ export * from './compute';
 export * from './data';
 export * from './training';
 export * from './serving';
+export * from './tuning';
+export * from './pipeline';
+export * from './operators';
+export * from './platform';

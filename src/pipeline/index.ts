@@ -1,0 +1,2 @@
+// Public API of src/pipeline/ (one export line per construct file).
+export {};

@@ -1,0 +1,2 @@
+// Public API of src/tuning/ (one export line per construct file).
+export {};
