@@ -1,2 +1,2 @@
 // Public API of src/operators/ (one export line per construct file).
-export {};
+export type { IOperatorInstall } from './operator-install';
