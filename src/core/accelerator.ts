@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { checkInteger, invalid } from './errors';
+import { check, Is } from './checks';
+import { invalid } from './errors';
 
 /** Who makes an accelerator. */
 export enum AcceleratorVendor {
@@ -44,6 +45,20 @@ export interface NvidiaGpuOptions {
 }
 
 const MIG_PROFILE = /^[1-9]g\.[0-9]+gb(\+me)?$/;
+/**
+ * The MIG profiles NVIDIA GPUs offer (NVIDIA MIG user guide, "Supported MIG profiles"): A30, A100 40/80 GB,
+ * H100/H800 80 GB, H100 NVL 94 GB, GH200 96 GB, H200 141 GB, B200 180 GB, RTX PRO 6000 Blackwell 96 GB.
+ * @internal
+ */
+export const MIG_PROFILES = [
+  '1g.6gb', '1g.6gb+me', '2g.12gb', '2g.12gb+me', '4g.24gb',
+  '1g.5gb', '1g.5gb+me', '1g.10gb', '2g.10gb', '3g.20gb', '4g.20gb', '7g.40gb',
+  '1g.10gb+me', '1g.20gb', '2g.20gb', '3g.40gb', '4g.40gb', '7g.80gb',
+  '1g.12gb', '1g.12gb+me', '1g.24gb', '2g.24gb', '3g.47gb', '4g.47gb', '7g.94gb', '3g.48gb', '4g.48gb', '7g.96gb',
+  '1g.18gb', '1g.18gb+me', '1g.35gb', '2g.35gb', '3g.71gb', '4g.71gb', '7g.141gb',
+  '1g.23gb', '1g.23gb+me', '1g.45gb', '2g.45gb', '3g.90gb', '4g.90gb', '7g.180gb',
+  '1g.24gb+me', '2g.48gb', '2g.48gb+me', '4g.96gb', '4g.96gb+me',
+];
 const EXTENDED_RESOURCE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /**
@@ -55,8 +70,11 @@ export class Accelerator {
 
   /** Whole NVIDIA GPUs (`nvidia.com/gpu`), or time-sliced replicas (`nvidia.com/gpu.shared`). */
   public static nvidia(options: NvidiaGpuOptions = {}): Accelerator {
+    options = options ?? {};
     const shared = options.sharing === GpuSharing.TIME_SLICING;
-    return new Accelerator(AcceleratorVendor.NVIDIA, shared ? 'nvidia.com/gpu.shared' : 'nvidia.com/gpu', options.count ?? 1, options.product, undefined, shared);
+    const a = new Accelerator(AcceleratorVendor.NVIDIA, shared ? 'nvidia.com/gpu.shared' : 'nvidia.com/gpu', options.count ?? 1, options.product, undefined, shared);
+    a.sharing = options.sharing;
+    return a;
   }
 
   /**
@@ -66,7 +84,8 @@ export class Accelerator {
    */
   public static nvidiaMig(profile: string, count?: number): Accelerator {
     // the device plugin advertises '+' (media extensions) as '.', since resource names cannot hold '+'
-    return new Accelerator(AcceleratorVendor.NVIDIA, `nvidia.com/mig-${profile.replace(/\+/g, '.')}`, count ?? 1, undefined, profile, false);
+    const name = typeof profile === 'string' ? profile.replace(/\+/g, '.') : String(profile);
+    return new Accelerator(AcceleratorVendor.NVIDIA, `nvidia.com/mig-${name}`, count ?? 1, undefined, profile, false);
   }
 
   /** AMD GPUs (`amd.com/gpu`). */
@@ -85,10 +104,11 @@ export class Accelerator {
    * @param count number of devices per pod (default 1)
    */
   public static resource(resourceName: string, count?: number): Accelerator {
-    const vendor = resourceName.startsWith('nvidia.com/') ? AcceleratorVendor.NVIDIA
-      : resourceName.startsWith('amd.com/') ? AcceleratorVendor.AMD
-        : resourceName.startsWith('aws.amazon.com/') ? AcceleratorVendor.AWS
-          : resourceName.startsWith('gpu.intel.com/') ? AcceleratorVendor.INTEL : AcceleratorVendor.OTHER;
+    const prefixed = (p: string) => typeof resourceName === 'string' && resourceName.startsWith(p);
+    const vendor = prefixed('nvidia.com/') ? AcceleratorVendor.NVIDIA
+      : prefixed('amd.com/') ? AcceleratorVendor.AMD
+        : prefixed('aws.amazon.com/') ? AcceleratorVendor.AWS
+          : prefixed('gpu.intel.com/') ? AcceleratorVendor.INTEL : AcceleratorVendor.OTHER;
     return new Accelerator(vendor, resourceName, count ?? 1);
   }
 
@@ -107,6 +127,9 @@ export class Accelerator {
     public readonly shared: boolean = false,
   ) {}
 
+  /** How the GPUs were asked to be shared (checked against GpuSharing). @internal */
+  private sharing?: GpuSharing;
+
   /** Whether this is an NVIDIA GPU request of any kind (whole, MIG or shared). */
   public get isNvidia(): boolean {
     return this.vendor === AcceleratorVendor.NVIDIA;
@@ -119,15 +142,18 @@ export class Accelerator {
 
   /** @internal */
   public _validate(scope: IConstruct, field: string): void {
-    checkInteger(scope, `${field}.count`, this.count, 1);
-    if (this.migProfile !== undefined && !MIG_PROFILE.test(this.migProfile)) {
-      invalid(scope, `${field}.migProfile`, this.migProfile, "must be a MIG profile such as '1g.10gb', '2g.20gb', '3g.40gb' or '1g.10gb+me'");
+    check(scope, `${field}.count`, this.count, Is.required(Is.integer(1)));
+    if (this.migProfile !== undefined) {
+      check(scope, `${field}.migProfile`, this.migProfile,
+        Is.matching(MIG_PROFILE, "must be a MIG profile such as '1g.10gb', '2g.20gb', '3g.40gb' or '1g.10gb+me'"));
+      if (!MIG_PROFILES.includes(this.migProfile)) {
+        invalid(scope, `${field}.migProfile`, this.migProfile, `no NVIDIA GPU offers this MIG profile; profiles are ${MIG_PROFILES.map(p => `'${p}'`).join(', ')}`);
+      }
     }
-    if (!EXTENDED_RESOURCE.test(this.resourceName)) {
-      invalid(scope, `${field}.resourceName`, this.resourceName, "must be a domain-prefixed extended resource name such as 'nvidia.com/gpu' or 'amd.com/gpu'");
-    }
-    if (this.product !== undefined && (this.product.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(this.product))) {
-      invalid(scope, `${field}.product`, this.product, "must be a label value as published in 'nvidia.com/gpu.product', e.g. 'NVIDIA-A100-SXM4-80GB'");
-    }
+    check(scope, `${field}.resourceName`, this.resourceName,
+      Is.required(Is.matching(EXTENDED_RESOURCE, "must be a domain-prefixed extended resource name such as 'nvidia.com/gpu' or 'amd.com/gpu'", 317)));
+    check(scope, `${field}.product`, this.product, Is.matching(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+      "must be a label value as published in 'nvidia.com/gpu.product', e.g. 'NVIDIA-A100-SXM4-80GB'", 63));
+    check(scope, `${field}.sharing`, this.sharing, Is.enumOf(GpuSharing, 'GpuSharing'));
   }
 }

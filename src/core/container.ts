@@ -1,11 +1,12 @@
 import { ImagePullPolicy } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { check, Is } from './checks';
 import { EnvVarValue, renderEnv } from './env';
-import { checkInteger, invalid } from './errors';
+import { invalid } from './errors';
 import { checkDns1123Label } from './names';
 import { ContainerProbe } from './probe';
 import { ComputeResources, renderResources } from './resources';
-import { renderVolumeMounts, PodVolumeMount } from './volume';
+import { MOUNT, renderVolumeMounts, PodVolumeMount } from './volume';
 
 /** A port a container listens on. */
 export interface ContainerPortSpec {
@@ -93,22 +94,42 @@ const IMAGE_REF = /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-
 
 /** Whether `image` is a valid image reference (optionally with tag and/or digest). */
 export function isImageReference(image: string): boolean {
-  return image.length <= 4096 && IMAGE_REF.test(image);
+  return typeof image === 'string' && image.length <= 4096 && IMAGE_REF.test(image);
 }
+
+const PROBE = Is.instance('_render', "must be a ContainerProbe, e.g. ContainerProbe.httpGet('/healthz')");
+
+/** The rules of a {@link ContainerSpec} (env, resources and mounts are checked where they render). @internal */
+export const CONTAINER_RULE = Is.shape({
+  image: Is.required(Is.matching(IMAGE_REF,
+    "must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'", 4096)),
+  name: Is.dnsLabel(),
+  command: Is.strings(),
+  args: Is.strings(),
+  env: Is.present('must be a map of environment variable names to EnvVarValues'),
+  ports: Is.arrayOf(Is.shape({
+    number: Is.required(Is.integer(1, 65535)),
+    name: Is.matching(/^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+      'port names are IANA service names: at most 15 lowercase letters, digits and single hyphens, with at least one letter', 15),
+  }, 'must be a port: { number, name? }')),
+  volumeMounts: Is.arrayOf(MOUNT),
+  readiness: PROBE,
+  liveness: PROBE,
+  startup: PROBE,
+  imagePullPolicy: Is.enumOf(ImagePullPolicy, 'ImagePullPolicy'),
+  workingDir: Is.absolutePath(),
+}, 'must be a container: { image, name?, command?, args?, env?, ... }');
 
 /** @internal Renders a container, without security context (the pod template adds it). */
 export function renderContainer(scope: IConstruct, field: string, spec: ContainerSpec, defaultName: string): any {
+  check(scope, field, spec, Is.required(CONTAINER_RULE));
   const name = spec.name ?? defaultName;
   checkDns1123Label(scope, `${field}.name`, name);
-  if (!isImageReference(spec.image)) {
-    invalid(scope, `${field}.image`, spec.image, "must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'");
-  }
-  const ports = (spec.ports ?? []).map((p, i) => {
-    checkInteger(scope, `${field}.ports[${i}].number`, p.number, 1, 65535);
-    if (p.name !== undefined && (!/^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name) || p.name.includes('--') || p.name.length > 15)) {
-      invalid(scope, `${field}.ports[${i}].name`, p.name, 'port names are IANA service names: at most 15 lowercase letters, digits and single hyphens, with at least one letter');
-    }
-    return { containerPort: p.number, name: p.name };
+  const ports = (spec.ports ?? []).map(p => ({ containerPort: p.number, name: p.name }));
+  const numbers = new Set<number>();
+  ports.forEach((p, i) => {
+    if (numbers.has(p.containerPort)) invalid(scope, `${field}.ports[${i}].number`, p.containerPort, 'each port may be listed only once per container');
+    numbers.add(p.containerPort);
   });
   return {
     name,

@@ -1,38 +1,27 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { check, Is } from './checks';
 import { invalid } from './errors';
 
 /** Milliseconds of a Duration, or a ValidationError when `d` is not one or is not a finite, non-negative amount. */
 export function durationMillis(scope: IConstruct, field: string, d: Duration): number {
-  if (d === null || typeof d !== 'object' || typeof (d as any).toMilliseconds !== 'function') {
-    invalid(scope, field, d, 'must be a Duration, e.g. Duration.seconds(30)');
-  }
-  let ms: number;
-  try {
-    ms = d.toMilliseconds();
-  } catch {
-    // cdk8s refuses NaN, Infinity and amounts that are not whole milliseconds
-    const amount = (d as any).amount;
-    if (!Number.isFinite(amount)) invalid(scope, field, amount, 'must be a finite, non-negative Duration');
-    invalid(scope, field, `${amount} ${(d as any).unit?.label ?? ''}`.trim(), 'must be a whole number of milliseconds');
-  }
-  if (!Number.isFinite(ms) || ms < 0) invalid(scope, field, ms, 'must be a finite, non-negative Duration');
-  return ms;
+  const rule = Is.duration('millis');
+  if (d === undefined) invalid(scope, field, d, rule.accepted);
+  check(scope, field, d, rule);
+  return d.toMilliseconds();
 }
 
 /** A duration as whole seconds (Kubernetes probe, grace-period and controller fields are integer seconds). */
 export function wholeSeconds(scope: IConstruct, field: string, d: Duration | undefined): number | undefined {
   if (d === undefined) return undefined;
-  const ms = durationMillis(scope, field, d);
-  if (ms % 1000 !== 0) invalid(scope, field, `${ms}ms`, 'must be a whole number of seconds');
-  return ms / 1000;
+  check(scope, field, d, Is.duration('seconds'));
+  return d.toMilliseconds() / 1000;
 }
 
 /** A duration as whole milliseconds. */
 export function wholeMillis(scope: IConstruct, field: string, d: Duration | undefined): number | undefined {
   if (d === undefined) return undefined;
-  const ms = durationMillis(scope, field, d);
-  return ms;
+  return durationMillis(scope, field, d);
 }
 
 /** Renders seconds as a Go duration (`90` → `1m30s`, `2592000` → `720h`); fractions and values below 1 stay in seconds. */

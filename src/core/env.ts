@@ -1,5 +1,9 @@
 import { IConstruct } from 'constructs';
+import { check, Is } from './checks';
 import { invalid } from './errors';
+
+const FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.labels', 'metadata.annotations',
+  'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
 
 /** Names that must never carry a literal value: they hold credentials. */
 const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
@@ -43,8 +47,23 @@ export class EnvVarValue {
 
   /** @internal */
   public _render(scope: IConstruct, field: string, name: string): any {
-    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
-      invalid(scope, field, name, "environment variable names consist of letters, digits, '_', '-' and '.', and must not start with a digit");
+    check(scope, field, name, Is.envName());
+    const r = this.rendered;
+    if (this.literal) check(scope, field, r.value, Is.required(Is.string()));
+    const ref = r.valueFrom?.secretKeyRef ?? r.valueFrom?.configMapKeyRef;
+    if (ref) {
+      const kind = r.valueFrom.secretKeyRef ? 'secretKeyRef' : 'configMapKeyRef';
+      check(scope, `${field}.${kind}.name`, ref.name, Is.required(Is.dnsSubdomain()));
+      check(scope, `${field}.${kind}.key`, ref.key, Is.required(Is.configKey()));
+      check(scope, `${field}.${kind}.optional`, ref.optional, Is.boolean());
+    }
+    if (r.valueFrom?.fieldRef) {
+      const path = r.valueFrom.fieldRef.fieldPath;
+      const ok = typeof path === 'string' && (FIELD_PATHS.includes(path) || /^metadata\.(labels|annotations)\['[^']+'\]$/.test(path));
+      if (!ok) {
+        invalid(scope, `${field}.fieldRef.fieldPath`, path,
+          `must be a pod field: ${FIELD_PATHS.map(p => `'${p}'`).join(', ')}, or metadata.labels['<key>'] / metadata.annotations['<key>']`);
+      }
     }
     if (this.literal && SECRET_LIKE.test(name)) {
       invalid(scope, `${field}`, `${name}=<literal>`,
@@ -56,7 +75,9 @@ export class EnvVarValue {
 
 /** Renders an env map in a stable (sorted) order. */
 export function renderEnv(scope: IConstruct, field: string, env: { [name: string]: EnvVarValue } | undefined): any[] | undefined {
-  if (!env || Object.keys(env).length === 0) return undefined;
+  if (env === undefined) return undefined;
+  check(scope, field, env, Is.mapOf(Is.instance('_render', "must be an EnvVarValue, e.g. EnvVarValue.fromValue('1') or EnvVarValue.fromSecretKey(secretName, key)")));
+  if (Object.keys(env).length === 0) return undefined;
   return Object.keys(env).sort().map(name => {
     const value = env[name];
     if (value === null || typeof value !== 'object' || typeof (value as any)._render !== 'function') {

@@ -132,7 +132,7 @@ export function invalid(scope: IConstruct, field: string, value: unknown, accept
 /** Checks that `value` is an integer within [min, max]. */
 export function checkInteger(scope: IConstruct, field: string, value: number | undefined, min: number, max?: number): void {
   if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || (max !== undefined && value > max)) {
     invalid(scope, field, value, max === undefined ? `must be an integer of at least ${min}` : `must be an integer from ${min} to ${max}`);
   }
 }

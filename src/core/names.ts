@@ -1,10 +1,9 @@
 import { Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { invalid } from './errors';
+import { check, Is, isQualifiedName } from './checks';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /**
@@ -13,26 +12,22 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 export class ResourceNames {
   /** Whether `name` is a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters). */
   public static isDns1123Label(name: string): boolean {
-    return name.length <= 63 && DNS1123_LABEL.test(name);
+    return typeof name === 'string' && name.length <= 63 && DNS1123_LABEL.test(name);
   }
 
   /** Whether `name` is a DNS-1123 subdomain (labels joined by '.', at most 253 characters). */
   public static isDns1123Subdomain(name: string): boolean {
-    return name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
+    return typeof name === 'string' && name.length <= 253 && DNS1123_SUBDOMAIN.test(name);
   }
 
   /** Whether `key` is a valid label or annotation key (`[prefix/]name`). */
   public static isQualifiedName(key: string): boolean {
-    const parts = key.split('/');
-    if (parts.length > 2) return false;
-    const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
-    if (prefix !== undefined && !ResourceNames.isDns1123Subdomain(prefix)) return false;
-    return name.length <= 63 && QUALIFIED_NAME.test(name);
+    return isQualifiedName(key);
   }
 
   /** Whether `value` is a valid label value (at most 63 characters). */
   public static isLabelValue(value: string): boolean {
-    return value.length <= 63 && LABEL_VALUE.test(value);
+    return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
   }
 
   /**
@@ -50,30 +45,22 @@ export class ResourceNames {
   private constructor() {}
 }
 
-/** Throws unless `name` is a DNS-1123 label. */
+/** Throws unless `name` is a DNS-1123 label (undefined passes: the prop was left out). */
 export function checkDns1123Label(scope: IConstruct, field: string, name: string | undefined, maxLength = 63): void {
-  if (name === undefined) return;
-  if (name.length > maxLength || !DNS1123_LABEL.test(name)) {
-    invalid(scope, field, name, `must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`);
-  }
+  check(scope, field, name, Is.dnsLabel(maxLength));
 }
 
-/** Throws unless `name` is a DNS-1123 subdomain. */
+/** Throws unless `name` is a DNS-1123 subdomain (undefined passes). */
 export function checkDns1123Subdomain(scope: IConstruct, field: string, name: string | undefined): void {
-  if (name === undefined) return;
-  if (!ResourceNames.isDns1123Subdomain(name)) {
-    invalid(scope, field, name, "must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters");
-  }
+  check(scope, field, name, Is.dnsSubdomain());
 }
 
-/** Throws unless every key and value is a valid label. */
+/** Throws unless every key and value is a valid label (errors name `<field>.<key>`). */
 export function checkLabels(scope: IConstruct, field: string, labels: { [key: string]: string } | undefined): void {
-  for (const [k, v] of Object.entries(labels ?? {})) {
-    if (!ResourceNames.isQualifiedName(k)) {
-      invalid(scope, `${field}.${k}`, k, "label keys are '[dns-subdomain/]name' with a name of at most 63 alphanumerics, '-', '_' or '.'");
-    }
-    if (!ResourceNames.isLabelValue(v)) {
-      invalid(scope, `${field}.${k}`, v, "label values are at most 63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric");
-    }
-  }
+  check(scope, field, labels, Is.labels());
+}
+
+/** Throws unless every key is a valid annotation key and every value a string. */
+export function checkAnnotations(scope: IConstruct, field: string, annotations: { [key: string]: string } | undefined): void {
+  check(scope, field, annotations, Is.annotations());
 }

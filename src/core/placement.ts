@@ -1,7 +1,16 @@
 import { TaintEffect } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { check, Is, LABEL_VALUE_ACCEPTED } from './checks';
 import { invalid } from './errors';
 import { ResourceNames } from './names';
+
+/** The rules of a {@link Taint} (a toleration or a node taint). @internal */
+export const TAINT_RULE = Is.shape({
+  key: Is.required(Is.matching(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+    "taint keys are '[dns-subdomain/]name' with a name of at most 63 alphanumerics, '-', '_' or '.'", 317)),
+  value: Is.matching(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'taint values are ' + LABEL_VALUE_ACCEPTED.replace(/^label values are /, ''), 63),
+  effect: Is.required(Is.enumOf(TaintEffect, 'TaintEffect')),
+}, 'must be a taint: { key, value?, effect }');
 
 /** A node taint. */
 export interface Taint {
@@ -69,6 +78,12 @@ export interface PlacementProps {
   readonly priorityClassName?: string;
 }
 
+const REQUIREMENT_RULE = Is.shape({
+  key: Is.required(Is.labelKey()),
+  operator: Is.required(Is.enumOf(NodeOperator, 'NodeOperator')),
+  values: Is.arrayOf(Is.labelValue()),
+}, 'must be a node requirement: { key, operator, values? }');
+
 /**
  * Where a workload's pods run: node selector, tolerations, node affinity and priority.
  * GPU node pools and batch queues fill this in when a workload is placed on them.
@@ -82,11 +97,15 @@ export class Placement {
   /** PriorityClass of the pods. */
   public priorityClassName?: string;
 
+  private readonly given: PlacementProps;
+
   constructor(props: PlacementProps = {}) {
-    Object.entries(props.nodeSelector ?? {}).forEach(([k, v]) => this.selector[k] = v);
-    (props.tolerations ?? []).forEach(t => this.tolerate(t));
-    (props.requiredNodeAffinity ?? []).forEach(r => this.requireNode(r));
-    this.priorityClassName = props.priorityClassName;
+    this.given = props ?? {};
+    const p = this.given;
+    if (p.nodeSelector !== null && typeof p.nodeSelector === 'object') Object.entries(p.nodeSelector).forEach(([k, v]) => this.selector[k] = v);
+    if (Array.isArray(p.tolerations)) p.tolerations.forEach(t => this.tolerate(t));
+    if (Array.isArray(p.requiredNodeAffinity)) p.requiredNodeAffinity.forEach(r => this.requireNode(r));
+    this.priorityClassName = p.priorityClassName;
   }
 
   /** Requires a node label value (node selector). */
@@ -96,7 +115,7 @@ export class Placement {
 
   /** Tolerates a taint (idempotent). */
   public tolerate(taint: Taint): void {
-    if (!this.tolerationList.some(t => t.key === taint.key && t.value === taint.value && t.effect === taint.effect)) {
+    if (!this.tolerationList.some(t => JSON.stringify(t) === JSON.stringify(taint))) {
       this.tolerationList.push(taint);
     }
   }
@@ -145,6 +164,11 @@ export class Placement {
 
   /** @internal */
   public _validate(scope: IConstruct, field: string): void {
+    const p = this.given;
+    check(scope, `${field}.nodeSelector`, p.nodeSelector, Is.present('must be a map of label keys to label values'));
+    check(scope, `${field}.tolerations`, p.tolerations, Is.arrayOf(Is.present('must be a taint')));
+    check(scope, `${field}.requiredNodeAffinity`, p.requiredNodeAffinity, Is.arrayOf(Is.present('must be a node requirement')));
+    check(scope, `${field}.priorityClassName`, this.priorityClassName, Is.dnsSubdomain());
     for (const [k, v] of Object.entries(this.selector)) {
       if (!ResourceNames.isQualifiedName(k)) {
         invalid(scope, `${field}.nodeSelector`, k, "node selector keys are label keys: '[dns-subdomain/]name' with a name of at most 63 alphanumerics, '-', '_' or '.'");
@@ -154,17 +178,16 @@ export class Placement {
       }
     }
     this.required.forEach((r, i) => {
+      check(scope, `${field}.requiredNodeAffinity[${i}]`, r, Is.required(REQUIREMENT_RULE));
       const needsValues = r.operator === NodeOperator.IN || r.operator === NodeOperator.NOT_IN;
       const needsOne = r.operator === NodeOperator.GT || r.operator === NodeOperator.LT;
       const n = r.values?.length ?? 0;
-      if ((needsValues && n === 0) || (needsOne && n !== 1) || (!needsValues && !needsOne && n > 0)) {
+      if ((needsValues && n === 0) || (needsOne && (n !== 1 || !/^-?[0-9]+$/.test(r.values![0]))) || (!needsValues && !needsOne && n > 0)) {
         invalid(scope, `${field}.requiredNodeAffinity[${i}].values`, r.values ?? [],
           `operator ${r.operator} takes ${needsValues ? 'one or more values' : needsOne ? 'exactly one integer value' : 'no values'}`);
       }
     });
-    this.tolerationList.forEach((t, i) => {
-      if (!ResourceNames.isQualifiedName(t.key)) invalid(scope, `${field}.tolerations[${i}].key`, t.key, 'must be a valid taint key');
-    });
+    this.tolerationList.forEach((t, i) => check(scope, `${field}.tolerations[${i}]`, t, Is.required(TAINT_RULE)));
   }
 
   /** @internal Pod spec fields. */

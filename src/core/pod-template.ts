@@ -2,10 +2,10 @@ import { Duration } from 'cdk8s';
 import { RestartPolicy } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { Accelerator } from './accelerator';
-import { ContainerSpec, renderContainer } from './container';
-import { wholeSeconds } from './durations';
+import { check, checkProps, Is } from './checks';
+import { CONTAINER_RULE, ContainerSpec, renderContainer } from './container';
 import { invalid, renameField } from './errors';
-import { checkDns1123Subdomain, checkLabels } from './names';
+import { checkAnnotations, checkLabels } from './names';
 import { Placement } from './placement';
 import { PodSecurity, PodSecurityLevel, PodSecurityOptions } from './security';
 import { PodVolume, PodVolumeMount } from './volume';
@@ -79,6 +79,25 @@ export interface PodTemplateProps {
   readonly terminationGracePeriod?: Duration;
 }
 
+const VOLUME = Is.instance('_sameAs', "must be a PodVolume, e.g. PodVolume.fromPersistentVolumeClaim('data', 'my-claim')");
+
+/** The rules of {@link PodTemplateProps} (containers, volumes, security and placement are checked where they render). */
+const POD_TEMPLATE_RULES = {
+  containers: Is.arrayOf(Is.present('must be a container')),
+  initContainers: Is.arrayOf(Is.present('must be a container')),
+  volumes: Is.arrayOf(VOLUME),
+  serviceAccountName: Is.dnsSubdomain(),
+  security: Is.present('must be PodSecurityOptions'),
+  placement: Is.instance('_renderPodSpec', 'must be a Placement, e.g. new Placement({ nodeSelector })'),
+  restartPolicy: Is.enumOf(RestartPolicy, 'RestartPolicy'),
+  labels: Is.labels(),
+  annotations: Is.annotations(),
+  imagePullSecrets: Is.arrayOf(Is.dnsSubdomain()),
+  sharedMemory: Is.boolean(),
+  schedulerName: Is.dnsSubdomain(),
+  terminationGracePeriod: Is.duration('seconds', 0),
+};
+
 /**
  * A secure pod template built from container specs, volumes, placement and security settings.
  * Every workload construct in this library renders its pods through it; it can also be rendered
@@ -93,12 +112,17 @@ export class PodTemplate {
   private readonly security: PodSecurity;
   private fieldNames: Array<[string, string]> = [];
 
-  constructor(private readonly props: PodTemplateProps = {}) {
-    this.placement = props.placement ?? new Placement();
-    this.containerSpecs = [...(props.containers ?? [])];
-    this.initContainerSpecs = [...(props.initContainers ?? [])];
-    this.extraVolumes = [...(props.volumes ?? [])];
-    this.security = new PodSecurity(props.security);
+  private readonly props: PodTemplateProps;
+
+  constructor(props: PodTemplateProps = {}) {
+    // lists of the wrong type are kept as given and rejected when the template renders (the construct is named then)
+    this.props = props ?? {};
+    const list = <T>(x: T[] | undefined): T[] => (Array.isArray(x) ? [...x] : []);
+    this.placement = this.props.placement ?? new Placement();
+    this.containerSpecs = list(this.props.containers);
+    this.initContainerSpecs = list(this.props.initContainers);
+    this.extraVolumes = list(this.props.volumes);
+    this.security = new PodSecurity(this.props.security ?? undefined);
   }
 
   /** Adds a container. */
@@ -149,7 +173,7 @@ export class PodTemplate {
     const out: Array<{ accelerator: Accelerator; field: string }> = [];
     const add = (list: ContainerSpec[], kind: string) => list.forEach((c, i) => {
       const a = c?.resources?.accelerator;
-      if (a) out.push({ accelerator: a, field: this._field(`${kind}[${i}].resources.accelerator`) });
+      if (isAccelerator(a)) out.push({ accelerator: a, field: this._field(`${kind}[${i}].resources.accelerator`) });
     });
     add(this.containerSpecs, 'containers');
     add(this.initContainerSpecs, 'initContainers');
@@ -162,7 +186,7 @@ export class PodTemplate {
    */
   public _volumeMountFields(): Array<{ mount: PodVolumeMount; field: string }> {
     const out: Array<{ mount: PodVolumeMount; field: string }> = [];
-    const add = (list: ContainerSpec[], kind: string) => list.forEach((c, i) => (c?.volumeMounts ?? []).forEach((m, j) => {
+    const add = (list: ContainerSpec[], kind: string) => list.forEach((c, i) => (Array.isArray(c?.volumeMounts) ? c.volumeMounts : []).forEach((m, j) => {
       if (m) out.push({ mount: m, field: this._field(`${kind}[${i}].volumeMounts[${j}].volume`) });
     }));
     add(this.containerSpecs, 'containers');
@@ -178,8 +202,8 @@ export class PodTemplate {
   /** Accelerators requested by the pod's containers. */
   public get accelerators(): Accelerator[] {
     return [...this.containerSpecs, ...this.initContainerSpecs]
-      .map(c => c.resources?.accelerator)
-      .filter((a): a is Accelerator => a !== undefined);
+      .map(c => c?.resources?.accelerator)
+      .filter((a): a is Accelerator => isAccelerator(a));
   }
 
   /** The Pod Security Standard the pods are built to meet. */
@@ -207,12 +231,15 @@ export class PodTemplate {
 
   private renderPodSpec(scope: IConstruct, defaultContainerName?: string): any {
     const field = 'podTemplate';
+    checkProps(scope, this.props, POD_TEMPLATE_RULES, `${field}.`);
     if (this.containerSpecs.length === 0) {
       invalid(scope, `${field}.containers`, [], 'a pod needs at least one container');
     }
+    check(scope, `${field}.containers`, this.containerSpecs, Is.arrayOf(CONTAINER_RULE));
+    check(scope, `${field}.initContainers`, this.initContainerSpecs, Is.arrayOf(CONTAINER_RULE));
+    check(scope, `${field}.volumes`, this.extraVolumes, Is.arrayOf(VOLUME));
     this.security.validate(scope, `${field}.security`);
     this.placement._validate(scope, `${field}.placement`);
-    checkDns1123Subdomain(scope, `${field}.serviceAccountName`, this.props.serviceAccountName);
 
     // reuse a shared-memory volume a container already mounts (e.g. with a size limit)
     const mountedShm = [...this.initContainerSpecs, ...this.containerSpecs]
@@ -264,7 +291,7 @@ export class PodTemplate {
       restartPolicy: this.props.restartPolicy,
       securityContext: this.security.podSecurityContext(),
       imagePullSecrets: this.props.imagePullSecrets?.map(name => ({ name })),
-      terminationGracePeriodSeconds: wholeSeconds(scope, `${field}.terminationGracePeriod`, this.props.terminationGracePeriod),
+      terminationGracePeriodSeconds: this.props.terminationGracePeriod === undefined ? undefined : this.props.terminationGracePeriod.toMilliseconds() / 1000,
       schedulerName: this.props.schedulerName,
       initContainers: initContainers.length ? initContainers : undefined,
       containers,
@@ -283,6 +310,7 @@ export class PodTemplate {
     const annotations = { ...(this.props.annotations ?? {}), ...this.placement.podAnnotations, ...this.securityAnnotations };
     try {
       checkLabels(scope, 'podTemplate.labels', labels);
+      checkAnnotations(scope, 'podTemplate.annotations', annotations);
     } catch (e) {
       throw renameField(e, f => this._field(f.slice('podTemplate.'.length)));
     }
@@ -294,6 +322,10 @@ export class PodTemplate {
       spec: this.toPodSpec(scope, defaultContainerName),
     });
   }
+}
+
+function isAccelerator(a: unknown): a is Accelerator {
+  return typeof a === 'object' && a !== null && typeof (a as any).resourceName === 'string' && typeof (a as any)._validate === 'function';
 }
 
 /** Drops undefined values and empty objects, recursively. */

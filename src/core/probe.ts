@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { wholeSeconds } from './durations';
+import { check, checkProps, Is } from './checks';
 
 /** Timing options shared by all probes. */
 export interface ContainerProbeOptions {
@@ -35,13 +35,20 @@ export interface HttpGetContainerProbeOptions extends ContainerProbeOptions {
   readonly port?: number;
 }
 
+const PROBE_OPTIONS = {
+  initialDelay: Is.duration('seconds', 0, 2147483647),
+  period: Is.duration('seconds', 1, 2147483647),
+  timeout: Is.duration('seconds', 1, 2147483647),
+  failureThreshold: Is.integer(1, 2147483647),
+};
+
 /**
  * A readiness, liveness or startup probe.
  */
 export class ContainerProbe {
   /** HTTP GET on `path`; success is a 2xx or 3xx response. */
   public static httpGet(path: string, options: HttpGetContainerProbeOptions = {}): ContainerProbe {
-    return new ContainerProbe({ httpGet: { path, port: options.port ?? 8080 } }, options);
+    return new ContainerProbe({ httpGet: { path, port: options?.port ?? 8080 } }, options);
   }
 
   /** A TCP connection to `port`. */
@@ -63,12 +70,22 @@ export class ContainerProbe {
 
   /** @internal */
   public _render(scope: IConstruct, field: string): any {
-    const o = this.options;
+    const h = this.handler;
+    if (h.httpGet) {
+      check(scope, `${field}.path`, h.httpGet.path, Is.required(Is.matching(/^\/[^\s]*$/, "must be an absolute URL path such as '/healthz'", 2048)));
+      check(scope, `${field}.port`, h.httpGet.port, Is.required(Is.port()));
+    }
+    if (h.tcpSocket) check(scope, `${field}.port`, h.tcpSocket.port, Is.required(Is.port()));
+    if (h.grpc) check(scope, `${field}.port`, h.grpc.port, Is.required(Is.port()));
+    if (h.exec) check(scope, `${field}.command`, h.exec.command, Is.required(Is.arrayOf(Is.string({ nonEmpty: true }), 1)));
+    const o = this.options ?? {};
+    checkProps(scope, o, PROBE_OPTIONS, `${field}.`);
+    const seconds = (d: Duration | undefined) => (d === undefined ? undefined : d.toMilliseconds() / 1000);
     return {
-      ...this.handler,
-      initialDelaySeconds: wholeSeconds(scope, `${field}.initialDelay`, o.initialDelay),
-      periodSeconds: wholeSeconds(scope, `${field}.period`, o.period),
-      timeoutSeconds: wholeSeconds(scope, `${field}.timeout`, o.timeout),
+      ...h,
+      initialDelaySeconds: seconds(o.initialDelay),
+      periodSeconds: seconds(o.period),
+      timeoutSeconds: seconds(o.timeout),
       failureThreshold: o.failureThreshold,
     };
   }

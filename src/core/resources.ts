@@ -2,7 +2,18 @@ import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { Accelerator } from './accelerator';
+import { check, checkProps, cpuMillicores, Is } from './checks';
 import { invalid } from './errors';
+
+/** The rules of {@link ComputeResources}. @internal */
+export const COMPUTE_RESOURCES_RULES = {
+  cpu: Is.cpu(),
+  cpuLimit: Is.cpu(),
+  memory: Is.size(),
+  memoryLimit: Is.size(),
+  ephemeralStorage: Is.size(),
+  accelerator: Is.instance('_validate', 'must be an Accelerator, e.g. Accelerator.nvidia({ count: 1 })'),
+};
 
 /**
  * CPU, memory, ephemeral storage and accelerators for one container.
@@ -42,7 +53,8 @@ export interface ComputeResources {
 
 /** Renders resources in Kubernetes quantity syntax. */
 export function renderResources(scope: IConstruct, field: string, r: ComputeResources | undefined): any {
-  if (!r) return undefined;
+  if (r === undefined) return undefined;
+  checkProps(scope, r, COMPUTE_RESOURCES_RULES, `${field}.`);
   const requests: Record<string, string> = {};
   const limits: Record<string, string> = {};
   if (r.cpu) requests.cpu = cpuString(r.cpu);
@@ -70,12 +82,19 @@ export function renderResources(scope: IConstruct, field: string, r: ComputeReso
   return out;
 }
 
-/** A size as a Kubernetes quantity string, in Gi when whole, else Mi. */
+/** A size as a Kubernetes quantity string, in Gi when whole, else Mi, else Ki, else bytes. */
 export function mib(size: Size): string {
   const k = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
   if (k % (1024 * 1024) === 0) return `${k / 1024 / 1024}Gi`;
   if (k % 1024 === 0) return `${k / 1024}Mi`;
-  return `${Math.ceil(k)}Ki`;
+  if (Number.isInteger(k)) return `${k}Ki`;
+  return `${Math.ceil(k * 1024)}`;
+}
+
+/** Checks a Size prop with the core rule, then renders it with {@link mib}. @internal */
+export function checkedSize(scope: IConstruct, field: string, size: Size, minBytes?: number): string {
+  check(scope, field, size, Is.size(minBytes));
+  return mib(size);
 }
 
 /** CPU as a Kubernetes quantity string. */
@@ -84,6 +103,5 @@ export function cpuString(cpu: Cpu): string {
 }
 
 function millis(cpu: Cpu): number {
-  const s = cpuString(cpu);
-  return s.endsWith('m') ? Number(s.slice(0, -1)) : Number(s) * 1000;
+  return cpuMillicores(cpu) ?? NaN;
 }

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { checkInteger, invalid } from './errors';
+import { checkProps, Is } from './checks';
+import { invalid } from './errors';
 
 /** Kubernetes Pod Security Standards levels. */
 export enum PodSecurityLevel {
@@ -74,21 +75,27 @@ export interface PodSecurityOptions {
 /** @internal */
 export class PodSecurity {
   public readonly level: PodSecurityLevel;
-  constructor(private readonly options: PodSecurityOptions = {}) {
-    this.level = options.level ?? PodSecurityLevel.RESTRICTED;
+  private readonly options: PodSecurityOptions;
+  constructor(options: PodSecurityOptions = {}) {
+    this.options = options ?? {};
+    this.level = this.options.level ?? PodSecurityLevel.RESTRICTED;
   }
 
   public validate(scope: IConstruct, field: string): void {
     const o = this.options;
+    checkProps(scope, o, { level: Is.enumOf(PodSecurityLevel, 'PodSecurityLevel'), optOutReason: Is.string() }, `${field}.`);
     if (this.level !== PodSecurityLevel.RESTRICTED && !o.optOutReason?.trim()) {
       invalid(scope, `${field}.optOutReason`, o.optOutReason, `an opt-out to the '${this.level}' Pod Security Standard must say why (set optOutReason)`);
     }
+    checkProps(scope, o, {
+      runAsUser: Is.integer(0, 2147483647),
+      runAsGroup: Is.integer(0, 2147483647),
+      fsGroup: Is.integer(0, 2147483647),
+      readOnlyRootFilesystem: Is.boolean(),
+    }, `${field}.`);
     if (this.level === PodSecurityLevel.RESTRICTED && o.runAsUser === 0) {
       invalid(scope, `${field}.runAsUser`, 0, 'the restricted Pod Security Standard forbids running as root (uid 0)');
     }
-    checkInteger(scope, `${field}.runAsUser`, o.runAsUser, 0);
-    checkInteger(scope, `${field}.runAsGroup`, o.runAsGroup, 0);
-    checkInteger(scope, `${field}.fsGroup`, o.fsGroup, 0);
   }
 
   public podSecurityContext(): any {

@@ -143,6 +143,25 @@ export const UPSTREAM_PINS: UpstreamPinSpec[] = [
     crdDirs: ['config/components/crd/bases'],
   },
   {
+    id: 'cert-manager',
+    name: 'cert-manager',
+    // a prerequisite of KServe (its webhook certificates); the install is rendered from the module's Helm chart
+    version: '1.19.2',
+    goModule: 'github.com/cert-manager/cert-manager',
+    goModuleVersion: 'v1.19.2',
+    crdDirs: ['deploy/crds'],
+  },
+  {
+    id: 'argo-cd',
+    name: 'Argo CD',
+    // for its CRDs (Application, AppProject, ApplicationSet) and its built-in resource health checks
+    // (resource_customizations/**/health.lua); v3.6.x needs Go 1.27
+    version: '3.5.7',
+    goModule: 'github.com/argoproj/argo-cd/v3',
+    goModuleVersion: 'v3.5.7',
+    crdDirs: ['manifests/crds'],
+  },
+  {
     id: 'volcano',
     name: 'Volcano',
     version: '1.15.1',
@@ -200,6 +219,10 @@ export class UpstreamVersions {
   public static readonly NVIDIA_DEVICE_PLUGIN = upstreamPin('nvidia-device-plugin').version;
   /** Kueue. */
   public static readonly KUEUE = upstreamPin('kueue').version;
+  /** cert-manager, which KServe needs for its webhook certificates. */
+  public static readonly CERT_MANAGER = upstreamPin('cert-manager').version;
+  /** Argo CD (CRDs and built-in health checks of GitOps output). */
+  public static readonly ARGO_CD = upstreamPin('argo-cd').version;
   /** Volcano. */
   public static readonly VOLCANO = upstreamPin('volcano').version;
   /** Fluid. */

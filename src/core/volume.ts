@@ -1,9 +1,11 @@
 import { Size } from 'cdk8s';
 import { EmptyDirMedium } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { check, Is } from './checks';
 import { invalid } from './errors';
-import { checkDns1123Label, checkDns1123Subdomain } from './names';
-import { mib } from './resources';
+import { checkedSize } from './resources';
+
+const MODE = Is.integer(0, 0o777);
 
 /** Options for {@link PodVolume.fromEmptyDir}. */
 export interface EmptyDirOptions {
@@ -65,7 +67,7 @@ export class PodVolume {
     return new PodVolume(name, {
       emptyDir: {
         medium: options.medium || undefined,
-        sizeLimit: options.sizeLimit ? mib(options.sizeLimit) : undefined,
+        sizeLimit: options.sizeLimit ?? undefined,
       },
     });
   }
@@ -96,9 +98,25 @@ export class PodVolume {
 
   /** @internal */
   public _render(scope: IConstruct, field: string): any {
-    checkDns1123Label(scope, `${field}.name`, this.name);
-    if (this.refField) checkDns1123Subdomain(scope, `${field}.${this.refField}`, this.refName);
-    return JSON.parse(JSON.stringify({ name: this.name, ...this.source }));
+    check(scope, `${field}.name`, this.name, Is.required(Is.dnsLabel()));
+    if (this.refField) check(scope, `${field}.${this.refField}`, this.refName, Is.required(Is.dnsSubdomain()));
+    const src = this.source;
+    const options = src.configMap ?? src.secret ?? src.persistentVolumeClaim;
+    const kind = src.configMap ? 'configMap' : src.secret ? 'secret' : 'persistentVolumeClaim';
+    if (options) {
+      check(scope, `${field}.${kind}.defaultMode`, options.defaultMode, MODE);
+      check(scope, `${field}.${kind}.optional`, options.optional, Is.boolean());
+      check(scope, `${field}.${kind}.readOnly`, options.readOnly, Is.boolean());
+    }
+    let emptyDir: any;
+    if (src.emptyDir) {
+      check(scope, `${field}.emptyDir.medium`, src.emptyDir.medium, Is.enumOf(EmptyDirMedium, 'EmptyDirMedium'));
+      emptyDir = {
+        medium: src.emptyDir.medium,
+        sizeLimit: src.emptyDir.sizeLimit === undefined ? undefined : checkedSize(scope, `${field}.emptyDir.sizeLimit`, src.emptyDir.sizeLimit),
+      };
+    }
+    return JSON.parse(JSON.stringify({ name: this.name, ...src, ...(emptyDir ? { emptyDir } : {}) }));
   }
 
   /** @internal */
@@ -125,14 +143,21 @@ export interface PodVolumeMount {
   readonly subPath?: string;
 }
 
+/** The rules of a {@link PodVolumeMount}. @internal */
+export const MOUNT = Is.shape({
+  volume: Is.required(Is.instance('_sameAs', "must be a PodVolume, e.g. PodVolume.fromPersistentVolumeClaim('data', 'my-claim')")),
+  path: Is.required(Is.absolutePath()),
+  readOnly: Is.boolean(),
+  subPath: Is.relativePath(),
+}, 'must be a volume mount: { volume, path, readOnly?, subPath? }');
+
 /** @internal */
 export function renderVolumeMounts(scope: IConstruct, field: string, mounts: PodVolumeMount[] | undefined): any[] | undefined {
-  if (!mounts || mounts.length === 0) return undefined;
+  if (mounts === undefined) return undefined;
+  check(scope, field, mounts, Is.arrayOf(MOUNT));
+  if (mounts.length === 0) return undefined;
   const seen = new Set<string>();
   return mounts.map((m, i) => {
-    if (!m.path.startsWith('/')) {
-      invalid(scope, `${field}[${i}].path`, m.path, 'must be an absolute path');
-    }
     if (seen.has(m.path)) {
       invalid(scope, `${field}[${i}].path`, m.path, 'each path may be mounted only once per container');
     }

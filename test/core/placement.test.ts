@@ -217,7 +217,7 @@ test('a node selector with a bad label key is rejected, naming the key', () => {
 test.each(['bad key', 'Example.com/gpu', 'a/b/c', '-gpu', ''])('toleration key %p is rejected', (key) => {
   const escaped = key.replace(/[.]/g, '\\.');
   fails(new Placement({ tolerations: [{ key: 'ok', effect: TaintEffect.NO_SCHEDULE }, { key, effect: TaintEffect.NO_SCHEDULE }] }),
-    new RegExp(`^\\[test\\] podTemplate\\.placement\\.tolerations\\[1\\]\\.key: '${escaped}' is not valid; must be a valid taint key$`));
+    new RegExp(`^\\[test\\] podTemplate\\.placement\\.tolerations\\[1\\]\\.key: '${escaped}' is not valid; taint keys are '\\[dns-subdomain/\\]name' with a name of at most 63 alphanumerics, '-', '_' or '\\.'$`));
 });
 
 test('a bad pod label added through the placement is rejected', () => {

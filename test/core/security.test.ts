@@ -151,17 +151,17 @@ test('running as root under the restricted standard is rejected', () => {
 });
 
 test('user ids must be non-negative integers', () => {
-  fails({ runAsUser: -1 }, /^\[test\] podTemplate\.security\.runAsUser: -1 is not valid; must be an integer of at least [01]$/);
-  fails({ runAsUser: 1000.5 }, /^\[test\] podTemplate\.security\.runAsUser: 1000\.5 is not valid; must be an integer of at least [01]$/);
+  fails({ runAsUser: -1 }, /^\[test\] podTemplate\.security\.runAsUser: -1 is not valid; must be an integer from 0 to 2147483647$/);
+  fails({ runAsUser: 1000.5 }, /^\[test\] podTemplate\.security\.runAsUser: 1000\.5 is not valid; must be an integer from 0 to 2147483647$/);
   fails({ level: PodSecurityLevel.BASELINE, optOutReason: 'r', runAsUser: -1 },
-    /^\[test\] podTemplate\.security\.runAsUser: -1 is not valid; must be an integer of at least 0$/);
+    /^\[test\] podTemplate\.security\.runAsUser: -1 is not valid; must be an integer from 0 to 2147483647$/);
 });
 
 test('group ids must be non-negative integers', () => {
-  fails({ runAsGroup: -1 }, /^\[test\] podTemplate\.security\.runAsGroup: -1 is not valid; must be an integer of at least 0$/);
-  fails({ runAsGroup: 1.5 }, /^\[test\] podTemplate\.security\.runAsGroup: 1\.5 is not valid; must be an integer of at least 0$/);
-  fails({ fsGroup: -2 }, /^\[test\] podTemplate\.security\.fsGroup: -2 is not valid; must be an integer of at least 0$/);
-  fails({ fsGroup: 0.1 }, /^\[test\] podTemplate\.security\.fsGroup: 0\.1 is not valid; must be an integer of at least 0$/);
+  fails({ runAsGroup: -1 }, /^\[test\] podTemplate\.security\.runAsGroup: -1 is not valid; must be an integer from 0 to 2147483647$/);
+  fails({ runAsGroup: 1.5 }, /^\[test\] podTemplate\.security\.runAsGroup: 1\.5 is not valid; must be an integer from 0 to 2147483647$/);
+  fails({ fsGroup: -2 }, /^\[test\] podTemplate\.security\.fsGroup: -2 is not valid; must be an integer from 0 to 2147483647$/);
+  fails({ fsGroup: 0.1 }, /^\[test\] podTemplate\.security\.fsGroup: 0\.1 is not valid; must be an integer from 0 to 2147483647$/);
 });
 
 test('the missing reason is reported before bad ids', () => {
