@@ -104,7 +104,7 @@ function isFiniteNumber(v: unknown): v is number {
 function toMillis(d: any): number | undefined {
   try {
     const ms = d.toMilliseconds();
-    return typeof ms === 'number' && Number.isFinite(ms) ? ms : undefined;
+    return typeof ms === 'number' ? ms : undefined;
   } catch {
     return undefined;
   }
@@ -366,9 +366,13 @@ export class Is {
       accepted,
       check: (scope, field, v) => {
         if (typeof v !== 'object' || typeof v.toMilliseconds !== 'function') invalid(scope, field, v, accepted);
-        if (!Number.isFinite(v.amount) || v.amount < 0) invalid(scope, field, showDuration(v), 'must be a finite, non-negative Duration');
+        const amount = v.amount;
+        if (typeof amount === 'number' && (!Number.isFinite(amount) || amount < 0)) {
+          invalid(scope, field, showDuration(v), 'must be a finite, non-negative Duration');
+        }
         const ms = toMillis(v);
         if (ms === undefined) invalid(scope, field, showDuration(v), 'must be a whole number of milliseconds');
+        if (!Number.isFinite(ms) || ms < 0) invalid(scope, field, ms, 'must be a finite, non-negative Duration');
         if (ms % per !== 0) invalid(scope, field, `${ms}ms`, `must be a whole number of ${name}`);
         const n = ms / per;
         if (n < min || n > upper) invalid(scope, field, showDuration(v), `must be from ${min} to ${upper} ${name}`);
