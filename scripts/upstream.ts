@@ -7,6 +7,11 @@
  *   crds/<component>/<file>.yaml                  CRDs as published upstream (installed by the integration tests)
  *   schemas/crd/<group>/<version>/<Kind>.json     { scope, plural, schema } per served CRD version (offline validation)
  *   schemas/k8s/<file>.json                       Kubernetes OpenAPI v3 documents of the pinned release (core kinds)
+ *   argocd/resource_customizations/<group>/<Kind>/health.lua
+ *                                                 Argo CD's built-in health checks at the pinned Argo CD version
+ *   installs/<operator>.json                      each operator's install, rendered from its pinned module
+ *                                                 (scripts/render: recipes, and the aip-render tool built once
+ *                                                 from the Go module proxy into ~/.cache/cdk8s-ai-platform/bin)
  *
  * Idempotent: a component whose stamp matches its pin is not touched, so once cached it
  * works offline. Nothing from upstream is committed to the repository.
@@ -16,7 +21,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { UPSTREAM_PINS, UpstreamPinSpec } from '../src/core/versions';
+import { renderInstalls } from './render/render';
+import { UPSTREAM_PINS, UpstreamPinSpec, upstreamPin } from '../src/core/versions';
 import { UPSTREAM_CACHE_DIR } from '../src/validation/cache';
 
 /** Bump when the extracted layout changes, so caches are rebuilt. */
@@ -141,24 +147,60 @@ function extractKubernetes(moduleDir: string): number {
   return docs;
 }
 
+/** Argo CD's built-in health checks (resource_customizations/<group>/<Kind>/health.lua), for GitOps output. */
+function extractArgoCdHealth(moduleDir: string): number {
+  const src = path.join(moduleDir, 'resource_customizations');
+  const outDir = path.join(UPSTREAM_CACHE_DIR, 'argocd', 'resource_customizations');
+  fs.rmSync(outDir, { recursive: true, force: true });
+  let n = 0;
+  for (const group of fs.readdirSync(src)) {
+    if (!fs.statSync(path.join(src, group)).isDirectory()) continue;
+    for (const kind of fs.readdirSync(path.join(src, group))) {
+      const file = path.join(src, group, kind, 'health.lua');
+      if (!fs.existsSync(file)) continue;
+      fs.mkdirSync(path.join(outDir, group, kind), { recursive: true });
+      fs.copyFileSync(file, path.join(outDir, group, kind, 'health.lua'));
+      n++;
+    }
+  }
+  return n;
+}
+
 function main(): void {
   const force = process.argv.includes('--force');
   const pending = UPSTREAM_PINS.filter(p => force || !isCurrent(p));
   if (pending.length === 0) {
     process.stdout.write(`upstream: all ${UPSTREAM_PINS.length} pinned components are cached in ${path.relative(process.cwd(), UPSTREAM_CACHE_DIR) || '.'}\n`);
-    return;
+  } else {
+    checkGo();
   }
-  checkGo();
   for (const pin of pending) {
     const started = Date.now();
     const dir = download(pin);
     if (!dir) continue;
     const n = pin.id === 'kubernetes' ? extractKubernetes(dir) : extractCrds(pin, dir);
+    if (pin.id === 'argo-cd') {
+      process.stdout.write(`  ✓ Argo CD ${pin.version}: ${extractArgoCdHealth(dir)} built-in health checks\n`);
+    }
     const what = pin.id === 'kubernetes' ? 'OpenAPI documents' : 'CRD versions';
     fs.mkdirSync(path.dirname(stampFile(pin)), { recursive: true });
     fs.writeFileSync(stampFile(pin), stampOf(pin));
     process.stdout.write(`  ✓ ${pin.name} ${pin.version}: ${n} ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   }
+  const modules = new Map<string, string>();
+  renderInstalls({
+    cacheDir: UPSTREAM_CACHE_DIR,
+    force,
+    moduleDir: id => {
+      if (!modules.has(id)) {
+        checkGo();
+        const dir = download(upstreamPin(id));
+        if (!dir) fail(`${id} is not served, so its install cannot be rendered`);
+        modules.set(id, dir);
+      }
+      return modules.get(id)!;
+    },
+  });
 }
 
 main();
