@@ -1,69 +1,179 @@
 /**
- * npm run bench
+ * npm run bench [-- 100 1000 10000]
  *
- * Measures synthesis and offline schema validation at platform scale: N GPU pools, each with a
- * device plugin, a Kueue queue and M GPU jobs submitted through it. Prints wall time per phase,
- * objects per second and heap use. Numbers are for comparison between commits on the same machine.
+ * Synthesis at platform scale. One unit of work is a realistic mix: a DistributedTraining TrainJob with a GPU on a
+ * shared GpuNodePool, submitted through a LocalQueue; an InferenceService that picks its runtime from the app's
+ * ServingRuntimes; and a SparkJob (with its driver's ServiceAccount, Role and RoleBinding) placed through the app
+ * (no explicit pool). For each size, in separate processes so that peak RSS is per phase:
+ *
+ * - library: construct every workload and write the app's YAML (`app.synthYaml()`), as `cdk8s synth` does;
+ * - YAML floor: the same objects through cdk8s's own YAML call (`Yaml.stringify`);
+ * - raw cdk8s: the same objects as plain `ApiObject`s in a fresh app, then `app.synthYaml()`;
+ * - the validation plugin on the library's output: cold (new process, first call compiles the schemas of the kinds
+ *   present) and warm (second call).
+ *
+ * It prints times, the ratios library / raw cdk8s and library / YAML floor, the 10x-work linearity ratios and peak
+ * RSS. Compare ratios between commits; absolute times depend on the machine and its load.
  */
-import { ApiObject, Chart, Size, Testing } from 'cdk8s';
-import { Cpu, RestartPolicy } from 'cdk8s-plus-28';
-import { Accelerator, BatchQueue, GpuInstances, GpuNodePool, NvidiaDevicePlugin, PodTemplate, QueueFlavors, ResourceQuota } from '../src';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, Size, Yaml } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  Accelerator, BatchQueue, ClusterServingRuntime, DistributedTraining, GpuInstances, GpuNodePool, InferenceService, KServeConfig,
+  ModelFormat, Predictor, QueueFlavors, ResourceQuota, SparkApplicationType, SparkJob, StorageUri, TrainingBackend,
+} from '../src';
+import { DeploymentMode } from '../src/serving/kserve-config';
 import { SchemaValidator } from '../src/validation/schema-validator';
 
-function build(pools: number, jobsPerPool: number): Chart {
-  const app = Testing.app();
-  const chart = new Chart(app, 'bench');
-  for (let p = 0; p < pools; p++) {
-    const pool = new GpuNodePool(chart, `pool-${p}`, {
-      instances: GpuInstances.families(['g5', 'g6']),
-      gpuLimit: 64,
-      nodeClass: { clusterName: 'bench', role: 'bench-node' },
-    });
-    new NvidiaDevicePlugin(chart, `dp-${p}`, { name: `nvidia-device-plugin-${p}`, pools: [pool] });
-    const queue = new BatchQueue(chart, `queue-${p}`, {
-      name: `queue-${p}`,
-      resourceGroups: [{ flavors: [{ flavor: QueueFlavors.forPool(pool), quotas: [ResourceQuota.cpu('512'), ResourceQuota.memory('2Ti'), ResourceQuota.nvidiaGpus(64)] }] }],
-    });
-    const local = queue.addLocalQueue(`team-${p}`, 'gpu');
-    for (let j = 0; j < jobsPerPool; j++) {
-      const pod = new PodTemplate({
-        restartPolicy: RestartPolicy.NEVER,
-        sharedMemory: true,
-        containers: [{ image: 'ghcr.io/example/train:1.0.0', resources: { cpu: Cpu.units(4), memory: Size.gibibytes(16), accelerator: Accelerator.nvidia({ count: 1 }) } }],
-      });
-      pool.place(chart, pod, { runToCompletion: true });
-      const job = new ApiObject(chart, `job-${p}-${j}`, {
-        apiVersion: 'batch/v1',
-        kind: 'Job',
-        metadata: { name: `job-${p}-${j}`, namespace: `team-${p}` },
-        spec: { template: pod.toPodTemplateSpec(chart) },
-      });
-      local.admit(job);
+interface Measure { readonly ms: number; readonly rssMiB: number; readonly objects?: number }
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const rssMiB = () => process.resourceUsage().maxRSS / 1024;
+
+/** Builds the app: `units` of the mix, spread over teams (one namespace, LocalQueue and chart per 100 units). */
+export function buildLibraryApp(units: number): App {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-')) });
+  const platform = new Chart(app, 'platform');
+  new KServeConfig(platform, 'kserve', { defaultDeploymentMode: DeploymentMode.STANDARD });
+  new ClusterServingRuntime(platform, 'sklearn', {
+    name: 'bench-sklearn',
+    supportedModelFormats: [{ name: 'sklearn', version: '1', autoSelect: true, priority: 2 }],
+    container: { image: 'docker.io/kserve/sklearnserver:v0.20.0', args: ['--model_dir=/mnt/models'] },
+  });
+  const pool = new GpuNodePool(platform, 'gpu', {
+    instances: GpuInstances.families(['g5', 'g6']), gpuLimit: Math.max(64, units), nodeClass: { clusterName: 'bench', role: 'bench-node' },
+  });
+  const queue = new BatchQueue(platform, 'queue', {
+    name: 'bench',
+    resourceGroups: [{ flavors: [{ flavor: QueueFlavors.forPool(pool), quotas: [ResourceQuota.cpu('100000'), ResourceQuota.memory('1000Ti'), ResourceQuota.nvidiaGpus(100000)] }] }],
+  });
+  let team: Chart | undefined;
+  let local: any;
+  for (let i = 0; i < units; i++) {
+    if (i % 100 === 0) {
+      const ns = `team-${i / 100}`;
+      team = new Chart(app, ns, { namespace: ns });
+      local = queue.addLocalQueue(ns, 'gpu');
     }
+    new DistributedTraining(team!, `train-${i}`, {
+      name: `train-${i}`,
+      image: 'ghcr.io/example/train:1.0.0',
+      args: ['--epochs', '3'],
+      backend: TrainingBackend.trainerV2(),
+      workers: 2,
+      resourcesPerWorker: { cpu: Cpu.units(4), memory: Size.gibibytes(16), accelerator: Accelerator.nvidia({ count: 1 }) },
+      pool,
+      queue: local,
+    });
+    new InferenceService(team!, `serve-${i}`, {
+      name: `serve-${i}`,
+      predictor: Predictor.model({ format: ModelFormat.sklearn(), storageUri: StorageUri.s3('models', `iris-${i}`) }),
+    });
+    new SparkJob(team!, `etl-${i}`, {
+      name: `etl-${i}`,
+      type: SparkApplicationType.PYTHON,
+      sparkVersion: '3.5.5',
+      image: 'docker.io/apache/spark:3.5.5',
+      mainApplicationFile: 'local:///opt/spark/examples/src/main/python/pi.py',
+      driver: { cores: 1, memory: Size.mebibytes(512) },
+      executor: { cores: 1, instances: 2, memory: Size.mebibytes(512) },
+    });
   }
-  return chart;
+  return app;
 }
 
-function time<T>(fn: () => T): [T, number] {
-  const t0 = process.hrtime.bigint();
-  const r = fn();
-  return [r, Number(process.hrtime.bigint() - t0) / 1e6];
-}
-
-function main(): void {
-  const validator = SchemaValidator.default();
-  // warm up: compile the schemas used below once, as a long-running synth would
-  validator.validateAll(Testing.synth(build(1, 1)));
-  for (const [pools, jobs] of [[4, 25], [10, 100]]) {
-    const [chart, tBuild] = time(() => build(pools, jobs));
-    const [objects, tSynth] = time(() => Testing.synth(chart));
-    const [result, tValidate] = time(() => validator.validateAll(objects));
-    if (result.violations.length) throw new Error(`benchmark output has ${result.violations.length} violations`);
-    const heap = process.memoryUsage().heapUsed / 2 ** 20;
-    const perK = (ms: number) => (ms / objects.length * 1000).toFixed(0);
-    process.stdout.write(`${pools} pools x ${jobs} jobs: ${objects.length} objects | construct ${tBuild.toFixed(0)} ms | ` +
-      `synth ${tSynth.toFixed(0)} ms (${perK(tSynth)} ms/1k objects) | validate ${tValidate.toFixed(0)} ms (${perK(tValidate)} ms/1k) | heap ${heap.toFixed(0)} MiB\n`);
+/** Child process: one phase, one size; prints a JSON Measure. */
+function child(phase: string, units: number, file: string): void {
+  if (phase === 'library') {
+    const t0 = now();
+    const app = buildLibraryApp(units);
+    const tBuilt = now();
+    const yaml = app.synthYaml();
+    const ms = now() - t0;
+    if (process.env.BENCH_PHASES) process.stderr.write(`construct ${(tBuilt - t0).toFixed(0)} ms, synth ${(now() - tBuilt).toFixed(0)} ms\n`);
+    const objects = Yaml.load(writeTemp(yaml)) as any[];
+    fs.writeFileSync(file, JSON.stringify(objects));
+    process.stdout.write(JSON.stringify({ ms, rssMiB: rssMiB(), objects: objects.length }));
+    return;
+  }
+  const objects = JSON.parse(fs.readFileSync(file, 'utf-8')) as any[];
+  if (phase === 'floor') {
+    const t0 = now();
+    Yaml.stringify(...objects);
+    process.stdout.write(JSON.stringify({ ms: now() - t0, rssMiB: rssMiB() }));
+  } else if (phase === 'raw') {
+    const t0 = now();
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-raw-')) });
+    const charts = new Map<string, Chart>();
+    objects.forEach((o, i) => {
+      const ns = o.metadata?.namespace ?? '';
+      let chart = charts.get(ns);
+      if (!chart) {
+        chart = new Chart(app, `c${charts.size}`);
+        charts.set(ns, chart);
+      }
+      new ApiObject(chart, `o${i}`, o);
+    });
+    app.synthYaml();
+    process.stdout.write(JSON.stringify({ ms: now() - t0, rssMiB: rssMiB() }));
+  } else if (phase === 'plugin') {
+    const t0 = now();
+    const validator = new SchemaValidator();
+    const first = validator.validateAll(objects);
+    const cold = now() - t0;
+    const t1 = now();
+    validator.validateAll(objects);
+    const warm = now() - t1;
+    if (first.violations.length) throw new Error(`bench output has ${first.violations.length} schema violations: ${JSON.stringify(first.violations[0])}`);
+    process.stdout.write(JSON.stringify({ ms: cold, warmMs: warm, rssMiB: rssMiB() }));
   }
 }
 
-main();
+function writeTemp(text: string): string {
+  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-yaml-')), 'out.yaml');
+  fs.writeFileSync(f, text);
+  return f;
+}
+
+function run(phase: string, units: number, file: string): Measure & { warmMs?: number } {
+  const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--child', phase, String(units), file], {
+    encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out);
+}
+
+function main(sizes: number[]): void {
+  const rows: Array<{ units: number; lib: Measure; floor: Measure; raw: Measure; plugin: Measure & { warmMs?: number } }> = [];
+  for (const units of sizes) {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-objs-')), 'objects.json');
+    const lib = run('library', units, file);
+    const floor = run('floor', units, file);
+    const raw = run('raw', units, file);
+    const plugin = run('plugin', units, file);
+    rows.push({ units, lib, floor, raw, plugin });
+    const f = (n: number) => n.toFixed(0).padStart(7);
+    process.stdout.write(`${String(units).padStart(6)} workloads ${String(lib.objects).padStart(6)} objects | library ${f(lib.ms)} ms (peak RSS ${lib.rssMiB.toFixed(0)} MiB)`
+      + ` | YAML floor ${f(floor.ms)} ms | raw cdk8s ${f(raw.ms)} ms | library/raw ${(lib.ms / raw.ms).toFixed(2)}x | library/floor ${(lib.ms / floor.ms).toFixed(2)}x`
+      + ` | plugin cold ${f(plugin.ms)} ms, warm ${f(plugin.warmMs ?? 0)} ms\n`);
+  }
+  for (let i = 1; i < rows.length; i++) {
+    const a = rows[i - 1];
+    const b = rows[i];
+    const work = b.units / a.units;
+    process.stdout.write(`linearity ${a.units} → ${b.units} (${work}x work): library ${(b.lib.ms / a.lib.ms).toFixed(1)}x time, `
+      + `raw cdk8s ${(b.raw.ms / a.raw.ms).toFixed(1)}x, YAML floor ${(b.floor.ms / a.floor.ms).toFixed(1)}x\n`);
+  }
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--none') {
+  // imported for its builder
+} else if (argv[0] === '--child') {
+  child(argv[1], Number(argv[2]), argv[3]);
+} else {
+  const sizes = argv.filter(a => /^\d+$/.test(a)).map(Number);
+  main(sizes.length ? sizes : [100, 1000, 10000]);
+}

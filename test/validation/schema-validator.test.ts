@@ -1,4 +1,4 @@
-import { SchemaValidator, formatViolation } from '../../src/validation/schema-validator';
+import { dedupeSubschemas, formatViolation, SchemaValidator } from '../../src/validation/schema-validator';
 
 const validator = SchemaValidator.default();
 
@@ -147,4 +147,34 @@ test('objects without apiVersion or kind are violations', () => {
 test('violations format as one line with the construct path', () => {
   const [v] = validator.validate(deployment({}, { replicas: 'three' })).violations;
   expect(formatViolation(v, 'chart/web/Resource')).toBe('apps/v1 Deployment default/web (chart/web/Resource): /spec/replicas: must be integer');
+});
+
+describe('shared sub-schemas compiled once', () => {
+  const isvc = (predictor: any) => ({
+    apiVersion: 'serving.kserve.io/v1beta1',
+    kind: 'InferenceService',
+    metadata: { name: 'm', namespace: 'ml' },
+    spec: { predictor },
+  });
+
+  test('repeated sub-schemas become definitions, and a small schema is left alone', () => {
+    const container = { type: 'object', properties: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`field${i}`, { type: 'string' }])) };
+    const schema = { type: 'object', properties: { a: container, b: { type: 'array', items: JSON.parse(JSON.stringify(container)) } } };
+    const out = dedupeSubschemas(schema);
+    expect(out.properties.a).toEqual({ $ref: '#/definitions/s0' });
+    expect(out.properties.b.items).toEqual({ $ref: '#/definitions/s0' });
+    expect(out.definitions.s0).toEqual(container);
+    expect(dedupeSubschemas({ type: 'string' })).toEqual({ type: 'string' });
+  });
+
+  test('the InferenceService schema (its pod and container schemas repeated) reports the same violations in every copy', () => {
+    expect(problems(isvc({ model: { modelFormat: { name: 'sklearn' }, storageUri: 's3://m/iris' } }))).toEqual([]);
+    // the same mistake in two places that share one container schema
+    expect(problems(isvc({ containers: [{ name: 'c', image: 'x:1', ports: [{ containerPort: 'http' }] }] })))
+      .toEqual(['/spec/predictor/containers/0/ports/0/containerPort: must be integer']);
+    expect(problems(isvc({ model: { modelFormat: { name: 'sklearn' }, ports: [{ containerPort: 'http' }] } })))
+      .toEqual(['/spec/predictor/model/ports/0/containerPort: must be integer']);
+    expect(problems(isvc({ model: { modelFormat: { name: 'sklearn' }, resourcez: {} } })))
+      .toEqual(["/spec/predictor/model/resourcez: unknown field 'resourcez' (not in the schema)"]);
+  });
 });
