@@ -1,0 +1,89 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, AppProps, Chart, Names, Yaml } from 'cdk8s';
+import { GitOpsOutput, SynthesizedFile, TieredChart } from './gitops';
+import { installsOf, PlatformTier, tierOf } from './tiers';
+
+/** Props of {@link PlatformApp}. */
+export interface PlatformAppProps extends AppProps {
+  /**
+   * How the output is laid out for GitOps: Argo CD sync waves, Flux Kustomizations or one directory per tier.
+   * @default - one file per chart, as cdk8s writes it, without tiers
+   */
+  readonly gitOps?: GitOpsOutput;
+}
+
+/**
+ * A cdk8s App that writes a platform for GitOps: every object gets its {@link PlatformTier} (CRDs, prerequisites,
+ * operators, cluster configuration, workloads) and the output is laid out as {@link GitOpsOutput} says, so that
+ * each tier is applied before the next.
+ *
+ * Use it in place of `App`; charts and constructs are declared in it as usual.
+ */
+export class PlatformApp extends App {
+  /** The GitOps layout (undefined: one file per chart, as cdk8s writes it). */
+  public readonly gitOps?: GitOpsOutput;
+
+  private readonly recordMetadata: boolean;
+
+  constructor(props: PlatformAppProps = {}) {
+    super(props);
+    this.gitOps = props.gitOps;
+    this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
+  }
+
+  /**
+   * The files the app synthesizes (paths relative to `outdir`) and their objects, without writing them. Runs every
+   * validation of the app first, as `synth()` does.
+   */
+  public synthFiles(): SynthesizedFile[] {
+    this.gitOps?._validate(this);
+    const charts = this.tieredCharts();
+    if (this.gitOps === undefined) {
+      return charts.filter(c => c.objects.length > 0).map(c => ({ path: `${c.name}${this.outputFileExtension}`, objects: c.objects.map(o => o.json) }));
+    }
+    return this.gitOps._arrange(charts, this.outputFileExtension);
+  }
+
+  /** Writes the files of {@link PlatformApp.synthFiles} to `outdir`. */
+  public synth(): void {
+    const files = this.synthFiles();
+    fs.mkdirSync(this.outdir, { recursive: true });
+    for (const file of files) {
+      const target = path.join(this.outdir, file.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      Yaml.save(target, file.objects);
+    }
+    if (this.recordMetadata) {
+      const resources: { [name: string]: { path: string } } = {};
+      for (const o of this.node.findAll()) if (ApiObject.isApiObject(o)) resources[o.name] = { path: o.node.path };
+      fs.writeFileSync(path.join(this.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
+    }
+  }
+
+  /** Validates the app (as cdk8s does before writing) and returns each chart's objects with their tiers. */
+  private tieredCharts(): TieredChart[] {
+    const errors: string[] = [];
+    for (const child of this.node.findAll()) {
+      for (const error of child.node.validate()) errors.push(`[${child.node.path}] ${error}`);
+    }
+    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    const installs = installsOf(this);
+    return this.charts.map(chart => {
+      const tiers = new Map<string, PlatformTier>();
+      for (const o of chart.node.findAll()) {
+        if (!ApiObject.isApiObject(o) || Chart.of(o) !== chart) continue;
+        tiers.set(identity(o.apiVersion, o.kind, o.metadata.namespace, o.name), tierOf(o, installs));
+      }
+      const objects = Object.values(chart.toJson()).map((json: any) => ({
+        json,
+        tier: tiers.get(identity(json.apiVersion, json.kind, json.metadata?.namespace, json.metadata?.name)) ?? PlatformTier.WORKLOADS,
+      }));
+      return { name: Names.toDnsLabel(chart), objects };
+    });
+  }
+}
+
+function identity(apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined): string {
+  return `${apiVersion}|${kind}|${namespace ?? ''}|${name ?? ''}`;
+}
