@@ -112,6 +112,9 @@ export class Accelerator {
     return new Accelerator(vendor, resourceName, count ?? 1);
   }
 
+  /** How the GPUs were asked to be shared (checked against GpuSharing). @internal */
+  private sharing?: GpuSharing;
+
   private constructor(
     /** Vendor of the device. */
     public readonly vendor: AcceleratorVendor,
@@ -126,9 +129,6 @@ export class Accelerator {
     /** Whether the device is a time-sliced share of a GPU. */
     public readonly shared: boolean = false,
   ) {}
-
-  /** How the GPUs were asked to be shared (checked against GpuSharing). @internal */
-  private sharing?: GpuSharing;
 
   /** Whether this is an NVIDIA GPU request of any kind (whole, MIG or shared). */
   public get isNvidia(): boolean {

@@ -34,10 +34,10 @@ export interface Rule {
  * library's ValidationError naming `field`.
  * @internal
  */
-export function check(scope: IConstruct, field: string, value: unknown, rule: Rule): void {
-  if (value === undefined && !rule.handlesAbsent) return;
-  if (value === null && !rule.handlesAbsent) invalid(scope, field, null, rule.accepted);
-  rule.check(scope, field, value);
+export function check(scope: IConstruct, field: string, value: unknown, r: Rule): void {
+  if (value === undefined && !r.handlesAbsent) return;
+  if (value === null && !r.handlesAbsent) invalid(scope, field, null, r.accepted);
+  r.check(scope, field, value);
 }
 
 /**
@@ -51,7 +51,7 @@ export function checkProps(scope: IConstruct, props: unknown, rules: { [name: st
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     invalid(scope, field, props, required ? 'required: must be an object of props' : 'must be an object of props');
   }
-  for (const [name, rule] of Object.entries(rules)) check(scope, `${prefix}${name}`, (props as any)[name], rule);
+  for (const [name, r] of Object.entries(rules)) check(scope, `${prefix}${name}`, (props as any)[name], r);
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

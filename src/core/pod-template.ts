@@ -186,7 +186,8 @@ export class PodTemplate {
    */
   public _volumeMountFields(): Array<{ mount: PodVolumeMount; field: string }> {
     const out: Array<{ mount: PodVolumeMount; field: string }> = [];
-    const add = (list: ContainerSpec[], kind: string) => list.forEach((c, i) => (Array.isArray(c?.volumeMounts) ? c.volumeMounts : []).forEach((m, j) => {
+    const mountsOf = (c: ContainerSpec | undefined) => (Array.isArray(c?.volumeMounts) ? c.volumeMounts : []);
+    const add = (list: ContainerSpec[], kind: string) => list.forEach((c, i) => mountsOf(c).forEach((m, j) => {
       if (m) out.push({ mount: m, field: this._field(`${kind}[${i}].volumeMounts[${j}].volume`) });
     }));
     add(this.containerSpecs, 'containers');
@@ -285,13 +286,14 @@ export class PodTemplate {
     specs.forEach(({ c, where }, i) =>
       ((i < this.initContainerSpecs.length ? c : withShm(c)).volumeMounts ?? []).forEach((m, mi) => addVolume(m.volume, `${where}.volumeMounts[${mi}].volume`)));
 
+    const grace = this.props.terminationGracePeriod;
     return prune({
       serviceAccountName: this.props.serviceAccountName,
       automountServiceAccountToken: this.props.serviceAccountName ? undefined : false,
       restartPolicy: this.props.restartPolicy,
       securityContext: this.security.podSecurityContext(),
       imagePullSecrets: this.props.imagePullSecrets?.map(name => ({ name })),
-      terminationGracePeriodSeconds: this.props.terminationGracePeriod === undefined ? undefined : this.props.terminationGracePeriod.toMilliseconds() / 1000,
+      terminationGracePeriodSeconds: grace === undefined ? undefined : grace.toMilliseconds() / 1000,
       schedulerName: this.props.schedulerName,
       initContainers: initContainers.length ? initContainers : undefined,
       containers,

@@ -54,20 +54,23 @@ export class PodVolume {
 
   /** Mounts an existing ConfigMap as files. */
   public static fromConfigMap(name: string, configMapName: string, options: KeyToPathVolumeOptions = {}): PodVolume {
-    return new PodVolume(name, { configMap: { name: configMapName, defaultMode: options.defaultMode, optional: options.optional } }, 'configMap.name', configMapName);
+    const o = options ?? {};
+    return new PodVolume(name, { configMap: { name: configMapName, defaultMode: o.defaultMode, optional: o.optional } }, 'configMap.name', configMapName);
   }
 
   /** Mounts an existing Secret as files (read-only for the owner and group by default). */
   public static fromSecret(name: string, secretName: string, options: KeyToPathVolumeOptions = {}): PodVolume {
-    return new PodVolume(name, { secret: { secretName, defaultMode: options.defaultMode ?? 0o440, optional: options.optional } }, 'secret.secretName', secretName);
+    const o = options ?? {};
+    return new PodVolume(name, { secret: { secretName, defaultMode: o.defaultMode ?? 0o440, optional: o.optional } }, 'secret.secretName', secretName);
   }
 
   /** Scratch space that lives as long as the pod. */
   public static fromEmptyDir(name: string, options: EmptyDirOptions = {}): PodVolume {
+    const o = options ?? {};
     return new PodVolume(name, {
       emptyDir: {
-        medium: options.medium || undefined,
-        sizeLimit: options.sizeLimit ?? undefined,
+        medium: o.medium || undefined,
+        sizeLimit: o.sizeLimit ?? undefined,
       },
     });
   }
