@@ -1,0 +1,72 @@
+/**
+ * A regression guard for synthesis cost that counts work instead of timing it: the construct-tree nodes visited by
+ * tree traversals (constructs' `findAll`) during construction and synth must grow linearly with the number of
+ * workloads. A whole-app scan per workload (the old way to find node pools, runtimes or the KServe configuration)
+ * makes the count grow quadratically.
+ */
+import { App, Chart, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Node } from 'constructs';
+import {
+  Accelerator, BatchQueue, ClusterServingRuntime, DistributedTraining, GpuInstances, GpuNodePool, InferenceService, KServeConfig,
+  ModelFormat, Predictor, QueueFlavors, ResourceQuota, SparkApplicationType, SparkJob, StorageUri, TrainingBackend,
+} from '../../src';
+import { DeploymentMode } from '../../src/serving/kserve-config';
+
+function build(units: number): App {
+  const app = new App({ outdir: 'cdk8s.out' });
+  const platform = new Chart(app, 'platform');
+  new KServeConfig(platform, 'kserve', { defaultDeploymentMode: DeploymentMode.STANDARD });
+  new ClusterServingRuntime(platform, 'sklearn', {
+    name: 'sklearn', supportedModelFormats: [{ name: 'sklearn', version: '1', autoSelect: true }],
+    container: { image: 'docker.io/kserve/sklearnserver:v0.20.0' },
+  });
+  const pool = new GpuNodePool(platform, 'gpu', { instances: GpuInstances.families(['g5']), gpuLimit: 1000, nodeClass: { clusterName: 'c', role: 'r' } });
+  const queue = new BatchQueue(platform, 'queue', {
+    name: 'q', resourceGroups: [{ flavors: [{ flavor: QueueFlavors.forPool(pool), quotas: [ResourceQuota.cpu('9999'), ResourceQuota.memory('99Ti'), ResourceQuota.nvidiaGpus(999)] }] }],
+  });
+  const team = new Chart(app, 'team', { namespace: 'team' });
+  const local = queue.addLocalQueue('team', 'gpu');
+  for (let i = 0; i < units; i++) {
+    new DistributedTraining(team, `train-${i}`, {
+      image: 'ghcr.io/example/train:1.0.0', backend: TrainingBackend.trainerV2(), workers: 2, pool, queue: local,
+      resourcesPerWorker: { cpu: Cpu.units(4), memory: Size.gibibytes(16), accelerator: Accelerator.nvidia({ count: 1 }) },
+    });
+    new InferenceService(team, `serve-${i}`, { predictor: Predictor.model({ format: ModelFormat.sklearn(), storageUri: StorageUri.s3('models', `m-${i}`) }) });
+    new SparkJob(team, `etl-${i}`, {
+      type: SparkApplicationType.PYTHON, sparkVersion: '3.5.5', image: 'docker.io/apache/spark:3.5.5',
+      mainApplicationFile: 'local:///opt/spark/pi.py', driver: { cores: 1, memory: Size.mebibytes(512) },
+    });
+  }
+  return app;
+}
+
+/** Nodes visited by `findAll` while building and synthesizing an app of `units` workload units. */
+function visitedNodes(units: number): { visited: number; objects: number } {
+  const original = Node.prototype.findAll;
+  let visited = 0;
+  Node.prototype.findAll = function (this: Node, ...args: any[]) {
+    const found = (original as any).apply(this, args);
+    visited += found.length;
+    return found;
+  };
+  try {
+    const app = build(units);
+    const objects = app.synthYaml().split('\n---\n').length;
+    return { visited, objects };
+  } finally {
+    Node.prototype.findAll = original;
+  }
+}
+
+test('tree traversal work grows linearly with the number of workloads (20 → 40 → 80 units)', () => {
+  const small = visitedNodes(20);
+  const medium = visitedNodes(40);
+  const large = visitedNodes(80);
+  // twice the workloads, twice the objects ...
+  expect(medium.objects / small.objects).toBeCloseTo(2, 0);
+  expect(large.objects / medium.objects).toBeCloseTo(2, 0);
+  // ... and at most a little over twice the visited nodes (a per-workload whole-app scan would give about 4x)
+  expect(medium.visited / small.visited).toBeLessThan(2.3);
+  expect(large.visited / medium.visited).toBeLessThan(2.3);
+});
