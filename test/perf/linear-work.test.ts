@@ -18,7 +18,8 @@ function build(units: number): App {
   const platform = new Chart(app, 'platform');
   new KServeConfig(platform, 'kserve', { defaultDeploymentMode: DeploymentMode.STANDARD });
   new ClusterServingRuntime(platform, 'sklearn', {
-    name: 'sklearn', supportedModelFormats: [{ name: 'sklearn', version: '1', autoSelect: true }],
+    name: 'sklearn',
+    supportedModelFormats: [{ name: 'sklearn', version: '1', autoSelect: true }],
     container: { image: 'docker.io/kserve/sklearnserver:v0.20.0' },
   });
   const pool = new GpuNodePool(platform, 'gpu', { instances: GpuInstances.families(['g5']), gpuLimit: 1000, nodeClass: { clusterName: 'c', role: 'r' } });
@@ -29,13 +30,20 @@ function build(units: number): App {
   const local = queue.addLocalQueue('team', 'gpu');
   for (let i = 0; i < units; i++) {
     new DistributedTraining(team, `train-${i}`, {
-      image: 'ghcr.io/example/train:1.0.0', backend: TrainingBackend.trainerV2(), workers: 2, pool, queue: local,
+      image: 'ghcr.io/example/train:1.0.0',
+      backend: TrainingBackend.trainerV2(),
+      workers: 2,
+      pool,
+      queue: local,
       resourcesPerWorker: { cpu: Cpu.units(4), memory: Size.gibibytes(16), accelerator: Accelerator.nvidia({ count: 1 }) },
     });
     new InferenceService(team, `serve-${i}`, { predictor: Predictor.model({ format: ModelFormat.sklearn(), storageUri: StorageUri.s3('models', `m-${i}`) }) });
     new SparkJob(team, `etl-${i}`, {
-      type: SparkApplicationType.PYTHON, sparkVersion: '3.5.5', image: 'docker.io/apache/spark:3.5.5',
-      mainApplicationFile: 'local:///opt/spark/pi.py', driver: { cores: 1, memory: Size.mebibytes(512) },
+      type: SparkApplicationType.PYTHON,
+      sparkVersion: '3.5.5',
+      image: 'docker.io/apache/spark:3.5.5',
+      mainApplicationFile: 'local:///opt/spark/pi.py',
+      driver: { cores: 1, memory: Size.mebibytes(512) },
     });
   }
   return app;
