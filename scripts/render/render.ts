@@ -17,6 +17,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { ImageFix, RECIPES, RenderPart, RenderRecipe } from './recipes';
 import { KUBERNETES_VERSION, upstreamPin } from '../../src/core/versions';
+import { configImages, podImages } from '../../src/operators/images';
 
 /** Bump when the render output changes for the same recipes. */
 const RENDER_FORMAT = 2;
@@ -99,38 +100,6 @@ function fixImages(value: any, fixes: ImageFix[], hits: number[]): any {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fixImages(v, fixes, hits)]));
   }
   return value;
-}
-
-/** Every container image of the pod specs in `obj`. */
-export function podImages(obj: any, into: Set<string>): void {
-  if (Array.isArray(obj)) {
-    obj.forEach(o => podImages(o, into));
-  } else if (obj && typeof obj === 'object') {
-    for (const key of ['containers', 'initContainers', 'ephemeralContainers']) {
-      if (Array.isArray(obj[key])) {
-        for (const c of obj[key]) if (c && typeof c.image === 'string') into.add(c.image);
-      }
-    }
-    for (const v of Object.values(obj)) podImages(v, into);
-  }
-}
-
-/**
- * Images named in ConfigMap payloads (KServe's storage initializer and agent, Katib's suggestion services and
- * metrics collectors, Argo Events' NATS images): a value of a key ending in `image`, or an image path with a tag.
- * KServe's `_example` key is documentation the controller never reads.
- */
-export function configImages(objects: any[], into: Set<string>): void {
-  const byKey = /"?[A-Za-z]*[Ii]mage"?\s*:\s*"?([a-z0-9][^\s",']*)/g;
-  const byPath = /(?:[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::[0-9]+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+:[A-Za-z0-9_][A-Za-z0-9_.-]*(?:@sha256:[0-9a-f]{64})?/g;
-  for (const obj of objects) {
-    if (obj.kind !== 'ConfigMap') continue;
-    for (const [key, value] of Object.entries(obj.data ?? {})) {
-      if (key === '_example') continue;
-      for (const m of String(value).matchAll(byKey)) into.add(m[1]);
-      for (const m of String(value).matchAll(byPath)) into.add(m[0]);
-    }
-  }
 }
 
 /** `<group>/<Kind>` → scope of every CRD version extracted from the pinned modules. */

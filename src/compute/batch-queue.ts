@@ -1,8 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterQueueImportOptions, IClusterQueue, importClusterQueue } from './cluster-queue';
-import { KueueIntegration, KueueIntegrations } from './kueue-integration';
-import { clusterScoped, INT32_MAX, KUEUE_API_VERSION, prune, sortKeys } from './kueue-util';
+import { KueueIntegration } from './kueue-integration';
+import { checkQueueIntegrationsInstalled, clusterScoped, INT32_MAX, KUEUE_API_VERSION, prune, queueIntegrations, sortKeys } from './kueue-util';
 import { LocalQueue } from './local-queue';
 import { QueueFlavor } from './queue-flavor';
 import { QueueResourceGroup } from './resource-quota';
@@ -103,7 +103,7 @@ export interface BatchQueueProps {
    * workloads of other kinds. Set it when the installation differs from the default, e.g. to add
    * `KueueIntegration.PYTORCH_JOB`. For `POD`, `DEPLOYMENT`, `STATEFULSET` and `LEADER_WORKER_SET`, Kueue manages only
    * pods in namespaces selected by its `managedJobsNamespaceSelector` (default: all but `kube-system` and `kueue-system`).
-   * @default KueueIntegrations.defaults() - Kueue v0.19.2's default frameworks
+   * @default - those of the app's Kueue installation (`KueueInstall`), or KueueIntegrations.defaults() (Kueue v0.19.2's default frameworks)
    */
   readonly integrations?: KueueIntegration[];
 }
@@ -138,8 +138,7 @@ export class BatchQueue extends Construct implements IClusterQueue {
   public readonly cohort?: string;
   /** Admission order. */
   public readonly queueingStrategy: QueueingStrategy;
-  /** Kueue integrations workloads may use. */
-  public readonly integrations: KueueIntegration[];
+  private readonly ownIntegrations?: KueueIntegration[];
   /** The flavors, in order of first use. */
   public readonly flavors: QueueFlavor[];
   private readonly localQueues: LocalQueue[] = [];
@@ -149,15 +148,16 @@ export class BatchQueue extends Construct implements IClusterQueue {
     this.name = props.name ?? ResourceNames.uniqueLabel(this);
     this.cohort = props.cohort;
     this.queueingStrategy = props.queueingStrategy ?? QueueingStrategy.BEST_EFFORT_FIFO;
-    this.integrations = [...(props.integrations ?? KueueIntegrations.defaults())];
+    this.ownIntegrations = props.integrations ? [...props.integrations] : undefined;
 
     checkDns1123Subdomain(this, 'name', this.name);
     if (this.name.length > 253) invalid(this, 'name', this.name, 'must be at most 253 characters');
     checkDns1123Subdomain(this, 'cohort', props.cohort);
     checkLabels(this, 'namespaceLabels', props.namespaceLabels);
-    if (this.integrations.length === 0) {
-      invalid(this, 'integrations', this.integrations, 'must name at least one Kueue integration');
+    if (this.ownIntegrations?.length === 0) {
+      invalid(this, 'integrations', this.ownIntegrations, 'must name at least one Kueue integration');
     }
+    checkQueueIntegrationsInstalled(this, this.ownIntegrations);
 
     const resourceGroups = this.renderResourceGroups(props.resourceGroups ?? []);
     const preemption = this.renderPreemption(props.preemption);
@@ -182,6 +182,14 @@ export class BatchQueue extends Construct implements IClusterQueue {
       }),
     });
     clusterScoped(cq);
+  }
+
+  /**
+   * Kueue integrations workloads may use: the queue's own `integrations`, or those of the app's Kueue installation
+   * (`KueueInstall`), or Kueue's defaults.
+   */
+  public get integrations(): KueueIntegration[] {
+    return queueIntegrations(this, this.ownIntegrations);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
-import { KueueIntegration, KueueIntegrations } from './kueue-integration';
+import { KueueIntegration } from './kueue-integration';
+import { checkQueueIntegrationsInstalled, queueIntegrations } from './kueue-util';
 import { invalid } from '../core/errors';
 import { checkDns1123Subdomain } from '../core/names';
 
@@ -21,7 +22,7 @@ export interface IClusterQueue extends IConstruct {
 export interface ClusterQueueImportOptions {
   /**
    * Kueue integrations enabled in the cluster's Kueue configuration (`integrations.frameworks`).
-   * @default KueueIntegrations.defaults() - Kueue v0.19.2's default frameworks
+   * @default - those of the app's Kueue installation (`KueueInstall`), or KueueIntegrations.defaults() (Kueue v0.19.2's default frameworks)
    */
   readonly integrations?: KueueIntegration[];
 }
@@ -37,14 +38,19 @@ export function importClusterQueue(scope: Construct, id: string, name: string, o
 /** A ClusterQueue declared elsewhere: emits no objects. */
 class ImportedClusterQueue extends Construct implements IClusterQueue {
   public readonly name: string;
-  public readonly integrations: KueueIntegration[];
+  private readonly ownIntegrations?: KueueIntegration[];
 
   constructor(scope: Construct, id: string, name: string, options: ClusterQueueImportOptions = {}) {
     super(scope, id);
     if (typeof name !== 'string') invalid(this, 'clusterQueueName', name, 'must be the name of a ClusterQueue (a DNS-1123 subdomain)');
     checkDns1123Subdomain(this, 'clusterQueueName', name);
     this.name = name;
-    this.integrations = [...(options.integrations ?? KueueIntegrations.defaults())];
-    if (this.integrations.length === 0) invalid(this, 'integrations', this.integrations, 'must name at least one Kueue integration');
+    this.ownIntegrations = options.integrations ? [...options.integrations] : undefined;
+    if (this.ownIntegrations?.length === 0) invalid(this, 'integrations', this.ownIntegrations, 'must name at least one Kueue integration');
+    checkQueueIntegrationsInstalled(this, this.ownIntegrations);
+  }
+
+  public get integrations(): KueueIntegration[] {
+    return queueIntegrations(this, this.ownIntegrations);
   }
 }

@@ -4,6 +4,7 @@ import { IClusterQueue } from './cluster-queue';
 import { KueueIntegration, KueueIntegrations } from './kueue-integration';
 import { KUEUE_API_VERSION } from './kueue-util';
 import type { WorkloadPriorityClass } from './workload-priority-class';
+import { PlatformContext } from '../core/context';
 import { invalid } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
 
@@ -96,13 +97,18 @@ export class LocalQueue extends Construct {
       invalid(this, 'workload', workload, 'must be an ApiObject (for a cdk8s-plus workload, pass ApiObject.of(workload))');
     }
     const integration = options.managedAs ?? KueueIntegrations.forKind(workload.apiVersion, workload.kind);
-    const enabled = this.clusterQueue.integrations;
-    if (integration === undefined || !enabled.includes(integration)) {
-      const group = workload.apiVersion.includes('/') ? workload.apiVersion.split('/')[0] : '';
-      const what = options.managedAs !== undefined ? KueueIntegrations.kindOf(options.managedAs) : group ? `${group}/${workload.kind}` : workload.kind;
-      invalid(this, options.managedAs !== undefined ? 'managedAs' : 'workload.kind', what,
-        `Kueue integrations enabled for ClusterQueue '${this.clusterQueue.name}' manage ${enabled.map(i => KueueIntegrations.kindOf(i)).join(', ')}`);
-    }
+    const checkEnabled = () => {
+      const enabled = this.clusterQueue.integrations;
+      if (integration === undefined || !enabled.includes(integration)) {
+        const group = workload.apiVersion.includes('/') ? workload.apiVersion.split('/')[0] : '';
+        const what = options.managedAs !== undefined ? KueueIntegrations.kindOf(options.managedAs) : group ? `${group}/${workload.kind}` : workload.kind;
+        invalid(this, options.managedAs !== undefined ? 'managedAs' : 'workload.kind', what,
+          `Kueue integrations enabled for ClusterQueue '${this.clusterQueue.name}' manage ${enabled.map(i => KueueIntegrations.kindOf(i)).join(', ')}`);
+      }
+    };
+    checkEnabled();
+    // again at synth, against the app's Kueue installation wherever it is declared
+    PlatformContext.of(this).check(checkEnabled);
     const ns = workload.metadata.namespace;
     if (ns === undefined) {
       workload.addJsonPatch(JsonPatch.add('/metadata/namespace', this.namespace));

@@ -1,2 +1,3 @@
 // Public API of src/operators/ (one export line per construct file).
-export type { IOperatorInstall } from './operator-install';
+export * from './operator-install';
+export * from './kueue-install';
