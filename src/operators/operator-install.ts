@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { configImages, mirrorImage, podImages, replaceImages } from './images';
 import { loadRender, OperatorRender } from './render-cache';
@@ -97,10 +97,14 @@ export abstract class OperatorInstall extends Construct implements IOperatorInst
   public readonly crds: ApiObject[] = [];
   public readonly images: string[] = [];
   public readonly prerequisites: IOperatorInstall[] = [];
+  /** Whether the install emits its Namespace (shared with the other installs of the chart in the same namespace). */
+  public readonly createNamespace: boolean;
   /** The install's objects as JSON, changed by the settings until they are emitted. @internal */
   protected readonly _json: any[];
   /** @internal */
   protected readonly _render: OperatorRender;
+  /** Registry mirror of every image, if any. */
+  public readonly imageRegistry?: string;
   private emitted = false;
 
   /**
@@ -123,16 +127,9 @@ export abstract class OperatorInstall extends Construct implements IOperatorInst
     const resources = renderResources(this, 'resources', props.resources);
 
     let json = this._render.objects.filter(o => o.kind !== 'Namespace');
-    if (props.createNamespace ?? true) {
-      json.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } });
-    }
-    if (this.namespace !== this._render.namespace) json = json.map(o => relocate(o, this._render.namespace, this.namespace));
-    if (props.imageRegistry) {
-      const map = new Map<string, string>();
-      for (const image of [...this._render.images, ...this._render.configImages]) map.set(image, mirrorImage(image, props.imageRegistry));
-      json.filter(o => o.kind !== 'CustomResourceDefinition').forEach(o => replaceImages(o, map));
-    }
-    this._json = json;
+    this.createNamespace = props.createNamespace ?? true;
+    this.imageRegistry = props.imageRegistry;
+    this._json = this.prepare(this._render, json);
 
     for (const c of this._controllers()) {
       const obj = this._find(c.kind, c.name);
@@ -162,6 +159,16 @@ export abstract class OperatorInstall extends Construct implements IOperatorInst
     return this.objects.find(o => o.kind === kind && o.name === name);
   }
 
+  /**
+   * Adds the objects of another render of the same release (e.g. Trainer's built-in runtimes), with the
+   * namespace and image settings applied.
+   * @internal
+   */
+  protected _include(renderId: string): void {
+    const render = loadRender(renderId);
+    this._json.push(...this.prepare(render, render.objects.filter(o => o.kind !== 'Namespace')));
+  }
+
   /** Controllers the common settings apply to. @internal */
   protected abstract _controllers(): ControllerRef[];
 
@@ -186,6 +193,15 @@ export abstract class OperatorInstall extends Construct implements IOperatorInst
   protected _emit(): void {
     if (this.emitted) throw new Error(`${this.node.path}: emitted twice`);
     this.emitted = true;
+    if (this.createNamespace) {
+      // one Namespace per chart and name, shared by the installs of the chart in that namespace (Katib and the
+      // Training Operator both default to `kubeflow`): the same object whatever the declaration order
+      const chart = Chart.of(this);
+      const id = `OperatorNamespace-${this.namespace}`;
+      const ns = chart.node.tryFindChild(id) as ApiObject | undefined
+        ?? clusterScoped(new ApiObject(chart, id, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } }));
+      this.objects.push(ns);
+    }
     const ids = new Set<string>();
     for (const o of this._json) {
       let id = `${o.kind}-${o.metadata.namespace ? `${o.metadata.namespace}-` : ''}${o.metadata.name}`;
@@ -204,6 +220,17 @@ export abstract class OperatorInstall extends Construct implements IOperatorInst
     this.images.push(...[...images].sort());
   }
 
+  private prepare(render: OperatorRender, objects: any[]): any[] {
+    let json = objects;
+    if (this.namespace !== render.namespace) json = json.map(o => relocate(o, render.namespace, this.namespace));
+    if (this.imageRegistry) {
+      const map = new Map<string, string>();
+      for (const image of [...render.images, ...render.configImages]) map.set(image, mirrorImage(image, this.imageRegistry));
+      json.filter(o => o.kind !== 'CustomResourceDefinition').forEach(o => replaceImages(o, map));
+    }
+    return json;
+  }
+
   /** Sets `data[key]` of a ConfigMap object (a JSON patch on the emitted object would do the same). @internal */
   protected _setConfigData(name: string, key: string, value: string): void {
     const cm = this._find('ConfigMap', name);
@@ -218,6 +245,9 @@ export function relocate(obj: any, from: string, to: string): any {
     if (typeof v === 'string') {
       if (key === 'namespace' && v === from) return to;
       if (key === 'cert-manager.io/inject-ca-from' && v.startsWith(`${from}/`)) return `${to}/${v.slice(from.length + 1)}`;
+      // controller flags naming the namespace of its own lock, secret or service (`--webhook-secret-namespace=x`)
+      const flag = /^(--[a-z-]*namespace=)(.*)$/.exec(v);
+      if (flag && flag[2] === from) return `${flag[1]}${to}`;
       return v.includes(`.${from}.svc`) ? v.replace(svc, `.${to}.svc`) : v;
     }
     if (Array.isArray(v)) return v.map(x => walk(x));
