@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BatchJob, BatchJobProps } from './batch-job';
 import { Errors, invalid, ValidationError } from '../core/errors';
 import { StatusContract, StatusSource } from '../core/status-contract';
-import { IWorkload, RenderedWorkload } from '../core/workload';
+import { IWorkload, RenderedWorkload, WorkloadBase } from '../core/workload';
 import { WorkloadTemplate } from '../core/workload-template';
 import { DistributedTraining, DistributedTrainingProps } from '../training/distributed-training';
 import { FineTuning, FineTuningProps } from '../training/fine-tuning';
@@ -36,6 +36,9 @@ export interface TrialBinding {
 }
 
 type Factory = (scope: Construct, id: string) => IWorkload;
+
+/** Id of the private chart the factories declare the trial workload in. */
+const TRIAL_CHART = 'trial';
 
 /**
  * The workload each trial of a {@link HyperparameterExperiment} runs: any workload of the library, rendered in
@@ -93,7 +96,7 @@ export class TrialTemplate {
       }
       return new BoundTrial(binding, this.given, this.options);
     }
-    const template = new WorkloadTemplate({ namespace: binding.namespace, chartId: 'trial' });
+    const template = new WorkloadTemplate({ namespace: binding.namespace, chartId: TRIAL_CHART });
     try {
       this.factory!(template.scope, binding.experiment.node.id);
     } catch (e) {
@@ -113,11 +116,12 @@ export class BoundTrial {
 
   /** The trial's workload. */
   public get workload(): IWorkload {
-    try {
-      return this.template.workload;
-    } catch (e) {
-      throw asTrialError(e, this.binding.experiment);
+    const found = this.template.scope.node.children.filter(c => WorkloadBase.isWorkload(c));
+    if (found.length !== 1) {
+      invalid(this.binding.experiment, 'trial', found.map(w => w.node.id),
+        'declare exactly one workload directly in the scope of the WorkloadTemplate given to TrialTemplate.fromWorkloadTemplate()');
     }
+    return this.template.workload;
   }
 
   /** Renders the trial (errors are reported on the experiment as `trial.<field>`). */
@@ -150,8 +154,9 @@ export class BoundTrial {
       if (object.kind === 'PersistentVolumeClaim' && (object.apiVersion === 'v1')) {
         perPodClaim(experiment, primary, object);
       } else {
-        invalid(experiment, 'trial', `${object.kind} '${object.metadata?.name}'`,
-          'Katib creates only the trial\'s primary object for each trial; declare this object outside the trial (in the app) and reference it');
+        invalid(experiment, 'trial', object.kind,
+          `the trial workload also creates ${object.kind} '${object.metadata?.name}', but Katib creates only the trial's primary object for each trial; `
+          + 'declare this object in the app and reference it');
       }
     }
     return {
@@ -165,10 +170,15 @@ export class BoundTrial {
   }
 }
 
-/** A ValidationError of the trial's workload, reported on the experiment with field `trial.<field>`. */
+/**
+ * A ValidationError of a trial workload the library declared (in its private chart `trial`), reported on the
+ * experiment with field `trial.<field>`. Errors of other constructs (a queue, a pool, a template the user declared)
+ * keep their own path.
+ */
 function asTrialError(error: unknown, experiment: IConstruct): unknown {
   if (!Errors.isValidationError(error)) return error;
   const e = error as ValidationError;
+  if (e.constructPath !== TRIAL_CHART && !e.constructPath.startsWith(`${TRIAL_CHART}/`)) return e;
   const field = e.field === 'synth' || e.field === 'workload' ? 'trial' : `trial.${e.field}`;
   const out = new ValidationError(experiment, field, undefined, e.accepted);
   const message = `[${out.constructPath}] ${field}: ${e.value} is not valid; ${e.accepted}`;
@@ -197,8 +207,8 @@ function perPodClaim(experiment: IConstruct, primary: any, claim: any): void {
     });
   });
   if (pods > 1) {
-    invalid(experiment, 'trial', `PersistentVolumeClaim '${name}'`,
-      `${pods} pods of each trial mount it; a trial's own claim becomes a per-pod ephemeral volume (parallel trials must not share it), `
+    invalid(experiment, 'trial', 'PersistentVolumeClaim',
+      `${pods} pods of each trial mount the claim the trial workload creates; it becomes a per-pod ephemeral volume (parallel trials must not share it), `
       + 'so only one pod may mount it: use one worker, or mount a claim declared in the app');
   }
 }
