@@ -1,12 +1,12 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ARGO_API_VERSION, MLPipeline } from './ml-pipeline';
+import { checkSchedule, checkTimezone } from './run-mode';
+import { SecretKeyRef } from './steps';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, ResourceNames } from '../core/names';
 import { PodSecurity } from '../core/security';
 import { CronSchedule } from '../data/cron-schedule';
-import { ARGO_API_VERSION, MLPipeline } from './ml-pipeline';
-import { checkSchedule, checkTimezone } from './run-mode';
-import { SecretKeyRef } from './steps';
 
 const secretSelector = (s: SecretKeyRef | undefined) => (s ? { name: s.name, key: s.key } : undefined);
 
@@ -216,7 +216,10 @@ export class EventSourceKind {
     return new EventSourceKind('webhook', options.port ?? 12000, (scope) => {
       checkEndpoint(scope, 'source.endpoint', options.endpoint);
       return {
-        endpoint: options.endpoint, port: String(options.port ?? 12000), method: options.method ?? 'POST', url: '',
+        endpoint: options.endpoint,
+        port: String(options.port ?? 12000),
+        method: options.method ?? 'POST',
+        url: '',
         authSecret: secretSelector(options.authSecret),
       };
     });
@@ -241,7 +244,8 @@ export class EventSourceKind {
   /** Messages of a Kafka topic. */
   public static kafka(options: KafkaEventOptions): EventSourceKind {
     return new EventSourceKind('kafka', undefined, () => ({
-      url: options.url, topic: options.topic,
+      url: options.url,
+      topic: options.topic,
       consumerGroup: options.consumerGroup ? { groupName: options.consumerGroup } : undefined,
       partition: options.consumerGroup ? undefined : '0',
       jsonBody: true,
@@ -263,7 +267,10 @@ export class EventSourceKind {
       if (!options.eventTypes?.length) invalid(scope, 'source.eventTypes', options.eventTypes, 'give at least one ResourceEventType');
       return {
         namespace: options.namespace ?? namespace ?? '',
-        group: options.group, version: options.version, resource: options.resource, eventTypes: options.eventTypes,
+        group: options.group,
+        version: options.version,
+        resource: options.resource,
+        eventTypes: options.eventTypes,
         filter: options.labels ? { labels: Object.entries(options.labels).map(([key, value]) => ({ key, operation: '=', value })) } : undefined,
       };
     }, ['get', 'list', 'watch'], options);
@@ -377,11 +384,15 @@ export class EventSource extends Construct {
       const ns = props.namespace;
       new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: serviceAccountName, namespace: ns } });
       new ApiObject(this, 'Role', {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: serviceAccountName, namespace: r.namespace ?? ns },
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: serviceAccountName, namespace: r.namespace ?? ns },
         rules: [{ apiGroups: [r.group], resources: [r.resource], verbs: source._watchVerbs }],
       });
       new ApiObject(this, 'RoleBinding', {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: serviceAccountName, namespace: r.namespace ?? ns },
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: serviceAccountName, namespace: r.namespace ?? ns },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: serviceAccountName },
         subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace: ns ?? Chart.of(this).namespace }],
       });
@@ -500,11 +511,15 @@ export class PipelineTrigger extends Construct {
     const sa = this.serviceAccountName;
     new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace } });
     new ApiObject(this, 'Role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: sa, namespace },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: sa, namespace },
       rules: [{ apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['create'] }],
     });
     new ApiObject(this, 'RoleBinding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: sa, namespace },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: sa, namespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: sa },
       subjects: [{ kind: 'ServiceAccount', name: sa, namespace: namespace ?? pipeline.namespace }],
     });
@@ -536,7 +551,12 @@ export class PipelineTrigger extends Construct {
                 },
               },
               parameters: params.map(p => ({
-                src: { dependencyName: dependency, dataKey: p.dataTemplate === undefined ? (p.dataKey ?? undefined) : undefined, dataTemplate: p.dataTemplate, value: p.defaultValue },
+                src: {
+                  dependencyName: dependency,
+                  dataKey: p.dataTemplate === undefined ? p.dataKey : undefined,
+                  dataTemplate: p.dataTemplate,
+                  value: p.defaultValue,
+                },
                 dest: `spec.arguments.parameters.${all.findIndex(x => x.name === p.pipelineParameter)}.value`,
               })),
             },

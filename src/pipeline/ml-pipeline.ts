@@ -1,6 +1,13 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
+import { checkReferences, DagDeclarations, TemplateDeclarations } from './references';
+import { goDurationOf, PipelineRun, PipelineRunKind } from './run-mode';
+import {
+  ApprovalStepProps, ContainerStepProps, OutputArtifact, PatchStepProps, PatchStrategy, PipelineParameter, PodStepOptions,
+  RetryOn, RolloutStepProps, S3ArtifactLocation, ScriptStepProps, StepRetry, StepTemplateOptions, Synchronization,
+  WorkloadStepProps,
+} from './steps';
 import { ContainerSpec, isImageReference } from '../core/container';
 import { wholeSeconds } from '../core/durations';
 import { checkInteger, invalid } from '../core/errors';
@@ -11,13 +18,6 @@ import { StatusContract, StatusSource } from '../core/status-contract';
 import { PodVolume } from '../core/volume';
 import { placeWorkload, WorkloadBase, WorkloadMetadataProps } from '../core/workload';
 import { WorkloadTemplate } from '../core/workload-template';
-import { checkReferences, DagDeclarations, TemplateDeclarations } from './references';
-import { goDurationOf, PipelineRun, PipelineRunKind } from './run-mode';
-import {
-  ApprovalStepProps, ContainerStepProps, OutputArtifact, PatchStepProps, PatchStrategy, PipelineParameter, PodStepOptions,
-  RetryOn, RolloutStepProps, S3ArtifactLocation, ScriptStepProps, StepRetry, StepTemplateOptions, Synchronization,
-  WorkloadStepProps,
-} from './steps';
 
 /** API version of Argo Workflows' objects. */
 export const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
@@ -245,7 +245,9 @@ export class Loop {
 
   /** Over numbers (`withSequence`). */
   public static sequence(options: SequenceOptions): Loop {
-    return new Loop({ withSequence: { count: options.count?.toString(), start: options.start?.toString(), end: options.end?.toString(), format: options.format } }, undefined);
+    const text = (n: number | undefined) => n?.toString();
+    const withSequence = { count: text(options.count), start: text(options.start), end: text(options.end), format: options.format };
+    return new Loop({ withSequence }, undefined);
   }
 
   private constructor(
@@ -456,7 +458,11 @@ export class MLPipeline extends WorkloadBase {
   public addScript(name: string, props: ScriptStepProps): StepTemplate {
     const c = props.container ?? {};
     return this.podStep(name, StepKind.SCRIPT, props, {
-      image: props.image, command: props.command ?? ['python'], env: c.env, resources: c.resources, volumeMounts: c.volumeMounts,
+      image: props.image,
+      command: props.command ?? ['python'],
+      env: c.env,
+      resources: c.resources,
+      volumeMounts: c.volumeMounts,
       imagePullPolicy: c.imagePullPolicy,
     }, props.source);
   }
@@ -486,7 +492,9 @@ export class MLPipeline extends WorkloadBase {
       const { rendered: latest } = this.renderWorkload(`${field}.workload`, props.workload);
       const manifest = { ...latest.primary, metadata: { ...latest.primary.metadata, name: undefined, generateName: `${latest.primary.metadata.name}-` } };
       return {
-        action: 'create', setOwnerReference: true, manifest,
+        action: 'create',
+        setOwnerReference: true,
+        manifest,
         outputs: [
           { name: 'name', valueFrom: { jsonPath: '{.metadata.name}' } },
           ...(props.modelUri !== undefined ? [{ name: 'model-uri', valueFrom: { jqFilter: JSON.stringify(props.modelUri) } }] : []),
@@ -529,7 +537,12 @@ export class MLPipeline extends WorkloadBase {
     return this.resourceStep(name, StepKind.PATCH, props, contract, ['name'], () => ({
       action: 'patch',
       mergeStrategy: props.strategy ?? PatchStrategy.MERGE,
-      manifest: { apiVersion: workload.apiObject.apiVersion, kind: workload.apiObject.kind, metadata: { name: workload.name, namespace: workload.apiObject.metadata.namespace }, ...props.patch },
+      manifest: {
+        apiVersion: workload.apiObject.apiVersion,
+        kind: workload.apiObject.kind,
+        metadata: { name: workload.name, namespace: workload.apiObject.metadata.namespace },
+        ...props.patch,
+      },
       outputs: [{ name: 'name', valueFrom: { jsonPath: '{.metadata.name}' } }],
     }), undefined);
   }
@@ -537,7 +550,8 @@ export class MLPipeline extends WorkloadBase {
   /** Adds an approval step template: the run pauses there until resumed (or for `duration`). */
   public addApproval(name: string, props: ApprovalStepProps = {}): StepTemplate {
     this.checkTemplateName(name);
-    const t = new StepTemplate(this, name, StepKind.APPROVAL, { inputs: [], inputArtifacts: [], outputs: [], outputArtifacts: [], result: false }, []);
+    const none = { inputs: [], inputArtifacts: [], outputs: [], outputArtifacts: [], result: false };
+    const t = new StepTemplate(this, name, StepKind.APPROVAL, none, []);
     t._render = () => [{ name, suspend: { duration: goDurationOf(this, `templates.${name}.duration`, props.duration) } }];
     this.templates.push(t);
     return t;
@@ -750,8 +764,11 @@ export class MLPipeline extends WorkloadBase {
     pod._nameFields({ 'containers[0]': `${field}.container`, '': field });
     placeWorkload(this, `${field}.pool`, pod, props.pool, { runToCompletion: true });
     const t = new StepTemplate(this, name, kind, {
-      inputs: inputs.map(i => i.name), inputArtifacts: inArts.map(a => a.name), outputs: outputs.map(o => o.name),
-      outputArtifacts: outArts.map(a => a.name), result: true,
+      inputs: inputs.map(i => i.name),
+      inputArtifacts: inArts.map(a => a.name),
+      outputs: outputs.map(o => o.name),
+      outputArtifacts: outArts.map(a => a.name),
+      result: true,
     }, inputs, pod);
     t._render = () => {
       const tpl = pod.toPodTemplateSpec(this, 'main');
@@ -777,7 +794,8 @@ export class MLPipeline extends WorkloadBase {
         sidecars: sidecars.length ? sidecars : undefined,
         initContainers: spec.initContainers,
         volumes: spec.volumes,
-        securityContext: JSON.stringify(spec.securityContext) === JSON.stringify(this.security.podSecurityContext()) ? undefined : spec.securityContext,
+        // the run's pod security context is set once, for every pod
+        securityContext: sameJson(spec.securityContext, this.security.podSecurityContext()) ? undefined : spec.securityContext,
         nodeSelector: spec.nodeSelector,
         tolerations: spec.tolerations,
         affinity: spec.affinity,
@@ -842,7 +860,8 @@ export class MLPipeline extends WorkloadBase {
     const inputs = options.inputs ?? [];
     inputs.forEach((p, i) => checkParameter(this, `${field}.inputs[${i}]`, p));
     duplicates(this, `${field}.inputs`, inputs.map(p => p.name));
-    const t = new StepTemplate(this, name, kind, { inputs: inputs.map(i => i.name), inputArtifacts: [], outputs: outputNames, outputArtifacts: [], result: false }, inputs);
+    const decl = { inputs: inputs.map(i => i.name), inputArtifacts: [], outputs: outputNames, outputArtifacts: [], result: false };
+    const t = new StepTemplate(this, name, kind, decl, inputs);
     const [group, version] = contract.apiVersion.includes('/') ? contract.apiVersion.split('/') : ['', contract.apiVersion];
     const resource = plural(contract.kind);
     const verbs = kind === StepKind.WORKLOAD ? ['create', 'get'] : kind === StepKind.ROLLOUT ? ['get', 'create', 'patch'] : ['get', 'patch'];
@@ -857,7 +876,10 @@ export class MLPipeline extends WorkloadBase {
         inputs: inputParams,
         outputs: { parameters: r.outputs },
         resource: {
-          action: r.action, mergeStrategy: r.mergeStrategy, setOwnerReference: r.setOwnerReference, manifest,
+          action: r.action,
+          mergeStrategy: r.mergeStrategy,
+          setOwnerReference: r.setOwnerReference,
+          manifest,
           successCondition: withConditions ? conditions?.success : undefined,
           failureCondition: withConditions ? conditions?.failure : undefined,
         },
@@ -871,7 +893,9 @@ export class MLPipeline extends WorkloadBase {
       const { timeout, ...outer } = common(this, field, options);
       const waitPod = new PodTemplate({
         containers: [{
-          name: 'main', image: this.props.waitImage ?? MLPipeline.DEFAULT_WAIT_IMAGE, command: ['sh'],
+          name: 'main',
+          image: this.props.waitImage ?? MLPipeline.DEFAULT_WAIT_IMAGE,
+          command: ['sh'],
           env: {},
           volumeMounts: [{ volume: PodVolume.fromEmptyDir('home'), path: '/home/wait' }],
         }],
@@ -907,6 +931,10 @@ export class MLPipeline extends WorkloadBase {
     this.templates.push(t);
     return t;
   }
+}
+
+function sameJson(a: any, b: any): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function withoutInternalDag(template: any): any {
@@ -1034,7 +1062,11 @@ function renderParam(p: PipelineParameter): any {
 function renderS3(s: S3ArtifactLocation | undefined): any {
   if (!s) return undefined;
   return prune({
-    key: s.key, bucket: s.bucket, endpoint: s.endpoint, region: s.region, insecure: s.insecure,
+    key: s.key,
+    bucket: s.bucket,
+    endpoint: s.endpoint,
+    region: s.region,
+    insecure: s.insecure,
     accessKeySecret: s.accessKey ? { name: s.accessKey.name, key: s.accessKey.key } : undefined,
     secretKeySecret: s.secretKey ? { name: s.secretKey.name, key: s.secretKey.key } : undefined,
   });

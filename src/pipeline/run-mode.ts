@@ -121,54 +121,13 @@ export function checkTimezone(scope: IConstruct, field: string, timezone: string
   }
 }
 
-/** Validates a schedule: its grammar (as the Spark operator's and Kubernetes' parser) and that it ever fires. */
+/**
+ * Validates a schedule with the library's one cron grammar (`CronSchedule`), which also rejects a schedule that
+ * never fires (e.g. `0 0 30 2 *`): robfig/cron, which Argo Workflows and Argo Events parse schedules with, accepts it.
+ */
 export function checkSchedule(scope: IConstruct, field: string, schedule: CronSchedule): void {
   if (!(schedule instanceof CronSchedule)) invalid(scope, field, schedule, 'must be a CronSchedule, e.g. CronSchedule.expression(\'0 2 * * *\')');
   schedule._validate(scope, field);
-  const never = neverFires(schedule.expressionString);
-  if (never) invalid(scope, field, schedule.expressionString, `the schedule never fires: ${never}`);
-}
-
-const MONTH_NAMES: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
-const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * Why a valid 5-field cron expression never fires, or undefined when it does. robfig/cron (which Argo Workflows
- * and Argo Events use) matches a day when the day of month AND the day of week match if either field starts with
- * `*` or `?`, and when either matches otherwise; so a schedule never fires only when its day-of-week field starts
- * with `*`/`?` and no chosen month has a chosen day of month (e.g. `0 0 30 2 *`).
- */
-export function neverFires(expression: string): string | undefined {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5 || expression.trim().startsWith('@')) return undefined;
-  const [, , dom, month, dow] = fields;
-  const star = (f: string) => f.split(',').some(p => p.startsWith('*') || p.startsWith('?'));
-  if (!star(dow) || star(dom)) return undefined;
-  const days = expand(dom, 1, 31, {});
-  const months = expand(month, 1, 12, MONTH_NAMES);
-  if (months.some(m => days.some(d => d <= DAYS_IN_MONTH[m]))) return undefined;
-  return `no month of '${month}' has a day '${dom}'`;
-}
-
-function expand(field: string, min: number, max: number, names: Record<string, number>): number[] {
-  const out = new Set<number>();
-  const value = (s: string) => names[s.toLowerCase()] ?? Number(s);
-  for (const part of field.split(',')) {
-    const [range, stepText] = part.split('/');
-    const step = stepText ? Number(stepText) : 1;
-    let start: number;
-    let end: number;
-    if (range === '*' || range === '?') {
-      start = min;
-      end = max;
-    } else {
-      const [a, b] = range.split('-');
-      start = value(a);
-      end = b !== undefined ? value(b) : stepText ? max : start;
-    }
-    for (let v = start; v <= end; v += step) out.add(v);
-  }
-  return [...out];
 }
 
 /** A Duration as a Go duration string (`90s` → `1m30s`), in whole seconds. @internal */
