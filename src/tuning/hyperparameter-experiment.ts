@@ -415,7 +415,7 @@ export class HyperparameterExperiment extends WorkloadBase {
     const katib = this.props.katib ?? KatibConfig.of(this) ?? KatibConfig.defaults();
     const trial = this.trial.workload.apiObject;
     if (!katib.watchesTrialKind(trial.apiVersion, trial.kind)) {
-      const resource = KatibConfig.trialResourceOf(trial.apiVersion, trial.kind);
+      const resource = KatibConfig._trialResourceOf(trial.apiVersion, trial.kind);
       invalid(this, 'trial', resource,
         `Katib watches only the trial kinds of its configuration (${katib.trialResources.join(', ')}); add ${resource} to trialResources `
         + '(and give the katib-controller RBAC on it), or run the trial as another kind');

@@ -62,7 +62,7 @@ export class KatibConfig {
   }
 
   /** The `Kind.version.group` of an object's apiVersion and kind (`Job.v1.batch`). @internal */
-  public static trialResourceOf(apiVersion: string, kind: string): string {
+  public static _trialResourceOf(apiVersion: string, kind: string): string {
     const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
     return group ? `${kind}.${version}.${group}` : `${kind}.${version}`;
   }
@@ -101,6 +101,6 @@ export class KatibConfig {
 
   /** Whether Katib watches trials of this kind (`apiVersion` as in an object: `batch/v1`, `kubeflow.org/v1`). */
   public watchesTrialKind(apiVersion: string, kind: string): boolean {
-    return this.trialResources.includes(KatibConfig.trialResourceOf(apiVersion, kind));
+    return this.trialResources.includes(KatibConfig._trialResourceOf(apiVersion, kind));
   }
 }

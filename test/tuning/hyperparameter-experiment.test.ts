@@ -431,7 +431,13 @@ test('every algorithm renders its name and typed settings as strings', () => {
   const epochsParam = SearchParameter.integer('epochs', { min: 1, max: 9 });
   const render = (algorithm: SearchAlgorithm, params: SearchParameter[] = [x, y], extra: Partial<HyperparameterExperimentProps> = {}) =>
     spec(talk({
-      algorithm, parameters: params, trial: job(params.map(p => p.placeholder)), maxTrialCount: 50, parallelTrialCount: 9, maxFailedTrialCount: 3, ...extra,
+      algorithm,
+      parameters: params,
+      trial: job(params.map(p => p.placeholder)),
+      maxTrialCount: 50,
+      parallelTrialCount: 9,
+      maxFailedTrialCount: 3,
+      ...extra,
     })).algorithm;
   expect(render(SearchAlgorithm.random({ randomState: 7 }))).toEqual({ algorithmName: 'random', algorithmSettings: [{ name: 'random_state', value: '7' }] });
   expect(render(SearchAlgorithm.grid(), [x, y], { maxTrialCount: 99 })).toEqual({ algorithmName: 'grid' });
