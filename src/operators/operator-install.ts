@@ -195,11 +195,14 @@ export abstract class OperatorInstall extends Construct implements IOperatorInst
     this.emitted = true;
     if (this.createNamespace) {
       // one Namespace per chart and name, shared by the installs of the chart in that namespace (Katib and the
-      // Training Operator both default to `kubeflow`): the same object whatever the declaration order
+      // Training Operator both default to `kubeflow`), synthesized before the objects of the first of them
       const chart = Chart.of(this);
-      const id = `OperatorNamespace-${this.namespace}`;
-      const ns = chart.node.tryFindChild(id) as ApiObject | undefined
-        ?? clusterScoped(new ApiObject(chart, id, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } }));
+      const shared = namespacesOf(chart);
+      let ns = shared.get(this.namespace);
+      if (!ns) {
+        ns = clusterScoped(new ApiObject(this, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } }));
+        shared.set(this.namespace, ns);
+      }
       this.objects.push(ns);
     }
     const ids = new Set<string>();
@@ -238,6 +241,15 @@ export abstract class OperatorInstall extends Construct implements IOperatorInst
   }
 }
 
+const NAMESPACES = new WeakMap<Chart, Map<string, ApiObject>>();
+
+/** The Namespaces emitted by installs of `chart`, by name. */
+function namespacesOf(chart: Chart): Map<string, ApiObject> {
+  let m = NAMESPACES.get(chart);
+  if (!m) NAMESPACES.set(chart, m = new Map());
+  return m;
+}
+
 /** Moves an object of namespace `from` to `to`, with every reference to a service or object of `from`. @internal */
 export function relocate(obj: any, from: string, to: string): any {
   const svc = new RegExp(`\\.${from.replace(/[.-]/g, '\\$&')}\\.svc\\b`, 'g');
@@ -251,6 +263,10 @@ export function relocate(obj: any, from: string, to: string): any {
       return v.includes(`.${from}.svc`) ? v.replace(svc, `.${to}.svc`) : v;
     }
     if (Array.isArray(v)) return v.map(x => walk(x));
+    if (v && typeof v === 'object' && v.key === 'kubernetes.io/metadata.name' && Array.isArray(v.values)) {
+      // a namespace selector that names the namespace (Kueue's webhooks skip their own namespace)
+      return { ...v, values: v.values.map((x: any) => x === from ? to : x) };
+    }
     if (v && typeof v === 'object') {
       // a CRD's schema is large and names no namespace: only its metadata and conversion webhook may
       if (v.kind === 'CustomResourceDefinition') {
