@@ -1,9 +1,12 @@
 import { execSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as YAML from 'yaml';
+import { synthExample } from '../../scripts/synth-examples';
 import { CRON_ACCEPTED } from '../../src/core/cron';
 import { StatusSource } from '../../src/core/status-contract';
 import { WorkloadBase } from '../../src/core/workload';
@@ -359,5 +362,31 @@ describe('Argo Events', () => {
     const c = chart();
     expectValidationError(() => new EventSource(c, 'cal', { source: EventSourceKind.calendar({ schedule: CronSchedule.expression('0 0 31 11 *') }) }),
       `[test/cal] source.schedule: '0 0 31 11 *' is not valid; it never fires: no day 31 in November; ${CRON_ACCEPTED}`);
+  });
+});
+
+describe('the end-to-end example', () => {
+  test('the objects its steps create validate against the pinned schemas, and its wait steps run restricted', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-pipeline-e2e-'));
+    try {
+      const { objects } = synthExample('pipeline-e2e', outdir);
+      const wt = workflowOf(objects, 'WorkflowTemplate');
+      const manifests = wt.spec.templates.filter((t: any) => t.resource).map((t: any) => YAML.parse(t.resource.manifest));
+      expect(manifests.map((m: any) => m.kind)).toEqual(['SparkApplication', 'PyTorchJob', 'Job', 'InferenceService', 'InferenceService']);
+      // created objects get a generated name; give them one to validate as the API server would see them
+      expectValid(manifests.map((m: any) => ({ ...m, metadata: { ...m.metadata, name: m.metadata.name ?? `${m.metadata.generateName}abcde` } })));
+      const waits = wt.spec.templates.filter((t: any) => t.name.endsWith('-wait'));
+      expect(waits.map((t: any) => t.name)).toEqual(['lora-wait', 'modelcar-build-wait', 'rollout-wait', 'promotion-wait']);
+      for (const w of waits) expect(w.script.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
+      expect(objects.find(o => o.kind === 'Role' && o.metadata.name === 'reviews-to-production-steps').rules).toEqual([
+        { apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] },
+        { apiGroups: ['sparkoperator.k8s.io'], resources: ['sparkapplications'], verbs: ['get', 'create'] },
+        { apiGroups: ['kubeflow.org'], resources: ['pytorchjobs'], verbs: ['get', 'create'] },
+        { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'create'] },
+        { apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: ['get', 'create', 'patch'] },
+      ]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
