@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { PlatformNamespace, PlatformNamespaceProps, registerPodSecurityRequirement } from './platform-namespace';
+import { describeRequirements, loosest, PlatformNamespace, PlatformNamespaceProps, podSecurityLabels, PodSecurityRequirement, registerPodSecurityRequirement } from './platform-namespace';
+import { podSecurityLevelOf } from './testing';
 import { PlatformTier, PlatformTiers, registerInstall } from './tiers';
 import { BatchQueue, BatchQueueProps } from '../compute/batch-queue';
 import { GpuNodePool, GpuNodePoolProps } from '../compute/gpu-node-pool';
@@ -7,7 +8,7 @@ import { NvidiaDevicePlugin } from '../compute/nvidia-device-plugin';
 import { PlatformContext } from '../core/context';
 import { invalid } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
-import { PodSecurityLevel } from '../core/security';
+import { POD_SECURITY_REASON_ANNOTATION, PodSecurityLevel } from '../core/security';
 import { IWorkload, WORKLOADS } from '../core/workload';
 import { IOperatorInstall } from '../operators/operator-install';
 
@@ -97,6 +98,8 @@ export class AiPlatform extends Construct {
     for (const install of props.operators ?? []) this.addOperator(install);
     for (const name of props.namespaces ?? []) this.addNamespace(name);
     PlatformContext.of(this).check(() => this.checkInstalls());
+    // before serialization: the operators' own namespaces get the Pod Security their pods meet
+    this.node.addValidation({ validate: () => { this.labelOperatorNamespaces(); return []; } });
   }
 
   /** The operator installs, prerequisites included, in the order they were added. */
@@ -181,6 +184,25 @@ export class AiPlatform extends Construct {
     const queue = new BatchQueue(this, id, props);
     this.queueList.push(queue);
     return queue;
+  }
+
+  /**
+   * Labels the Namespace each install emits with the Pod Security level its pods meet (checked offline against
+   * restricted and baseline), warn and audit at restricted, and the reasons.
+   */
+  private labelOperatorNamespaces(): void {
+    for (const install of this.installs) {
+      const namespace = install.objects.find(o => o.kind === 'Namespace' && o.apiVersion === 'v1' && o.name === install.namespace);
+      if (namespace === undefined) continue;
+      const requirements: PodSecurityRequirement[] = [];
+      for (const o of install.objects) {
+        if ((o.metadata.namespace ?? install.namespace) !== install.namespace) continue;
+        const { level, problem } = podSecurityLevelOf(o.toJson());
+        if (level !== PodSecurityLevel.RESTRICTED) requirements.push({ level, reason: `${o.kind} '${o.name}' (${problem})` });
+      }
+      for (const [k, v] of Object.entries(podSecurityLabels(loosest(requirements.map(r => r.level))))) namespace.metadata.addLabel(k, v);
+      if (requirements.length > 0) namespace.metadata.addAnnotation(POD_SECURITY_REASON_ANNOTATION, describeRequirements(requirements));
+    }
   }
 
   private checkInstalls(): void {

@@ -9,6 +9,7 @@ import { Dataset } from '../data/dataset';
 import { SparkJob } from '../data/spark-job';
 import { InferenceGraph } from '../serving/inference-graph';
 import { trainingStatusContract } from '../training/training-util';
+import { HyperparameterExperiment } from '../tuning/hyperparameter-experiment';
 
 /** Argo CD's health statuses a check returns. */
 export enum ArgoCdHealthStatus {
@@ -53,7 +54,7 @@ function rules(): HealthRule[] {
   return [
     { contract: trainingStatusContract(false, 'TrainJob'), suspended: ['Suspended'] },
     ...TRAINING_OPERATOR_KINDS.map(kind => ({ contract: trainingStatusContract(true, kind), suspended: ['Suspended'] })),
-    { contract: conditions('kubeflow.org/v1beta1', 'Experiment', ['Succeeded'], ['Failed'], true) },
+    { contract: HyperparameterExperiment.STATUS },
     { contract: conditions('jobset.x-k8s.io/v1alpha2', 'JobSet', ['Completed'], ['Failed'], true), suspended: ['Suspended'] },
     { contract: conditions(KUEUE_API_VERSION, 'ClusterQueue', ['Active'], [], false), degradedWhenFalse: ['Active'] },
     { contract: conditions(KUEUE_API_VERSION, 'LocalQueue', ['Active'], [], false), degradedWhenFalse: ['Active'] },

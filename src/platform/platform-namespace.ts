@@ -87,21 +87,10 @@ export class PlatformNamespace extends Construct {
       public toJson(): any {
         const json = super.toJson();
         const security = self.podSecurity;
-        const version = `v${KUBERNETES_VERSION.split('.').slice(0, 2).join('.')}`;
-        json.metadata.labels = {
-          ...(json.metadata.labels ?? {}),
-          [ENFORCE]: security.enforce,
-          [ENFORCE_VERSION]: version,
-          [WARN]: PodSecurityLevel.RESTRICTED,
-          [WARN_VERSION]: version,
-          [AUDIT]: PodSecurityLevel.RESTRICTED,
-          [AUDIT_VERSION]: version,
-        };
+        json.metadata.labels = { ...(json.metadata.labels ?? {}), ...podSecurityLabels(security.enforce) };
         if (security.requirements.length > 0) {
-          json.metadata.annotations = {
-            ...(json.metadata.annotations ?? {}),
-            [POD_SECURITY_REASON_ANNOTATION]: security.requirements.map(r => `${r.level}: ${r.reason}`).join('; '),
-          };
+          const reason = describeRequirements(security.requirements);
+          json.metadata.annotations = { ...(json.metadata.annotations ?? {}), [POD_SECURITY_REASON_ANNOTATION]: reason };
         }
         return json;
       }
@@ -127,7 +116,7 @@ export class PlatformNamespace extends Construct {
   /** The Pod Security the namespace enforces, from what is declared in the app now. */
   public get podSecurity(): NamespacePodSecurity {
     const requirements = [...podSecurityRequirements(this, this.name), ...this.extra];
-    const enforce = requirements.reduce<PodSecurityLevel>((acc, r) => (RANK[r.level] > RANK[acc] ? r.level : acc), PodSecurityLevel.RESTRICTED);
+    const enforce = loosest(requirements.map(r => r.level));
     return { enforce, requirements };
   }
 
@@ -180,4 +169,27 @@ function workloadRequirements(workload: IWorkload): PodSecurityRequirement[] {
 /** Registers pods of `level` that run in `namespace` for `reason` (seen by the namespace's computation). @internal */
 export function registerPodSecurityRequirement(scope: IConstruct, namespace: string, level: PodSecurityLevel, reason: string): void {
   PlatformContext.of(scope).register(POD_SECURITY_REQUIREMENTS, { namespace, level, reason });
+}
+
+/** The Pod Security admission labels of a namespace enforcing `enforce` (warn and audit restricted). @internal */
+export function podSecurityLabels(enforce: PodSecurityLevel): { [key: string]: string } {
+  const version = `v${KUBERNETES_VERSION.split('.').slice(0, 2).join('.')}`;
+  return {
+    [ENFORCE]: enforce,
+    [ENFORCE_VERSION]: version,
+    [WARN]: PodSecurityLevel.RESTRICTED,
+    [WARN_VERSION]: version,
+    [AUDIT]: PodSecurityLevel.RESTRICTED,
+    [AUDIT_VERSION]: version,
+  };
+}
+
+/** The reason annotation's text. @internal */
+export function describeRequirements(requirements: PodSecurityRequirement[]): string {
+  return requirements.map(r => `${r.level}: ${r.reason}`).join('; ');
+}
+
+/** The strictest of `levels` that all of them allow (the least restrictive level named). @internal */
+export function loosest(levels: PodSecurityLevel[]): PodSecurityLevel {
+  return levels.reduce<PodSecurityLevel>((acc, l) => (RANK[l] > RANK[acc] ? l : acc), PodSecurityLevel.RESTRICTED);
 }

@@ -155,6 +155,42 @@ function digestSchemas(spec: any): any {
   return copy;
 }
 
+/**
+ * The strictest Pod Security level every pod template of `obj` meets (whatever it records as an opt-out), and the
+ * first problem that rules out the stricter levels; undefined problem when restricted.
+ * @internal
+ */
+export function podSecurityLevelOf(obj: any): { level: PodSecurityLevel; problem?: string } {
+  const specs: any[] = [];
+  findPodSpecs(obj?.spec, s => specs.push(s));
+  for (const level of [PodSecurityLevel.RESTRICTED, PodSecurityLevel.BASELINE]) {
+    const problems = specs.flatMap(s => podSpecProblems(s, level));
+    if (problems.length === 0) return level === PodSecurityLevel.RESTRICTED ? { level } : { level, problem: podSpecProblemsAll(specs)[0] };
+  }
+  return { level: PodSecurityLevel.PRIVILEGED, problem: specs.flatMap(s => podSpecProblems(s, PodSecurityLevel.BASELINE))[0] };
+}
+
+function podSpecProblemsAll(specs: any[]): string[] {
+  return specs.flatMap(s => podSpecProblems(s, PodSecurityLevel.RESTRICTED));
+}
+
+function isPodSpec(node: any): boolean {
+  return Array.isArray(node.containers) && node.containers.length > 0 && node.containers.every((c: any) => c && typeof c === 'object' && 'image' in c);
+}
+
+function findPodSpecs(node: any, found: (spec: any) => void): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach(x => findPodSpecs(x, found));
+    return;
+  }
+  if (isPodSpec(node)) {
+    found(node);
+    return;
+  }
+  for (const [k, v] of Object.entries(node)) if (k !== 'metadata' && k !== 'status') findPodSpecs(v, found);
+}
+
 /** Pod Security problems of every pod template found in `obj`. @internal */
 export function podSecurityProblems(obj: any): string[] {
   const md = obj?.metadata ?? {};
@@ -167,7 +203,7 @@ export function podSecurityProblems(obj: any): string[] {
       return;
     }
     const here = node.metadata?.annotations ?? annotations;
-    if (Array.isArray(node.containers) && node.containers.length > 0 && node.containers.every((c: any) => c && typeof c === 'object' && 'image' in c)) {
+    if (isPodSpec(node)) {
       const level = (here?.[POD_SECURITY_ANNOTATION] ?? md.annotations?.[POD_SECURITY_ANNOTATION] ?? PodSecurityLevel.RESTRICTED) as PodSecurityLevel;
       for (const p of podSpecProblems(node, level)) out.push(`${what} ${path || '/'}: ${p} (${level})`);
       return;

@@ -576,3 +576,98 @@ describe('the API server rejects invalid objects', () => {
     expect(r.stderr).toMatch(/Warning: would violate PodSecurity "restricted:latest"/);
   }, 180_000);
 });
+
+describe('the platform example applied for real, tier by tier (as a GitOps tool would)', () => {
+  const MANAGER = 'ai-platform-gitops';
+  /**
+   * Admission webhooks and aggregated APIs call the operators' Services, and this cluster runs no pods: once
+   * registered they would reject every later object they match. They are applied for real last, and removed before
+   * a new pass (in a cluster the operators answer them, and the tiers order them before the operators).
+   */
+  const isHook = (o: KObject) => ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService'].includes(o.kind ?? '');
+
+  const tiersOf = (gpuLimit: number): Array<{ tier: string; objects: KObject[] }> => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildPlatformApp } = require('../../examples/platform/platform');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { GitOpsOutput, PlatformApp } = require('../../src');
+    const app = buildPlatformApp(new PlatformApp({ gitOps: GitOpsOutput.directoryPerTier() }), { gpuLimit });
+    const files: Array<{ path: string; objects: KObject[] }> = app.synthFiles();
+    const tiers: Array<{ tier: string; objects: KObject[] }> = [];
+    for (const f of files) {
+      const tier = f.path.split('/')[0];
+      let entry = tiers.find((t) => t.tier === tier);
+      if (!entry) tiers.push((entry = { tier, objects: [] }));
+      entry.objects.push(...f.objects);
+    }
+    return tiers;
+  };
+
+  const applyAll = async (objects: KObject[]): Promise<string[]> => {
+    // one object per call: a rejection names its object, and big CRDs stay within kubectl's request limits
+    const results = await mapLimit(objects, 4, async (o) => ({
+      o,
+      r: await c().kubectl(['apply', '--server-side', '--force-conflicts', `--field-manager=${MANAGER}`, '-f', '-'], { input: JSON.stringify(o), timeoutMs: 300_000 }),
+    }));
+    return results.filter(({ r }) => r.code !== 0).map(({ o, r }) => `${describeObject(o)}: ${oneLine(r)}`);
+  };
+
+  const applyPass = async (gpuLimit: number): Promise<{ applied: number; failures: string[]; order: string[] }> => {
+    const failures: string[] = [];
+    const order: string[] = [];
+    let applied = 0;
+    const hooks: KObject[] = [];
+    for (const { tier, objects } of tiersOf(gpuLimit)) {
+      const now = objects.filter((o) => !isHook(o));
+      hooks.push(...objects.filter(isHook));
+      // a tier's namespaces first (Argo CD and Flux order kinds the same way)
+      const namespaces = now.filter((o) => o.kind === 'Namespace');
+      failures.push(...(await applyAll(namespaces)));
+      failures.push(...(await applyAll(now.filter((o) => o.kind !== 'Namespace'))));
+      applied += now.length;
+      order.push(tier);
+      if (tier === '0-crds') {
+        const names = now.map((o) => `crd/${o.metadata?.name}`);
+        const wait = await c().kubectl(['wait', '--for=condition=Established', ...names, '--timeout=180s'], { timeoutMs: 200_000 });
+        if (wait.code !== 0) failures.push(`CRDs not Established: ${oneLine(wait)}`);
+      }
+    }
+    failures.push(...(await applyAll(hooks)));
+    return { applied: applied + hooks.length, failures, order };
+  };
+
+  const removeHooks = async () => {
+    for (const kind of ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'apiservices']) {
+      const hooks = tiersOf(32).flatMap((t) => t.objects).filter((o) => isHook(o) && o.kind?.toLowerCase() + 's' === kind);
+      for (const h of hooks) await c().kubectl(['delete', kind, h.metadata!.name!, '--ignore-not-found', '--wait=false']);
+    }
+  };
+
+  test('every object of every tier is applied server-side (CRDs first), and re-applied with a knob changed', async () => {
+    await removeHooks();
+    const first = await applyPass(32);
+    console.info(`platform example: ${first.applied} objects applied for real in tiers ${first.order.join(' → ')}, then the webhooks and APIServices`);
+    expect(first.failures).toEqual([]);
+    expect(first.order).toEqual(['0-crds', '1-prerequisites', '2-operators', '3-cluster-config', '4-workloads']);
+
+    // the big CRDs went through server-side apply: owned by the applier's field manager, no last-applied annotation
+    const crds = tiersOf(32)[0].objects;
+    for (const crd of crds) {
+      const r = await c().kubectl(['get', 'crd', crd.metadata!.name!, '-o', 'json']);
+      const live = JSON.parse(r.stdout);
+      expect([crd.metadata!.name, live.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration']]).toEqual([crd.metadata!.name, undefined]);
+      expect(live.metadata.managedFields.some((m: any) => m.manager === MANAGER && m.operation === 'Apply')).toBe(true);
+    }
+
+    // knob: the GPU pool's limit (NodePool limits and the ClusterQueue's GPU quota)
+    await removeHooks();
+    const second = await applyPass(16);
+    expect(second.failures).toEqual([]);
+    const cq = JSON.parse((await c().kubectl(['get', 'clusterqueue', 'gpu-batch', '-o', 'json'])).stdout);
+    const gpuQuota = cq.spec.resourceGroups[0].flavors[0].resources.find((r: any) => r.name === 'nvidia.com/gpu');
+    expect(String(gpuQuota.nominalQuota)).toBe('16');
+    const pool = JSON.parse((await c().kubectl(['get', 'nodepool', 'a10g', '-o', 'json'])).stdout);
+    expect(String(pool.spec.limits['nvidia.com/gpu'])).toBe('16');
+    await removeHooks();
+  }, 900_000);
+});

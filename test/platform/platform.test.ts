@@ -302,4 +302,25 @@ describe('AiPlatform', () => {
       reason: "DaemonSet 'nvidia-device-plugin-l4' (the NVIDIA device plugin mounts the kubelet device-plugin socket directory (hostPath))",
     }]);
   });
+
+  test("an install's own Namespace gets the Pod Security its pods meet, with the reason", () => {
+    const chart = Testing.chart();
+    const ok = new FakeInstall(chart, 'ok', 'kueue');
+    const loose = new FakeInstall(chart, 'loose', 'fluid');
+    // a CSI DaemonSet as Fluid ships it: privileged
+    const ds = new ApiObject(loose, 'csi', {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'csi-nodeplugin-fluid', namespace: 'fluid-system' },
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'plugins', image: 'fluid/csi:1', securityContext: { privileged: true } }] } } },
+    });
+    loose.objects.push(ds);
+    new AiPlatform(chart, 'ai', { operators: [ok, loose], checkOperators: false });
+    const objects = Testing.synth(chart);
+    expect(byKind(objects, 'Namespace', 'kueue-system').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(byKind(objects, 'Namespace', 'kueue-system').metadata.annotations).toBeUndefined();
+    const fluid = byKind(objects, 'Namespace', 'fluid-system').metadata;
+    expect(fluid.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted' });
+    expect(fluid.annotations).toEqual({ 'ai-platform.cdk8s.io/pod-security-reason': 'privileged: DaemonSet \'csi-nodeplugin-fluid\' (container "plugins": privileged)' });
+  });
 });
