@@ -6,8 +6,10 @@ import { checkQueueIntegrationsInstalled, clusterScoped, INT32_MAX, KUEUE_API_VE
 import { LocalQueue } from './local-queue';
 import { QueueFlavor } from './queue-flavor';
 import { QueueResourceGroup } from './resource-quota';
+import { checkProps, Is } from '../core/checks';
 import { invalid } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabels, ResourceNames } from '../core/names';
+import { TAINT_RULE } from '../core/placement';
 
 /** Order in which a ClusterQueue admits pending workloads. */
 export enum QueueingStrategy {
@@ -68,6 +70,32 @@ export interface QueuePreemption {
    */
   readonly borrowWithinCohortMaxPriorityThreshold?: number;
 }
+
+/** The rules of a {@link QueueFlavor}. @internal */
+export const QUEUE_FLAVOR_RULE = Is.shape({
+  name: Is.required(Is.dnsSubdomain()),
+  nodeLabels: Is.labels(),
+  nodeTaints: Is.arrayOf(TAINT_RULE),
+  tolerations: Is.arrayOf(TAINT_RULE),
+}, 'must be a QueueFlavor, e.g. QueueFlavors.forPool(pool)');
+
+const QUOTA = Is.instance('_validate', "must be a ResourceQuota, e.g. ResourceQuota.cpu('64')");
+
+/** The rules of {@link BatchQueueProps} (counts and combinations are checked where the queue renders). */
+const BATCH_QUEUE_RULES = {
+  name: Is.dnsSubdomain(),
+  resourceGroups: Is.required(Is.arrayOf(Is.shape({
+    flavors: Is.required(Is.arrayOf(Is.shape({
+      flavor: Is.required(QUEUE_FLAVOR_RULE),
+      quotas: Is.required(Is.arrayOf(QUOTA)),
+    }, 'must be the quotas of a flavor: { flavor, quotas }'))),
+  }, 'must be a resource group: { flavors }'))),
+  cohort: Is.dnsSubdomain(),
+  queueingStrategy: Is.enumOf(QueueingStrategy, 'QueueingStrategy'),
+  namespaceLabels: Is.labels(),
+  preemption: Is.shape({}, 'must be QueuePreemption options'),
+  integrations: Is.arrayOf(Is.enumOf(KueueIntegration, 'KueueIntegration')),
+};
 
 /** Props of {@link BatchQueue}. */
 export interface BatchQueueProps {
@@ -145,6 +173,7 @@ export class BatchQueue extends Construct implements IClusterQueue {
 
   constructor(scope: Construct, id: string, props: BatchQueueProps) {
     super(scope, id);
+    checkProps(this, props, BATCH_QUEUE_RULES, '', true);
     this.name = props.name ?? ResourceNames.uniqueLabel(this);
     this.cohort = props.cohort;
     this.queueingStrategy = props.queueingStrategy ?? QueueingStrategy.BEST_EFFORT_FIFO;
@@ -258,6 +287,11 @@ export class BatchQueue extends Construct implements IClusterQueue {
 
   private renderPreemption(p: QueuePreemption | undefined): any {
     if (!p) return undefined;
+    checkProps(this, p, {
+      withinClusterQueue: Is.enumOf(WithinClusterQueuePreemption, 'WithinClusterQueuePreemption'),
+      reclaimWithinCohort: Is.enumOf(ReclaimWithinCohortPreemption, 'ReclaimWithinCohortPreemption'),
+      borrowWithinCohort: Is.enumOf(BorrowWithinCohortPreemption, 'BorrowWithinCohortPreemption'),
+    }, 'preemption.');
     const reclaim = p.reclaimWithinCohort ?? ReclaimWithinCohortPreemption.NEVER;
     const borrow = p.borrowWithinCohort ?? BorrowWithinCohortPreemption.NEVER;
     if (this.cohort === undefined && reclaim !== ReclaimWithinCohortPreemption.NEVER) {

@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { NodePoolBase } from './node-pool-base';
 import { Accelerator } from '../core/accelerator';
+import { checkProps, Is } from '../core/checks';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
-import { Taint } from '../core/placement';
+import { Taint, TAINT_RULE } from '../core/placement';
 
 /** Props of {@link ExistingGpuNodes}. */
 export interface ExistingGpuNodesProps {
@@ -42,6 +43,13 @@ export class ExistingGpuNodes extends NodePoolBase {
 
   constructor(scope: Construct, id: string, props: ExistingGpuNodesProps) {
     super(scope, id);
+    checkProps(this, props, {
+      nodeLabels: Is.required(Is.labels()),
+      taints: Is.arrayOf(TAINT_RULE),
+      accelerator: Is.instance('_validate', 'must be an Accelerator, e.g. Accelerator.nvidia()'),
+      acceleratorsPerNode: Is.integer(1),
+      name: Is.dnsLabel(),
+    }, '', true);
     this.poolName = props.name ?? id.toLowerCase();
     checkDns1123Label(this, 'name', this.poolName);
     if (Object.keys(props.nodeLabels).length === 0) invalid(this, 'nodeLabels', {}, 'give at least one label that selects the nodes');

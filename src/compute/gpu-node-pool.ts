@@ -4,10 +4,11 @@ import { Construct, IConstruct } from 'constructs';
 import { AcceleratorField, NodePoolBase } from './node-pool-base';
 import { Accelerator } from '../core/accelerator';
 import { clusterScoped } from '../core/api-objects';
+import { check, checkProps, Is, Rule } from '../core/checks';
 import { goDuration, wholeSeconds } from '../core/durations';
-import { checkInteger, invalid } from '../core/errors';
+import { invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
-import { Taint } from '../core/placement';
+import { Taint, TAINT_RULE } from '../core/placement';
 import { mib } from '../core/resources';
 
 /** How nodes are bought. */
@@ -91,6 +92,54 @@ export class GpuInstances {
     return { products: [...products].sort(), maxPerNode: max, minPerNode: min };
   }
 }
+
+const WHOLE_MINUTES: Rule = {
+  accepted: 'must be a Duration of whole minutes, at least 1 minute',
+  check: (scope, field, v) => {
+    Is.duration('seconds', 60).check(scope, field, v);
+    if ((v.toMilliseconds() / 1000) % 60 !== 0) invalid(scope, field, `${v.toMilliseconds() / 1000}s`, 'must be a whole number of minutes');
+  },
+};
+
+const ROOT_VOLUME: Rule = {
+  accepted: 'must be a Size of whole GiB from 1 to 59000 GiB',
+  check: (scope, field, v) => {
+    Is.size().check(scope, field, v);
+    const gib = v.toKibibytes({ rounding: 2 }) / 1024 / 1024;
+    if (!Number.isInteger(gib) || gib < 1 || gib > 59000) invalid(scope, field, `${gib}Gi`, 'must be a Size of whole GiB from 1 to 59000 GiB (EBS gp3)');
+  },
+};
+
+/** The rules of {@link GpuNodePoolProps}. */
+const GPU_NODE_POOL_RULES = {
+  instances: Is.required(Is.shape({
+    values: Is.required(Is.arrayOf(Is.matching(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)?$/, "must be an EC2 instance family such as 'g5' or type such as 'p4d.24xlarge'", 63))),
+  }, 'must be GpuInstances, e.g. GpuInstances.families([\'g5\'])')),
+  nodeClass: Is.required(Is.shape({
+    clusterName: Is.required(Is.matching(/^[\w .:/=+@-]{1,256}$/, 'must be a cluster name (an AWS tag value of 1 to 256 characters)')),
+    role: Is.required(Is.matching(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (1 to 64 letters, digits and +=,.@_-)')),
+    amiAlias: Is.matching(/^[a-zA-Z0-9]+@.+$/, "must be an AMI alias such as 'al2023@latest' or 'bottlerocket@v1.20.0'", 30),
+    rootVolumeSize: ROOT_VOLUME,
+  }, 'must be the EC2NodeClass options: { clusterName, role, amiAlias?, rootVolumeSize? }')),
+  name: Is.dnsLabel(),
+  capacityTypes: Is.arrayOf(Is.enumOf(CapacityType, 'CapacityType')),
+  architecture: Is.enumOf(CpuArchitecture, 'CpuArchitecture'),
+  zones: Is.arrayOf(Is.matching(/^[a-z0-9-]+$/, "must be an availability zone such as 'eu-west-1a'", 63)),
+  taint: Is.shape({ value: Is.string({ nonEmpty: true }) }, 'must be a taint: { key, value?, effect }'),
+  labels: Is.labels(),
+  gpuLimit: Is.integer(0),
+  cpuLimit: Is.cpu(),
+  memoryLimit: Is.size(),
+  consolidationPolicy: Is.enumOf(ConsolidationPolicy, 'ConsolidationPolicy'),
+  consolidateAfter: Is.duration('seconds'),
+  disruptionBudgets: Is.arrayOf(Is.shape({
+    nodes: Is.required(Is.matching(/^((100|[0-9]{1,2})%|[0-9]+)$/, "must be a node count such as '2' or a percentage such as '10%'")),
+    schedule: Is.cron(),
+    duration: WHOLE_MINUTES,
+  }, 'must be a disruption budget: { nodes, schedule?, duration? }')),
+  expireAfter: Is.duration('seconds', 1),
+  weight: Is.integer(1, 100),
+};
 
 /** A Karpenter disruption budget. */
 export interface DisruptionBudget {
@@ -229,16 +278,15 @@ export class GpuNodePool extends NodePoolBase {
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
+    checkProps(this, props, GPU_NODE_POOL_RULES, '', true);
+    check(this, 'taint', props.taint, TAINT_RULE);
     this.poolName = props.name ?? this.node.id.toLowerCase();
     checkDns1123Label(this, 'name', this.poolName);
     checkLabels(this, 'labels', props.labels);
     for (const key of Object.keys(props.labels ?? {})) checkTemplateLabel(this, key);
     if (props.instances.values.length === 0) invalid(this, 'instances', [], 'list at least one instance family or type');
-    checkInteger(this, 'gpuLimit', props.gpuLimit, 0);
-    checkInteger(this, 'weight', props.weight, 1, 100);
     if ((props.capacityTypes ?? [CapacityType.ON_DEMAND]).length === 0) invalid(this, 'capacityTypes', [], 'list at least one capacity type');
     for (const [i, b] of (props.disruptionBudgets ?? []).entries()) {
-      if (!/^((100|[0-9]{1,2})%|[0-9]+)$/.test(b.nodes)) invalid(this, `disruptionBudgets[${i}].nodes`, b.nodes, "must be a node count such as '2' or a percentage such as '10%'");
       if ((b.schedule === undefined) !== (b.duration === undefined)) invalid(this, `disruptionBudgets[${i}].schedule`, b.schedule, 'schedule and duration must be set together');
     }
     const consolidateAfter = props.consolidateAfter ?? Duration.minutes(5);

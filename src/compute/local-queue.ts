@@ -4,6 +4,7 @@ import { IClusterQueue } from './cluster-queue';
 import { KueueIntegration, KueueIntegrations } from './kueue-integration';
 import { KUEUE_API_VERSION } from './kueue-util';
 import type { WorkloadPriorityClass } from './workload-priority-class';
+import { checkProps, Is } from '../core/checks';
 import { PlatformContext } from '../core/context';
 import { invalid } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
@@ -52,6 +53,10 @@ export class LocalQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalQueueProps) {
     super(scope, id);
+    checkProps(this, props, {
+      clusterQueue: Is.required(Is.instance('integrations', "must be a ClusterQueue: a BatchQueue, or BatchQueue.fromClusterQueueName(scope, id, 'name')")),
+      namespace: Is.required(Is.dnsLabel()),
+    }, '', true);
     this.clusterQueue = props.clusterQueue;
     this.name = props.name ?? props.clusterQueue.name;
     this.namespace = props.namespace;

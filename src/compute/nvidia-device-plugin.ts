@@ -1,5 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkProps, Is } from '../core/checks';
+import { IMAGE_RULE } from '../core/container';
 import { checkInteger } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
 import { INodePool } from '../core/node-pool';
@@ -69,6 +71,12 @@ export class NvidiaDevicePlugin extends Construct {
 
   constructor(scope: Construct, id: string, props: NvidiaDevicePluginProps = {}) {
     super(scope, id);
+    checkProps(this, props, {
+      pools: Is.arrayOf(Is.instance('advertiseAccelerators', 'must be a node pool (INodePool), e.g. a GpuNodePool')),
+      migStrategy: Is.enumOf(MigStrategy, 'MigStrategy'),
+      image: IMAGE_RULE,
+    });
+    props = props ?? {};
     const namespace = props.namespace ?? 'kube-system';
     checkDns1123Label(this, 'namespace', namespace);
     checkInteger(this, 'timeSlicingReplicas', props.timeSlicingReplicas, 1, 64);

@@ -75,10 +75,11 @@ export class QueueFlavors {
    * A flavor for the nodes with `nodeLabels`, whose `taints` Kueue tolerates for admitted pods.
    */
   public static forNodes(options: NodeFlavorOptions): QueueFlavor {
-    const taints = options.taints ?? [];
+    options = options ?? ({} as NodeFlavorOptions);
+    const taints = Array.isArray(options.taints) ? options.taints : [];
     return {
       name: options.name,
-      nodeLabels: { ...options.nodeLabels },
+      nodeLabels: options.nodeLabels === undefined || options.nodeLabels === null || typeof options.nodeLabels !== 'object' ? options.nodeLabels : { ...options.nodeLabels },
       nodeTaints: options.requireTolerations ? [...taints] : undefined,
       tolerations: options.requireTolerations ? undefined : [...taints],
     };
@@ -95,15 +96,17 @@ export class QueueFlavors {
    * @param name flavor name (default: the pool's name)
    */
   public static forPool(pool: INodePool, name?: string): QueueFlavor {
-    return QueueFlavors.forNodes({ name: name ?? pool.poolName, nodeLabels: pool.nodeLabels, taints: pool.taints });
+    return QueueFlavors.forNodes({ name: name ?? pool?.poolName, nodeLabels: pool?.nodeLabels, taints: pool?.taints });
   }
 
   public static forAccelerator(accelerator: Accelerator, options: AcceleratorFlavorOptions): QueueFlavor {
-    const defaultTaints: Taint[] = accelerator.isNvidia ? [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }] : [];
+    options = options ?? ({} as AcceleratorFlavorOptions);
+    const defaultTaints: Taint[] = accelerator?.isNvidia ? [{ key: 'nvidia.com/gpu', effect: TaintEffect.NO_SCHEDULE }] : [];
+    const labels = options.nodeLabels;
     return {
       name: options.name,
-      nodeLabels: { ...accelerator.nodeSelector, ...(options.nodeLabels ?? {}) },
-      tolerations: [...(options.taints ?? defaultTaints)],
+      nodeLabels: labels === undefined || (labels !== null && typeof labels === 'object') ? { ...(accelerator?.nodeSelector ?? {}), ...(labels ?? {}) } : labels,
+      tolerations: options.taints === undefined ? defaultTaints : Array.isArray(options.taints) ? [...options.taints] : options.taints,
     };
   }
 

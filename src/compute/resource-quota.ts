@@ -45,7 +45,7 @@ export class ResourceQuota {
    * @param nominal number of devices
    */
   public static accelerator(accelerator: Accelerator, nominal: number, limits: QuotaLimitOptions = {}): ResourceQuota {
-    return new ResourceQuota(accelerator.resourceName, String(nominal), limits);
+    return new ResourceQuota(accelerator?.resourceName, typeof nominal === 'number' ? String(nominal) : nominal, limits);
   }
 
   /** Whole NVIDIA GPUs (`nvidia.com/gpu`). */
@@ -67,7 +67,9 @@ export class ResourceQuota {
     /** Nominal quota. */
     public readonly nominal: string,
     private readonly limits: QuotaLimitOptions,
-  ) {}
+  ) {
+    this.limits = limits ?? {};
+  }
 
   /** Borrowing limit, if any. */
   public get borrowingLimit(): string | undefined {
@@ -81,7 +83,7 @@ export class ResourceQuota {
 
   /** @internal */
   public _validate(scope: IConstruct, field: string, hasCohort: boolean): void {
-    if (!ResourceNames.isQualifiedName(this.resourceName)) {
+    if (typeof this.resourceName !== 'string' || !ResourceNames.isQualifiedName(this.resourceName)) {
       invalid(scope, `${field}.name`, this.resourceName, "must be a resource name such as 'cpu', 'memory' or 'nvidia.com/gpu'");
     }
     checkQuantity(scope, `${field}.nominalQuota`, this.nominal);

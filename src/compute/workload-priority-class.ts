@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { clusterScoped, INT32_MAX, KUEUE_API_VERSION } from './kueue-util';
+import { checkProps, Is } from '../core/checks';
 import { invalid } from '../core/errors';
 import { checkDns1123Label, ResourceNames } from '../core/names';
 
@@ -34,6 +35,7 @@ export class WorkloadPriorityClass extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkloadPriorityClassProps) {
     super(scope, id);
+    checkProps(this, props, { description: Is.string() }, '', true);
     this.name = props.name ?? ResourceNames.uniqueLabel(this);
     this.value = props.value;
     checkDns1123Label(this, 'name', this.name);

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { CRON_ACCEPTED, cronProblem } from './cron';
 import { describeValue, invalid } from './errors';
 
 /*
@@ -402,6 +403,17 @@ export class Is {
   public static configKey(): Rule {
     return rule("keys of ConfigMaps and Secrets are at most 253 letters, digits, '-', '_' or '.'",
       v => typeof v === 'string' && v.length <= 253 && CONFIG_KEY.test(v) && v !== '.' && v !== '..');
+  }
+
+  /** A cron schedule (5 fields, a descriptor or '@every <duration>') that fires. */
+  public static cron(): Rule {
+    return {
+      accepted: CRON_ACCEPTED,
+      check: (scope, field, v) => {
+        const problem = cronProblem(v);
+        if (problem !== undefined) invalid(scope, field, v, `${problem}; ${CRON_ACCEPTED}`);
+      },
+    };
   }
 
   /** A list of strings (command, args), each present. */

@@ -97,12 +97,15 @@ export function isImageReference(image: string): boolean {
   return typeof image === 'string' && image.length <= 4096 && IMAGE_REF.test(image);
 }
 
+/** An image reference. @internal */
+export const IMAGE_RULE = Is.matching(IMAGE_REF,
+  "must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'", 4096);
+
 const PROBE = Is.instance('_render', "must be a ContainerProbe, e.g. ContainerProbe.httpGet('/healthz')");
 
 /** The rules of a {@link ContainerSpec} (env, resources and mounts are checked where they render). @internal */
 export const CONTAINER_RULE = Is.shape({
-  image: Is.required(Is.matching(IMAGE_REF,
-    "must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'", 4096)),
+  image: Is.required(IMAGE_RULE),
   name: Is.dnsLabel(),
   command: Is.strings(),
   args: Is.strings(),

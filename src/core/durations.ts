@@ -26,7 +26,7 @@ export function wholeMillis(scope: IConstruct, field: string, d: Duration | unde
 
 /** Renders seconds as a Go duration (`90` → `1m30s`, `2592000` → `720h`); fractions and values below 1 stay in seconds. */
 export function goDuration(seconds: number): string {
-  if (seconds < 1 || !Number.isInteger(seconds)) return `${seconds}s`;
+  if (seconds < 1 || !Number.isInteger(seconds)) return `${seconds}s`; // 0 is '0s'
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;

@@ -338,10 +338,10 @@ test('invalid names: ClusterQueue, cohort, flavor, node labels, LocalQueue name 
     /^\[test\/queue\] cohort: 'ML Platform' is not valid; must be a DNS-1123 subdomain/);
   expectValidationError(() => new BatchQueue(Testing.chart(), 'queue', simpleProps({
     resourceGroups: [{ flavors: [{ flavor: { name: 'GPU' }, quotas: [ResourceQuota.cpu('1')] }] }],
-  })), /^\[test\/queue\] resourceGroups\[0\]\.flavors\[0\]\.name: 'GPU' is not valid; must be a DNS-1123 subdomain/);
+  })), /^\[test\/queue\] resourceGroups\[0\]\.flavors\[0\]\.flavor\.name: 'GPU' is not valid; must be a DNS-1123 subdomain/);
   expectValidationError(() => new BatchQueue(Testing.chart(), 'queue', simpleProps({
     resourceGroups: [{ flavors: [{ flavor: { name: 'gpu', nodeLabels: { pool: 'bad value' } }, quotas: [ResourceQuota.cpu('1')] }] }],
-  })), /^\[test\/queue\] flavors\[0\]\.nodeLabels\.pool: 'bad value' is not valid; label values/);
+  })), /^\[test\/queue\] resourceGroups\[0\]\.flavors\[0\]\.flavor\.nodeLabels\.pool: 'bad value' is not valid; label values/);
   const q = new BatchQueue(Testing.chart(), 'queue', simpleProps());
   expectValidationError(() => q.addLocalQueue('ML'), /^\[test\/queue\] localQueue\.namespace: 'ML' is not valid; must be a DNS-1123 label/);
   expectValidationError(() => q.addLocalQueue('ml', 'gpu.queue'), /^\[test\/queue\] localQueue\.name: 'gpu\.queue' is not valid; must be a DNS-1123 label/);

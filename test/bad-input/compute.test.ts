@@ -1,0 +1,4 @@
+import { cases } from './compute.cases';
+import { badInputSuite } from './harness';
+
+badInputSuite('compute', cases, 3000);
