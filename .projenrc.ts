@@ -51,7 +51,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   depsUpgrade: false,
   pullRequestTemplate: false,
   sampleCode: false,
-  gitignore: ['/dist/', '/.upstream-cache/', '/upstream-schemas/', '/cdk8s.out/'],
+  gitignore: ['/dist/', '/.upstream-cache/', '/upstream-schemas/', '/upstream-installs/', '/cdk8s.out/'],
 });
 
 project.addPackageIgnore('/examples/');
@@ -76,7 +76,7 @@ const tsNode = 'ts-node --transpile-only --project scripts/tsconfig.json';
 
 // Downloads the pinned upstream Go modules and extracts CRDs and core schemas into a cache outside git.
 const upstream = project.addTask('upstream', {
-  description: 'Download pinned upstream Go modules and extract CRDs and Kubernetes OpenAPI schemas (cached, idempotent)',
+  description: 'Download pinned upstream Go modules, extract CRDs and Kubernetes OpenAPI schemas, render the operator installs (cached, idempotent)',
   exec: `${tsNode} scripts/upstream.ts`,
   receiveArgs: true,
 });
@@ -93,6 +93,9 @@ project.testTask.prependSpawn(upstream);
 
 // The package ships the pinned upstream schemas, so the cdk8s validation plugin works offline for users.
 project.packageTask.prependExec('rm -rf upstream-schemas && mkdir -p upstream-schemas && cp -r .upstream-cache/schemas upstream-schemas/schemas');
+// ... and the operator installs rendered from the pinned modules (src/operators), with Argo CD's built-in health
+// checks, so that users of every language synthesize installs without Go.
+project.packageTask.prependExec('rm -rf upstream-installs && mkdir -p upstream-installs && cp -r .upstream-cache/installs .upstream-cache/argocd upstream-installs/');
 project.packageTask.prependSpawn(upstream);
 
 // Speed and memory are measured here, never in timed tests.

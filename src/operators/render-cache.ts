@@ -18,17 +18,31 @@ export interface OperatorRender {
 }
 
 /**
- * Folders that may hold the renders, in order: the CDK8S_AI_PLATFORM_UPSTREAM_CACHE environment variable's
- * `installs/`, the repository's `.upstream-cache/installs` (development), the `upstream-installs/` folder shipped
- * in the npm package (users of every language: no Go needed to synthesize).
+ * Folders that may hold what `npm run upstream` renders (`installs/`, `argocd/`), in order: the
+ * CDK8S_AI_PLATFORM_UPSTREAM_CACHE environment variable, the repository's `.upstream-cache` (development), the
+ * `upstream-installs/` folder shipped in the npm package (users of every language: no Go needed to synthesize).
  * @internal
  */
-export function renderDirs(): string[] {
+export function upstreamRoots(): string[] {
   // src/operators/render-cache.ts and lib/operators/render-cache.js both sit two levels below the package root.
   const packageRoot = path.resolve(__dirname, '..', '..');
-  const dirs = [path.join(packageRoot, '.upstream-cache', 'installs'), path.join(packageRoot, 'upstream-installs')];
+  const dirs = [path.join(packageRoot, '.upstream-cache'), path.join(packageRoot, 'upstream-installs')];
   const fromEnv = process.env.CDK8S_AI_PLATFORM_UPSTREAM_CACHE;
-  return fromEnv ? [path.join(path.resolve(fromEnv), 'installs'), ...dirs] : dirs;
+  return fromEnv ? [path.resolve(fromEnv), ...dirs] : dirs;
+}
+
+/** Folders that may hold the operator renders (`<root>/installs`), in the order of {@link upstreamRoots}. @internal */
+export function renderDirs(): string[] {
+  return upstreamRoots().map(r => path.join(r, 'installs'));
+}
+
+/**
+ * Argo CD's built-in health checks of the pinned Argo CD version, `<dir>/<group>/<Kind>/health.lua`.
+ * @returns undefined when neither the cache nor the package holds them
+ * @internal
+ */
+export function argoCdHealthChecksDir(): string | undefined {
+  return upstreamRoots().map(r => path.join(r, 'argocd', 'resource_customizations')).find(d => fs.existsSync(d));
 }
 
 const PARSED = new Map<string, string>();

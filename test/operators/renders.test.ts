@@ -3,7 +3,7 @@ import * as path from 'path';
 import { RECIPES } from '../../scripts/render/recipes';
 import { UPSTREAM_PINS, upstreamPin } from '../../src/core/versions';
 import { registryOf } from '../../src/operators/images';
-import { loadRender, renderDirs } from '../../src/operators/render-cache';
+import { argoCdHealthChecksDir, loadRender, renderDirs } from '../../src/operators/render-cache';
 
 /** Tags that move (`:latest`, branch builds) or are not releases. */
 const MOVING_TAG = /:(latest|main|master|release-[0-9.]+|nightly|dev)$/;
@@ -87,7 +87,19 @@ test('every recipe renders a pinned module, and every render file has a recipe',
 });
 
 test('Argo CD\'s built-in health checks are extracted', () => {
-  const dir = path.join(renderDirs().find(d => fs.existsSync(d))!, '..', 'argocd', 'resource_customizations');
+  const dir = argoCdHealthChecksDir()!;
   expect(fs.existsSync(path.join(dir, 'serving.kserve.io', 'InferenceService', 'health.lua'))).toBe(true);
   expect(fs.existsSync(path.join(dir, 'sparkoperator.k8s.io', 'SparkApplication', 'health.lua'))).toBe(true);
+});
+
+test('renders are looked up in CDK8S_AI_PLATFORM_UPSTREAM_CACHE, then the repository cache, then the package folder', () => {
+  const before = process.env.CDK8S_AI_PLATFORM_UPSTREAM_CACHE;
+  try {
+    process.env.CDK8S_AI_PLATFORM_UPSTREAM_CACHE = '/opt/aip-cache';
+    const root = path.resolve(__dirname, '..', '..');
+    expect(renderDirs()).toEqual(['/opt/aip-cache/installs', path.join(root, '.upstream-cache', 'installs'), path.join(root, 'upstream-installs', 'installs')]);
+  } finally {
+    if (before === undefined) delete process.env.CDK8S_AI_PLATFORM_UPSTREAM_CACHE;
+    else process.env.CDK8S_AI_PLATFORM_UPSTREAM_CACHE = before;
+  }
 });
