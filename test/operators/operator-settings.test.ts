@@ -24,7 +24,10 @@ describe('KueueInstall', () => {
     expect(changedObjects(declare, { fairSharing: [FairSharingPreemptionStrategy.LESS_THAN_INITIAL_SHARE] }))
       .toEqual(['ConfigMap/kueue-system/kueue-manager-config']);
     const c = installChart();
-    const install = declare(c, { integrations: [KueueIntegration.BATCH_JOB, KueueIntegration.PYTORCH_JOB], fairSharing: [FairSharingPreemptionStrategy.LESS_THAN_OR_EQUAL_TO_FINAL_SHARE] });
+    const install = declare(c, {
+      integrations: [KueueIntegration.BATCH_JOB, KueueIntegration.PYTORCH_JOB],
+      fairSharing: [FairSharingPreemptionStrategy.LESS_THAN_OR_EQUAL_TO_FINAL_SHARE],
+    });
     const config = kueueConfig(byKey(c));
     expect(config.integrations.frameworks).toEqual(['batch/job', 'kubeflow.org/pytorchjob']);
     expect(config.fairSharing).toEqual({ preemptionStrategies: ['LessThanOrEqualToFinalShare'] });
@@ -110,7 +113,11 @@ describe('KServeInstall', () => {
     expect(changedObjects(declare, { storageInitializerResources: { cpu: Cpu.millis(200), memory: Size.mebibytes(256) } }))
       .toEqual(['ClusterStorageContainer//default', ...cm]);
     const c = installChart();
-    declare(c, { deploymentMode: DeploymentMode.STANDARD, enableModelcar: false, storageInitializerResources: { cpu: Cpu.millis(200), memory: Size.mebibytes(256) } });
+    declare(c, {
+      deploymentMode: DeploymentMode.STANDARD,
+      enableModelcar: false,
+      storageInitializerResources: { cpu: Cpu.millis(200), memory: Size.mebibytes(256) },
+    });
     const objs = byKey(c);
     expect(config(objs, 'deploy')).toEqual({ defaultDeploymentMode: 'Standard' });
     expect(config(objs, 'storageInitializer')).toMatchObject({ enableModelcar: false, uidModelcar: 1010, cpuRequest: '200m', memoryRequest: '256Mi', memoryLimit: '256Mi' });
@@ -194,7 +201,10 @@ describe('KatibInstall', () => {
 describe('SparkOperatorInstall', () => {
   const declare = (s: any, p: any) => new SparkOperatorInstall(s, 'spark', p);
   const PI = {
-    name: 'pi', type: SparkApplicationType.PYTHON, sparkVersion: '3.5.5', image: 'docker.io/apache/spark:3.5.5',
+    name: 'pi',
+    type: SparkApplicationType.PYTHON,
+    sparkVersion: '3.5.5',
+    image: 'docker.io/apache/spark:3.5.5',
     mainApplicationFile: 'local:///opt/spark/examples/src/main/python/pi.py',
   };
 
