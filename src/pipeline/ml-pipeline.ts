@@ -488,6 +488,7 @@ export class MLPipeline extends WorkloadBase {
     }
     const outputNames = ['name', ...(props.modelUri !== undefined ? ['model-uri'] : []), ...outputs.map(o => o.name)];
     duplicates(this, `${field}.outputs`, outputNames);
+    this.hoistAll(`${field}.workload`, rendered.supporting);
     return this.resourceStep(name, StepKind.WORKLOAD, props, contract, outputNames, () => {
       const { rendered: latest } = this.renderWorkload(`${field}.workload`, props.workload);
       const manifest = { ...latest.primary, metadata: { ...latest.primary.metadata, name: undefined, generateName: `${latest.primary.metadata.name}-` } };
@@ -513,6 +514,7 @@ export class MLPipeline extends WorkloadBase {
     const field = `templates.${name}`;
     const { workload, rendered } = this.renderWorkload(`${field}.workload`, props.workload);
     const contract = this.contractOf(`${field}.workload`, workload);
+    this.hoistAll(`${field}.workload`, rendered.supporting);
     return this.resourceStep(name, StepKind.ROLLOUT, props, contract, ['name'], () => {
       const { rendered: latest } = this.renderWorkload(`${field}.workload`, props.workload);
       return { action: 'apply', manifest: latest.primary, outputs: [{ name: 'name', valueFrom: { jsonPath: '{.metadata.name}' } }] };
@@ -526,7 +528,7 @@ export class MLPipeline extends WorkloadBase {
   public addPatch(name: string, props: PatchStepProps): StepTemplate {
     this.checkTemplateName(name);
     const field = `templates.${name}`;
-    const { workload } = this.renderWorkload(`${field}.workload`, props.workload, false);
+    const { workload } = this.renderWorkload(`${field}.workload`, props.workload);
     const contract = this.contractOf(`${field}.workload`, workload);
     if (props.patch === null || typeof props.patch !== 'object' || Array.isArray(props.patch) || Object.keys(props.patch).length === 0) {
       invalid(this, `${field}.patch`, props.patch, 'must be a non-empty object, e.g. { spec: { predictor: { canaryTrafficPercent: 100 } } }');
@@ -810,7 +812,7 @@ export class MLPipeline extends WorkloadBase {
     return t;
   }
 
-  private renderWorkload(field: string, template: WorkloadTemplate, hoist = true): { workload: any; rendered: any } {
+  private renderWorkload(field: string, template: WorkloadTemplate): { workload: any; rendered: any } {
     if (!(template instanceof WorkloadTemplate)) invalid(this, field, template, 'must be a WorkloadTemplate with one workload declared in its scope');
     const workload = template.workload;
     const rendered = template.render();
@@ -819,13 +821,16 @@ export class MLPipeline extends WorkloadBase {
     if (ns !== undefined && mine !== undefined && ns !== mine) {
       invalid(this, field, ns, `the workload is in namespace '${ns}' but the pipeline runs in '${mine}' (a run owns and waits on objects of its own namespace); declare the WorkloadTemplate with namespace '${mine}'`);
     }
-    if (hoist) {
-      for (const s of rendered.supporting) this.hoist(field, s);
-    }
     return { workload, rendered };
   }
 
-  private hoist(field: string, obj: any): void {
+  private hoistAll(field: string, objects: any[]): void {
+    // check every object first: a conflict leaves nothing emitted
+    for (const o of objects) this.hoist(field, o, false);
+    for (const o of objects) this.hoist(field, o, true);
+  }
+
+  private hoist(field: string, obj: any, emit: boolean): void {
     const key = `${obj.apiVersion}/${obj.kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
     const known = this.hoisted.get(key);
     if (known !== undefined) {
@@ -834,6 +839,7 @@ export class MLPipeline extends WorkloadBase {
       }
       return;
     }
+    if (!emit) return;
     this.hoisted.set(key, obj);
     const id = `${obj.kind}-${obj.metadata?.name}`.replace(/[^A-Za-z0-9-]/g, '-');
     new ApiObject(this, id, { ...obj });

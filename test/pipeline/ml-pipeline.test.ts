@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
-import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { synthExample } from '../../scripts/synth-examples';
@@ -11,7 +11,7 @@ import { CRON_ACCEPTED } from '../../src/core/cron';
 import { StatusSource } from '../../src/core/status-contract';
 import { WorkloadBase } from '../../src/core/workload';
 import { WorkloadTemplate } from '../../src/core/workload-template';
-import { SparkApplicationType, SparkJob } from '../../src/data';
+import { SparkApplicationType, SparkJob, SparkRun } from '../../src/data';
 import { CronSchedule } from '../../src/data/cron-schedule';
 import {
   ConcurrencyPolicy, EventBus, EventSource, EventSourceKind, Loop, MLPipeline, PipelineRun, PipelineTrigger, ResourceEventType,
@@ -43,6 +43,28 @@ function sparkTemplate(namespace = 'ml', args: string[] = []): WorkloadTemplate 
     driver: { cores: 1, memory: Size.gibibytes(1) },
     executor: { cores: 1, instances: 1, memory: Size.gibibytes(1) },
   });
+  return t;
+}
+
+/** A workload with a FIELD contract and a ConfigMap supporting object holding `value`. */
+function configured(value: string): WorkloadTemplate {
+  class Configured extends WorkloadBase {
+    public readonly apiObject = this.createApiObject('example.com/v1', 'Task');
+    public readonly statusContract = {
+      apiVersion: 'example.com/v1', kind: 'Task', source: StatusSource.FIELD, path: '.status.phase', succeeded: ['Done'], failed: ['Failed'], completes: true,
+    };
+    public readonly podTemplates = [];
+    public readonly primaryContainerName = 'main';
+    constructor(scope: Construct, id: string) {
+      super(scope, id, { name: 'task' });
+      new ApiObject(this, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { value } });
+    }
+    protected renderSpec(): any {
+      return { value };
+    }
+  }
+  const t = new WorkloadTemplate({ namespace: 'ml' });
+  new Configured(t.scope, 'task');
   return t;
 }
 
@@ -388,5 +410,85 @@ describe('the end-to-end example', () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('MLPipeline: declaration errors', () => {
+  test('names, duplicates, the reserved entry template, exit handlers', () => {
+    const c = chart();
+    const { p, echo } = diamond(c);
+    expectValidationError(() => p.addApproval('main'), "[test/p] templates: 'main' is not valid; 'main' is the pipeline's own DAG template; choose another name");
+    expectValidationError(() => p.addApproval('echo'),
+      "[test/p] templates: 'echo' is not valid; template names must be unique in a pipeline (workload steps also use <name>-create and <name>-wait)");
+    expectValidationError(() => p.addApproval('a_b'),
+      "[test/p] templates: 'a_b' is not valid; template names are letters, digits and '-', starting with a letter or digit, at most 56 characters");
+    expectValidationError(() => p.addTask('A', echo, { arguments: { message: 'x' } }), "[test/p] tasks: 'A' is not valid; task names must be unique in a pipeline");
+    expectValidationError(() => p.setExitHandler(echo), "[test/p] exitHandler: 'echo' is not valid; an exit handler takes no arguments: give its inputs defaults");
+    const other = new MLPipeline(c, 'q', { name: 'q' });
+    expectValidationError(() => other.addTask('x', echo), "[test/q] tasks.x.template: 'echo' is not valid; must be a step template of this pipeline (from its add* methods)");
+    expectValidationError(() => new MLPipeline(chart(), 'p', { parameters: [{ name: 'mode', default: 'fast', enum: ['full', 'sample'] }] }),
+      "[test/p] parameters[0].default: 'fast' is not valid; must be one of the parameter's enum values ('full', 'sample')");
+    expectValidationError(() => new MLPipeline(chart(), 'p', { parameters: [{ name: 'a' }, { name: 'a' }] }), "[test/p] parameters: 'a' is not valid; names must be unique");
+    expectValidationError(() => new MLPipeline(chart(), 'p', { waitImage: 'not an image' }), "[test/p] waitImage: 'not an image' is not valid; must be an image reference");
+    expectValidationError(() => Testing.synth(new MLPipeline(chart(), 'p').node.scope as Chart), '[test/p] tasks: [] is not valid; a pipeline needs at least one task (addTask)');
+  });
+
+  test('retries and step pods', () => {
+    const c = chart();
+    const p = new MLPipeline(c, 'p', { name: 'p', retry: { limit: 1, backoff: { duration: Duration.seconds(1), factor: 1.5 } } });
+    p.addTask('a', p.addApproval('pause'));
+    expectValidationError(() => Testing.synth(c), '[test/p] retry.backoff.factor: 1.5 is not valid; must be an integer of at least 1');
+    const p2 = new MLPipeline(chart(), 'p', { name: 'p' });
+    expectValidationError(() => p2.addContainer('s', { container: { image: 'busybox:1.37.0', name: 'x', env: {} }, retry: { limit: -1 } }),
+      '[test/p] templates.s.retry.limit: -1 is not valid; must be an integer of at least 0');
+    expectValidationError(() => p2.addScript('s', { image: 'python:3.12', source: ' ' }), "[test/p] templates.s.source: ' ' is not valid; must be a non-empty script");
+    expectValidationError(() => p2.addContainer('t', { container: { image: 'Not/Valid' } }),
+      "[test/p] templates.t.container.image: 'Not/Valid' is not valid; must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'");
+  });
+
+  test('workload, rollout and patch steps', () => {
+    const c = chart();
+    const p = new MLPipeline(c, 'p', { name: 'p' });
+    expectValidationError(() => p.addWorkload('etl', { workload: sparkTemplate(), modelUri: 'model' }),
+      "[test/p] templates.etl.modelUri: 'model' is not valid; must be a URI such as 'oci://registry/models/m:1', 'pvc://claim/path' or 's3://bucket/key'");
+    const streaming = new WorkloadTemplate({ namespace: 'ml' });
+    new SparkJob(streaming.scope, 'stream', {
+      name: 'stream',
+      type: SparkApplicationType.PYTHON,
+      sparkVersion: '3.5.5',
+      image: 'docker.io/apache/spark:3.5.5',
+      mainApplicationFile: 'local:///opt/app/s.py',
+      run: SparkRun.streaming(),
+    });
+    expectValidationError(() => p.addWorkload('stream', { workload: streaming }),
+      "[test/p] templates.stream.workload: 'stream' is not valid; a SparkApplication never completes (its status contract has completes: false); apply it with addRollout(), which waits until it is ready");
+    const rollout = p.addRollout('stream', { workload: streaming });
+    expect(rollout.outputNames).toEqual(['name']);
+    expectValidationError(() => p.addPatch('promote', { workload: streaming, patch: {} }),
+      '[test/p] templates.promote.patch: {} is not valid; must be a non-empty object, e.g. { spec: { predictor: { canaryTrafficPercent: 100 } } }');
+    expectValidationError(() => p.addPatch('promote', { workload: streaming, patch: { metadata: { name: 'x' } } }),
+      '[test/p] templates.promote.patch.metadata: {"name":"x"} is not valid; the patched object is the workload; patch its spec');
+    // the same supporting objects are emitted once; a different object of the same name is an error
+    p.addWorkload('etl', { workload: sparkTemplate() });
+    p.addWorkload('etl-again', { workload: sparkTemplate('ml', ['--other']) });
+    expect(p.supportingObjects.filter(o => o.kind === 'ServiceAccount').map(o => o.name)).toEqual(['p-steps', 'stream-driver', 'etl-driver']);
+    p.addWorkload('config-a', { workload: configured('a') });
+    expectValidationError(() => p.addWorkload('config-b', { workload: configured('b') }),
+      "[test/p] templates.config-b.workload: 'ConfigMap/settings' is not valid; another step emits a different object of the same kind and name; give the workloads different names");
+  });
+});
+
+describe('Argo Events: declaration errors', () => {
+  test('event sources', () => {
+    const c = chart();
+    expectValidationError(() => new EventSource(c, 'w', { source: EventSourceKind.webhook({ endpoint: 'new-data' }) }),
+      "[test/w] source.endpoint: 'new-data' is not valid; must be a URL path such as '/new-data'");
+    expectValidationError(() => new EventSource(c, 'g', {
+      source: EventSourceKind.github({ repositories: ['models'], events: ['push'], url: 'https://x', endpoint: '/gh', apiToken: { name: 'a', key: 'b' }, webhookSecret: { name: 'a', key: 'c' } }),
+    }), "[test/g] source.repositories[0]: 'models' is not valid; must be 'owner/name'");
+    expectValidationError(() => new EventSource(c, 'r', { source: EventSourceKind.resource({ group: '', version: 'v1', resource: 'pods', eventTypes: [] }) }),
+      '[test/r] source.eventTypes: [] is not valid; give at least one ResourceEventType');
+    expectValidationError(() => new EventSource(c, 'cal', { source: EventSourceKind.calendar({ schedule: CronSchedule.daily(), timezone: 'Paris' }) }),
+      "[test/cal] source.timezone: 'Paris' is not valid; must be an IANA time zone name such as 'UTC' or 'Europe/Paris'");
   });
 });
