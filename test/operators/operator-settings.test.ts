@@ -2,7 +2,7 @@ import { ApiObject, Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import { byKey, changedObjects, installChart } from './helpers';
-import { BatchQueue, KueueIntegration, QueueFlavors, ResourceQuota } from '../../src/compute';
+import { BatchQueue, KueueIntegration, KueueIntegrations, QueueFlavors, ResourceQuota } from '../../src/compute';
 import { SparkApplicationType, SparkJob } from '../../src/data';
 import {
   ArgoWorkflowsInstall, CertManagerInstall, FairSharingPreemptionStrategy, KarpenterInstall, KatibInstall, KatibTrialResource,
@@ -36,8 +36,9 @@ describe('KueueInstall', () => {
     expect(install.integrations).toEqual([KueueIntegration.BATCH_JOB, KueueIntegration.PYTORCH_JOB]);
   });
 
-  test('without settings, the integrations are upstream\'s defaults', () => {
+  test('without settings, the integrations are upstream\'s defaults (those the library assumes without an install)', () => {
     const install = declare(installChart(), {});
+    expect(install.integrations).toEqual(KueueIntegrations.defaults());
     expect(install.integrations).toContain(KueueIntegration.TRAINJOB);
     expect(install.integrations).not.toContain(KueueIntegration.PYTORCH_JOB);
     expect(install.fairSharing).toBeUndefined();
@@ -137,6 +138,12 @@ describe('KServeInstall', () => {
       + 'set enableModelcar: true (storageInitializer.enableModelcar in inferenceservice-config) or store the model elsewhere');
   });
 
+  test('without settings, the configuration is KServe\'s defaults; the chart names the storage secret with serving.kserve.io/secretName', () => {
+    const config = declare(installChart(), {}).config;
+    expect([config.enableModelcar, config.uidModelcar, config.defaultDeploymentMode]).toEqual([true, KServeConfig.DEFAULT_UID_MODELCAR, DeploymentMode.KNATIVE]);
+    expect(config.storageSecretNameAnnotation).toBe('serving.kserve.io/secretName');
+  });
+
   test('cert-manager is a prerequisite; a second KServe configuration is an error', () => {
     const chart = installChart();
     const certManager = new CertManagerInstall(chart, 'cm');
@@ -187,6 +194,13 @@ describe('KatibInstall', () => {
     expect(config.suggestions).toEqual(KatibConfig.DEFAULT_SUGGESTIONS);
     expect(config.metricsCollectors).toEqual(['StdOut', 'File', 'TensorFlowEvent']);
     expect(config.earlyStoppings).toEqual(['medianstop']);
+  });
+
+  test('without settings, the configuration is the one the library assumes without an install', () => {
+    const config = declare(installChart(), {}).config;
+    expect(config.trialResources).toEqual(KatibConfig.DEFAULT_TRIAL_RESOURCES);
+    expect(config.suggestions).toEqual(KatibConfig.DEFAULT_SUGGESTIONS);
+    expect(config.metricsCollectors).toEqual(KatibConfig.DEFAULT_METRICS_COLLECTORS);
   });
 
   test('invalid trial resources', () => {
