@@ -139,9 +139,10 @@ describe('KServeInstall', () => {
   });
 
   test('without settings, the configuration is KServe\'s defaults; the chart names the storage secret with serving.kserve.io/secretName', () => {
-    const config = declare(installChart(), {}).config;
-    expect([config.enableModelcar, config.uidModelcar, config.defaultDeploymentMode]).toEqual([true, KServeConfig.DEFAULT_UID_MODELCAR, DeploymentMode.KNATIVE]);
-    expect(config.storageSecretNameAnnotation).toBe('serving.kserve.io/secretName');
+    const installed = declare(installChart(), {}).config;
+    expect([installed.enableModelcar, installed.uidModelcar, installed.defaultDeploymentMode])
+      .toEqual([true, KServeConfig.DEFAULT_UID_MODELCAR, DeploymentMode.KNATIVE]);
+    expect(installed.storageSecretNameAnnotation).toBe('serving.kserve.io/secretName');
   });
 
   test('cert-manager is a prerequisite; a second KServe configuration is an error', () => {
