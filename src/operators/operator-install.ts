@@ -67,9 +67,9 @@ export interface OperatorInstallProps {
   readonly resources?: ComputeResources;
 }
 
-/** A controller the common `replicas` and `resources` settings apply to. @internal */
+/** A controller Deployment the common `replicas` and `resources` settings apply to. @internal */
 export interface ControllerRef {
-  readonly kind: string;
+  readonly kind: 'Deployment';
   readonly name: string;
   readonly container: string;
 }
@@ -126,19 +126,13 @@ export abstract class OperatorInstall extends Construct implements IOperatorInst
     }
     const resources = renderResources(this, 'resources', props.resources);
 
-    let json = this._render.objects.filter(o => o.kind !== 'Namespace');
     this.createNamespace = props.createNamespace ?? true;
     this.imageRegistry = props.imageRegistry;
-    this._json = this.prepare(this._render, json);
+    this._json = this.prepare(this._render, this._render.objects.filter(o => o.kind !== 'Namespace'));
 
     for (const c of this._controllers()) {
       const obj = this._find(c.kind, c.name);
-      if (props.replicas !== undefined) {
-        if (c.kind !== 'Deployment') {
-          invalid(this, 'replicas', props.replicas, `${this.operatorName} runs as a ${c.kind} (one pod per node); remove replicas`);
-        }
-        obj.spec.replicas = props.replicas;
-      }
+      if (props.replicas !== undefined) obj.spec.replicas = props.replicas;
       if (resources) this._container(obj, c.container).resources = resources;
     }
 
