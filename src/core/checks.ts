@@ -439,3 +439,46 @@ export class Is {
 
   private constructor() {}
 }
+
+/** A node pool (INodePool). @internal */
+export const NODE_POOL_RULE = Is.instance('place', 'must be a node pool (INodePool), e.g. a GpuNodePool or ExistingGpuNodes');
+
+/**
+ * The rules of the props every workload shares (WorkloadMetadataProps, WorkloadPodOptions, QueueOptions); each
+ * workload construct checks them first thing, so that a wrong type never reaches its rendering.
+ * @internal
+ */
+export const WORKLOAD_RULES: { [name: string]: Rule } = {
+  name: Is.string(),
+  namespace: Is.dnsLabel(),
+  labels: Is.labels(),
+  annotations: Is.annotations(),
+  security: Is.shape({}, 'must be PodSecurityOptions'),
+  serviceAccountName: Is.dnsSubdomain(),
+  imagePullSecrets: Is.arrayOf(Is.dnsSubdomain()),
+  sharedMemory: Is.boolean(),
+  pool: NODE_POOL_RULE,
+  podLabels: Is.labels(),
+  podAnnotations: Is.annotations(),
+  queue: Is.instance('admit', "must be a LocalQueue, e.g. batchQueue.addLocalQueue('team-a')"),
+  priorityClass: Is.instance('value', 'must be a WorkloadPriorityClass'),
+};
+
+/**
+ * Checks a workload's props object and its shared props (plus `rules` for its own), naming `prefix<prop>`.
+ * @internal
+ */
+export function checkWorkloadProps(scope: IConstruct, props: unknown, rules: { [name: string]: Rule } = {}, prefix = ''): void {
+  checkProps(scope, props, { ...WORKLOAD_RULES, ...rules }, prefix, true);
+}
+
+/** Whether `tz` is an IANA time zone name this runtime knows (as Go's time.LoadLocation would). @internal */
+export function isTimeZone(tz: unknown): boolean {
+  if (typeof tz !== 'string' || tz === '' || tz === 'Local') return tz === 'Local';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz);
+  } catch {
+    return false;
+  }
+}

@@ -78,7 +78,8 @@ export interface PlacementProps {
   readonly priorityClassName?: string;
 }
 
-const REQUIREMENT_RULE = Is.shape({
+/** The rules of a {@link NodeRequirement}. @internal */
+export const REQUIREMENT_RULE = Is.shape({
   key: Is.required(Is.labelKey()),
   operator: Is.required(Is.enumOf(NodeOperator, 'NodeOperator')),
   values: Is.arrayOf(Is.labelValue()),

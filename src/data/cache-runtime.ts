@@ -1,6 +1,7 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { isCredentialKey } from './credentials';
+import { check, Is } from '../core/checks';
 import { checkInteger, invalid } from '../core/errors';
 import { mib } from '../core/resources';
 
@@ -90,12 +91,12 @@ export interface JuiceFsCacheOptions {
 export class CacheRuntime {
   /** An Alluxio cache (`AlluxioRuntime`), for object stores, HDFS, web servers and PVCs. */
   public static alluxio(options: AlluxioCacheOptions): CacheRuntime {
-    return new CacheRuntime('AlluxioRuntime', options.tiers, options.replicas ?? 1, options.properties);
+    return new CacheRuntime('AlluxioRuntime', options?.tiers, options?.replicas ?? 1, options?.properties);
   }
 
   /** A JuiceFS cache (`JuiceFSRuntime`), for a JuiceFS file system (`DatasetMount.juiceFs()`). */
   public static juiceFs(options: JuiceFsCacheOptions): CacheRuntime {
-    return new CacheRuntime('JuiceFSRuntime', [options.tier], options.replicas ?? 1, undefined);
+    return new CacheRuntime('JuiceFSRuntime', [options?.tier], options?.replicas ?? 1, undefined);
   }
 
   private constructor(
@@ -115,6 +116,10 @@ export class CacheRuntime {
   /** @internal */
   public _renderSpec(scope: IConstruct, field: string): any {
     checkInteger(scope, `${field}.replicas`, this.replicas, 1, 2147483647);
+    check(scope, `${field}.properties`, this.properties, Is.mapOf(Is.string()));
+    const tiersField = this.isAlluxio ? `${field}.tiers` : `${field}.tier`;
+    if (this.isAlluxio) check(scope, tiersField, this.tiers, Is.required(Is.arrayOf(TIER_RULE)));
+    else check(scope, tiersField, this.tiers[0], Is.required(TIER_RULE));
     if (this.tiers.length === 0) invalid(scope, `${field}.tiers`, [], 'a cache needs at least one tier');
     const order = [CacheMedium.MEMORY, CacheMedium.SSD, CacheMedium.HDD];
     this.tiers.forEach((t, i) => {
@@ -140,6 +145,13 @@ export class CacheRuntime {
     };
   }
 }
+
+const TIER_RULE = Is.shape({
+  medium: Is.required(Is.enumOf(CacheMedium, 'CacheMedium')),
+  quota: Is.required(Is.size(0)),
+  paths: Is.arrayOf(Is.string()),
+  volumeType: Is.enumOf(CacheVolumeType, 'CacheVolumeType'),
+}, 'must be a cache tier: { medium, quota, paths?, highWatermark?, lowWatermark? }');
 
 function renderTier(scope: IConstruct, field: string, t: CacheTier): any {
   if (!Object.values(CacheMedium).includes(t.medium)) {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { CronSchedule } from './cron-schedule';
 import { IDataset } from './dataset-ref';
 import { durationSeconds } from './durations';
+import { check, checkWorkloadProps, Is } from '../core/checks';
 import { checkInteger, invalid } from '../core/errors';
 import { ResourceNames } from '../core/names';
 import { PodTemplate, prune } from '../core/pod-template';
@@ -34,7 +35,7 @@ export interface DataLoadOnceOptions {
 export class DataLoadPolicy {
   /** Load once, after the dataset is bound. */
   public static once(options: DataLoadOnceOptions = {}): DataLoadPolicy {
-    return new DataLoadPolicy(DataLoadPolicyType.ONCE, undefined, options.ttlAfterFinished);
+    return new DataLoadPolicy(DataLoadPolicyType.ONCE, undefined, options?.ttlAfterFinished);
   }
 
   /** Reload on a schedule, e.g. `DataLoadPolicy.cron(CronSchedule.expression('0 1 * * *'))` to refresh nightly. */
@@ -132,8 +133,17 @@ export class DataLoad extends WorkloadBase {
   private readonly props: DataLoadProps;
 
   constructor(scope: Construct, id: string, props: DataLoadProps) {
-    const policy = props.policy ?? DataLoadPolicy.once();
-    super(scope, id, { ...props, namespace: props.namespace ?? props.dataset.namespace, maxNameLength: maxNameLength(policy) });
+    const policy = props?.policy ?? DataLoadPolicy.once();
+    super(scope, id, { ...props, namespace: props?.namespace ?? props?.dataset?.namespace, maxNameLength: maxNameLength(policy) });
+    checkWorkloadProps(this, props, {
+      dataset: Is.required(Is.instance('volumeMount', "must be a Dataset, or Dataset.fromDatasetName(scope, id, 'name')")),
+      targets: Is.arrayOf(Is.shape({ path: Is.required(Is.string()), replicas: Is.integer(1, 2147483647) }, 'must be a target: { path, replicas? }')),
+      loadMetadata: Is.boolean(),
+      policy: Is.instance('type', "must be a DataLoadPolicy, e.g. DataLoadPolicy.once() or DataLoadPolicy.cron(CronSchedule.expression('0 1 * * *'))"),
+    });
+    if (policy.type === DataLoadPolicyType.CRON) {
+      check(this, 'policy.schedule', policy.schedule, Is.required(Is.instance('_validate', "must be a CronSchedule, e.g. CronSchedule.expression('0 1 * * *')")));
+    }
     this.props = props;
     this.dataset = props.dataset;
     this.policy = policy;

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { isCredentialKey } from './credentials';
+import { checkProps, Is } from '../core/checks';
 import { invalid } from '../core/errors';
 import { ResourceNames } from '../core/names';
 
@@ -76,8 +77,8 @@ export class DatasetMount {
    * @param subPath directory within the claim (default: its root)
    */
   public static fromPersistentVolumeClaim(claimName: string, subPath?: string, options: DatasetMountOptions = {}): DatasetMount {
-    const sub = subPath ? `/${subPath.replace(/^\/+/, '')}` : '';
-    return new DatasetMount(`pvc://${claimName}${sub}`, options, claimName);
+    const sub = typeof subPath === 'string' && subPath ? `/${subPath.replace(/^\/+/, '')}` : subPath ? `/${String(subPath)}` : '';
+    return new DatasetMount(`pvc://${String(claimName)}${sub}`, options, claimName);
   }
 
   /**
@@ -86,7 +87,7 @@ export class DatasetMount {
    * @param subPath directory of the file system (default: its root)
    */
   public static juiceFs(subPath?: string, options: DatasetMountOptions = {}): DatasetMount {
-    return new DatasetMount(`juicefs:///${(subPath ?? '').replace(/^\/+/, '')}`, options);
+    return new DatasetMount(`juicefs:///${typeof subPath === 'string' ? subPath.replace(/^\/+/, '') : subPath === undefined ? '' : String(subPath)}`, options);
   }
 
   private constructor(
@@ -94,7 +95,9 @@ export class DatasetMount {
     public readonly uri: string,
     private readonly options: DatasetMountOptions,
     private readonly claimName?: string,
-  ) {}
+  ) {
+    this.options = options ?? {};
+  }
 
   /** URI scheme, e.g. `s3`, `pvc` or `juicefs`. */
   public get scheme(): string {
@@ -115,7 +118,19 @@ export class DatasetMount {
   /** @internal */
   public _render(scope: IConstruct, field: string): any {
     const o = this.options;
-    const m = SCHEME.exec(this.uri);
+    checkProps(scope, o, {
+      name: Is.string(),
+      path: Is.string(),
+      readOnly: Is.boolean(),
+      shared: Is.boolean(),
+      options: Is.mapOf(Is.string()),
+      secretOptions: Is.arrayOf(Is.shape({
+        name: Is.string(),
+        secretName: Is.string(),
+        secretKey: Is.string(),
+      }, 'must be { name, secretName, secretKey }')),
+    }, `${field}.`);
+    const m = typeof this.uri === 'string' ? SCHEME.exec(this.uri) : null;
     if (!m || this.uri.length < 5 || /\s/.test(this.uri) || (m[1] !== 'juicefs' && m[2] === '')) {
       invalid(scope, `${field}.mountPoint`, this.uri, "must be a storage URI with a scheme, such as 's3://bucket/prefix', 'hdfs://namenode:8020/path', "
         + "'https://host/path/', 'pvc://claim/subpath', 'local:///node/path' or 'juicefs:///subpath'");
@@ -139,12 +154,12 @@ export class DatasetMount {
     const names = new Set<string>();
     (o.secretOptions ?? []).forEach((s, i) => {
       const at = `${field}.secretOptions[${i}]`;
-      if (!s.name || /\s/.test(s.name)) invalid(scope, `${at}.name`, s.name, 'must be a non-empty option name without whitespace');
+      if (typeof s.name !== 'string' || !s.name || /\s/.test(s.name)) invalid(scope, `${at}.name`, s.name, 'must be a non-empty option name without whitespace');
       if (names.has(s.name)) invalid(scope, `${at}.name`, s.name, 'each option may be given only once');
       names.add(s.name);
       if (o.options?.[s.name] !== undefined) invalid(scope, `${at}.name`, s.name, 'is also given as a plain option; give it once, from the Secret');
       if (!ResourceNames.isDns1123Subdomain(s.secretName)) invalid(scope, `${at}.secretName`, s.secretName, 'must be the name of a Secret (a DNS-1123 subdomain)');
-      if (!SECRET_KEY.test(s.secretKey) || s.secretKey.length > 253) {
+      if (typeof s.secretKey !== 'string' || !SECRET_KEY.test(s.secretKey) || s.secretKey.length > 253) {
         invalid(scope, `${at}.secretKey`, s.secretKey, "must be a Secret key: letters, digits, '-', '_' and '.'");
       }
     });

@@ -4,9 +4,10 @@ import { CacheRuntime } from './cache-runtime';
 import { DataLoad, DataLoadOptions } from './data-load';
 import { DatasetMount } from './dataset-mount';
 import { DatasetAccessMode, datasetVolume, datasetVolumeMount, DatasetVolumeMountOptions, IDataset } from './dataset-ref';
+import { checkWorkloadProps, Is } from '../core/checks';
 import { invalid } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
-import { NodeRequirement, Placement, Taint } from '../core/placement';
+import { REQUIREMENT_RULE, TAINT_RULE, NodeRequirement, Placement, Taint } from '../core/placement';
 import { PodTemplate, prune } from '../core/pod-template';
 import { StatusContract, StatusSource } from '../core/status-contract';
 import { PodVolume, PodVolumeMount } from '../core/volume';
@@ -136,6 +137,13 @@ export class Dataset extends WorkloadBase implements IDataset {
 
   constructor(scope: Construct, id: string, props: DatasetProps) {
     super(scope, id, { ...props, maxNameLength: MAX_NAME });
+    checkWorkloadProps(this, props, {
+      mounts: Is.required(Is.arrayOf(Is.instance('_render', "must be a DatasetMount, e.g. DatasetMount.fromUri('s3://bucket/prefix')"))),
+      runtime: Is.required(Is.instance('_renderSpec', 'must be a CacheRuntime, e.g. CacheRuntime.alluxio({ tiers })')),
+      placement: Is.enumOf(DatasetPlacement, 'DatasetPlacement'),
+      cacheNodeAffinity: Is.arrayOf(REQUIREMENT_RULE),
+      tolerations: Is.arrayOf(TAINT_RULE),
+    });
     this.props = props;
     this.runtime = props.runtime;
     this.accessMode = props.accessMode ?? DatasetAccessMode.READ_ONLY_MANY;

@@ -39,7 +39,7 @@ export class SparkBatchScheduler {
    * The Volcano scheduler must be installed (`schedulerName: volcano`).
    */
   public static volcano(options: VolcanoSparkSchedulingOptions = {}): SparkBatchScheduler {
-    return new SparkBatchScheduler('volcano', options.queue, options.priorityClassName);
+    return new SparkBatchScheduler('volcano', options?.queue, options?.priorityClassName);
   }
 
   /**
@@ -47,7 +47,7 @@ export class SparkBatchScheduler {
    * The YuniKorn scheduler must be installed (`schedulerName: yunikorn`).
    */
   public static yunikorn(options: YuniKornSparkSchedulingOptions = {}): SparkBatchScheduler {
-    return new SparkBatchScheduler('yunikorn', options.queue, undefined);
+    return new SparkBatchScheduler('yunikorn', options?.queue, undefined);
   }
 
   private constructor(

@@ -18,6 +18,7 @@ import { KueueIntegration, KueueIntegrations } from '../compute/kueue-integratio
 import { LocalQueue } from '../compute/local-queue';
 import { QueueOptions } from '../compute/queue-options';
 import { WorkloadPriorityClass } from '../compute/workload-priority-class';
+import { checkProps, checkWorkloadProps, Is, NODE_POOL_RULE, Rule } from '../core/checks';
 import { isImageReference } from '../core/container';
 import { durationMillis } from '../core/durations';
 import { EnvVarValue } from '../core/env';
@@ -26,7 +27,7 @@ import { checkDns1123Subdomain, checkLabels } from '../core/names';
 import { Placement, sortKeys } from '../core/placement';
 import { PodTemplate, prune } from '../core/pod-template';
 import { StatusContract, StatusSource } from '../core/status-contract';
-import { PodVolumeMount } from '../core/volume';
+import { MOUNT, PodVolumeMount } from '../core/volume';
 import { placeWorkload, WorkloadBase, WorkloadMetadataProps, WorkloadPodOptions } from '../core/workload';
 
 /** API version of the Spark operator's resources. */
@@ -260,7 +261,8 @@ export class SparkJob extends WorkloadBase {
   private readonly props: SparkJobProps;
 
   constructor(scope: Construct, id: string, props: SparkJobProps) {
-    super(scope, id, { ...props, maxNameLength: maxNameLength(props.run) });
+    super(scope, id, { ...props, maxNameLength: maxNameLength(props?.run) });
+    checkWorkloadProps(this, props, SPARK_JOB_RULES);
     this.props = props;
     this.run = props.run ?? SparkRun.once();
     const scheduled = this.run.type === SparkRunType.SCHEDULED;
@@ -585,7 +587,12 @@ export class SparkJob extends WorkloadBase {
 
     // schedule
     const s = this.run.scheduleOptions;
-    if (s) {
+    if (s !== undefined) {
+      checkProps(this, s, {
+        schedule: Is.required(Is.instance('_validate', "must be a CronSchedule, e.g. CronSchedule.expression('0 2 * * *')")),
+        suspend: Is.boolean(),
+        timeZone: Is.string(),
+      }, 'run.', true);
       s.schedule._validate(this, 'run.schedule');
       checkInteger(this, 'run.successfulRunHistoryLimit', s.successfulRunHistoryLimit, 0, INT32_MAX);
       checkInteger(this, 'run.failedRunHistoryLimit', s.failedRunHistoryLimit, 0, INT32_MAX);
@@ -640,6 +647,53 @@ function mergeMaps(a: { [key: string]: string } | undefined, b: { [key: string]:
 }
 
 /** The longest name of the primary object: run names of a scheduled job add a 20-character suffix. */
+const ENV_RULE = Is.present('must be a map of environment variable names to EnvVarValues');
+
+const SPARK_POD_RULES: { [name: string]: Rule } = {
+  cores: Is.integer(1, INT32_MAX),
+  coreRequest: Is.cpu(),
+  coreLimit: Is.cpu(),
+  memory: Is.size(),
+  memoryOverhead: Is.size(),
+  accelerator: Is.instance('_validate', 'must be an Accelerator, e.g. Accelerator.nvidia({ count: 1 })'),
+  javaOptions: Is.string(),
+  env: ENV_RULE,
+  volumeMounts: Is.arrayOf(MOUNT),
+  pool: NODE_POOL_RULE,
+  placement: Is.instance('_renderPodSpec', 'must be a Placement'),
+  podLabels: Is.labels(),
+  podAnnotations: Is.annotations(),
+};
+
+const CONF_RULE = Is.mapOf(Is.string());
+
+/** The rules of {@link SparkJobProps} (beyond the shared workload props); combinations are checked in validateProps. */
+const SPARK_JOB_RULES: { [name: string]: Rule } = {
+  sparkVersion: Is.required(Is.string({ nonEmpty: true })),
+  imagePullPolicy: Is.enumOf(ImagePullPolicy, 'ImagePullPolicy'),
+  mainApplicationFile: Is.required(Is.string({ nonEmpty: true })),
+  mainClass: Is.string(),
+  args: Is.strings(),
+  driver: Is.shape(SPARK_POD_RULES, 'must be SparkPodOptions'),
+  executor: Is.shape({ ...SPARK_POD_RULES, instances: Is.integer(1, INT32_MAX) }, 'must be SparkExecutorOptions'),
+  dynamicAllocation: Is.shape({
+    maxExecutors: Is.required(Is.integer(1, INT32_MAX)),
+    minExecutors: Is.integer(0, INT32_MAX),
+    initialExecutors: Is.integer(0, INT32_MAX),
+    shuffleTrackingTimeout: Is.duration('millis'),
+  }, 'must be SparkDynamicAllocation options'),
+  sparkConf: CONF_RULE,
+  hadoopConf: CONF_RULE,
+  deps: Is.shape(Object.fromEntries(['jars', 'files', 'pyFiles', 'archives', 'packages', 'excludePackages', 'repositories']
+    .map(k => [k, Is.arrayOf(Is.string({ nonEmpty: true }))])), 'must be SparkDependencies'),
+  env: ENV_RULE,
+  volumeMounts: Is.arrayOf(MOUNT),
+  restartPolicy: Is.instance('_render', 'must be a SparkRestartPolicy, e.g. SparkRestartPolicy.onFailure({ retries: 3 })'),
+  monitoring: Is.instance('_render', "must be a SparkMonitoring, e.g. SparkMonitoring.prometheus({ jmxExporterJar: '/prometheus/jmx.jar' })"),
+  batchScheduler: Is.instance('_validate', 'must be a SparkBatchScheduler, e.g. SparkBatchScheduler.volcano()'),
+  run: Is.instance('scheduleOptions', 'must be a SparkRun, e.g. SparkRun.once() or SparkRun.scheduled({ schedule })'),
+};
+
 function maxNameLength(run: SparkRun | undefined): number {
   return run?.type === SparkRunType.SCHEDULED ? 63 - RUN_SUFFIX_LENGTH : 63;
 }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { checkProps, Is } from '../core/checks';
 import { checkInteger, invalid } from '../core/errors';
 
 /** Port name the Spark operator gives the Prometheus JMX exporter port. */
@@ -64,15 +65,25 @@ export class SparkMonitoring {
   /** Whether the executors' metrics are exposed. */
   public readonly executorMetrics: boolean;
 
-  private constructor(private readonly options: SparkPrometheusOptions) {
-    this.port = options.port ?? 8090;
-    this.driverMetrics = options.driverMetrics ?? true;
-    this.executorMetrics = options.executorMetrics ?? true;
+  private readonly options: SparkPrometheusOptions;
+
+  private constructor(options: SparkPrometheusOptions) {
+    this.options = options ?? ({} as SparkPrometheusOptions);
+    this.port = this.options.port ?? 8090;
+    this.driverMetrics = this.options.driverMetrics ?? true;
+    this.executorMetrics = this.options.executorMetrics ?? true;
   }
 
   /** @internal */
   public _render(scope: IConstruct, field: string): any {
     const o = this.options;
+    checkProps(scope, o, {
+      jmxExporterJar: Is.required(Is.string()),
+      configFile: Is.string(),
+      metricsPropertiesFile: Is.string(),
+      driverMetrics: Is.boolean(),
+      executorMetrics: Is.boolean(),
+    }, `${field}.`, true);
     checkInteger(scope, `${field}.port`, this.port, 1024, 49151);
     if (SPARK_PORTS.includes(this.port)) {
       invalid(scope, `${field}.port`, this.port, `Spark itself listens on ${SPARK_PORTS.join(', ')} (UI, driver RPC, block manager); pick another port`);

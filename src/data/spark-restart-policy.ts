@@ -72,11 +72,14 @@ export class SparkRestartPolicy {
     /** Kind of policy. */
     public readonly type: SparkRestartPolicyType,
     private readonly options: SparkOnFailureRestartOptions | SparkAlwaysRestartOptions | {},
-  ) {}
+  ) {
+    this.options = options ?? {};
+  }
 
   /** @internal */
   public _render(scope: IConstruct, field: string): any {
     const o = this.options as Partial<SparkOnFailureRestartOptions>;
+    if (typeof o !== 'object') invalid(scope, field, o, 'must be restart options, e.g. { retries: 3 }');
     checkInteger(scope, `${field}.retries`, o.retries, 0, 2147483647);
     checkInteger(scope, `${field}.submissionRetries`, o.submissionRetries, 0, 2147483647);
     const seconds = (name: string, d: Duration | undefined) => {

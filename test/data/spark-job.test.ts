@@ -537,7 +537,7 @@ test('cores, CPU request and limit', () => {
   expectValidationError(() => job({ executor: { coreRequest: Cpu.millis(800), coreLimit: Cpu.millis(500) } }),
     /^\[test\/job\] executor\.coreLimit: '500m' is not valid; must be at least the pod's CPU request \(800m\), or Kubernetes rejects the pod$/);
   expectValidationError(() => job({ executor: { coreRequest: Cpu.millis(0) } }),
-    /^\[test\/job\] executor\.coreRequest: '0m' is not valid; must be a positive CPU amount$/);
+    /^\[test\/job\] executor\.coreRequest: '0m' is not valid; must be more than 0 cores$/);
 });
 
 test('memory: Spark\'s minimum heap, whole mebibytes, no -Xmx, overhead factor', () => {

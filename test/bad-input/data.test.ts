@@ -1,0 +1,4 @@
+import { cases } from './data.cases';
+import { badInputSuite } from './harness';
+
+badInputSuite('data', cases, 3000);
