@@ -25,6 +25,8 @@ const PIPELINE_LABEL = 'ai-platform.cdk8s.io/pipeline';
 const NAME = /^[a-zA-Z0-9][-a-zA-Z0-9]*$/;
 const PARAM_NAME = /^[a-zA-Z0-9_][-a-zA-Z0-9_]*$/;
 const ENTRYPOINT = 'main';
+/** Names of the templates a resource step waited on by a kubectl step adds after its own. */
+const INTERNAL_SUFFIXES = ['-create', '-apply', '-patch', '-wait'];
 
 /** When Argo deletes the pods of finished steps (`podGC.strategy`). */
 export enum PodGcStrategy {
@@ -737,9 +739,10 @@ export class MLPipeline extends WorkloadBase {
       invalid(this, 'templates', name, "template names are letters, digits and '-', starting with a letter or digit, at most 56 characters");
     }
     if (name === ENTRYPOINT) invalid(this, 'templates', name, `'${ENTRYPOINT}' is the pipeline's own DAG template; choose another name`);
-    const taken = this.templates.flatMap(t => [t.name, `${t.name}-create`, `${t.name}-wait`]);
-    if (taken.includes(name) || this.templates.some(t => name === t.name || `${name}-create` === t.name || `${name}-wait` === t.name)) {
-      invalid(this, 'templates', name, 'template names must be unique in a pipeline (workload steps also use <name>-create and <name>-wait)');
+    const suffixes = ['', ...INTERNAL_SUFFIXES];
+    const mine = suffixes.map(x => `${name}${x}`);
+    if (this.templates.some(t => suffixes.some(x => mine.includes(`${t.name}${x}`)))) {
+      invalid(this, 'templates', name, 'template names must be unique in a pipeline (resource steps also use <name>-create, -apply, -patch and -wait)');
     }
   }
 
@@ -913,16 +916,21 @@ export class MLPipeline extends WorkloadBase {
         prune({
           name,
           inputs: inputParams,
-          outputs: { parameters: outputNames.map(o => ({ name: o, valueFrom: { parameter: `{{tasks.create.outputs.parameters.${o}}}` } })) },
+          outputs: { parameters: outputNames.map(o => ({ name: o, valueFrom: { parameter: `{{tasks.${r.action}.outputs.parameters.${o}}}` } })) },
           dag: {
             tasks: [
-              { name: 'create', template: `${name}-create`, arguments: passInputs },
-              { name: 'wait', template: `${name}-wait`, depends: 'create', arguments: { parameters: [{ name: 'name', value: '{{tasks.create.outputs.parameters.name}}' }] } },
+              { name: r.action, template: `${name}-${r.action}`, arguments: passInputs },
+              {
+                name: 'wait',
+                template: `${name}-wait`,
+                depends: r.action,
+                arguments: { parameters: [{ name: 'name', value: `{{tasks.${r.action}.outputs.parameters.name}}` }] },
+              },
             ],
           },
           ...outer,
         }),
-        resourceTemplate(`${name}-create`, false),
+        resourceTemplate(`${name}-${r.action}`, false),
         prune({
           name: `${name}-wait`,
           inputs: { parameters: [{ name: 'name' }] },

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
@@ -325,6 +326,7 @@ describe('Argo Events', () => {
     'github.com/argoproj/argo-events@v1.9.11/api/jsonschema/schema.json');
   const validators = () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
     const schema = JSON.parse(fs.readFileSync(schemaPath, 'utf8'));
     ajv.addSchema(schema, 'events');
     return (kind: string) => ajv.getSchema(`events#/definitions/io.argoproj.events.v1alpha1.${kind}`)!;
@@ -419,7 +421,7 @@ describe('MLPipeline: declaration errors', () => {
     const { p, echo } = diamond(c);
     expectValidationError(() => p.addApproval('main'), "[test/p] templates: 'main' is not valid; 'main' is the pipeline's own DAG template; choose another name");
     expectValidationError(() => p.addApproval('echo'),
-      "[test/p] templates: 'echo' is not valid; template names must be unique in a pipeline (workload steps also use <name>-create and <name>-wait)");
+      "[test/p] templates: 'echo' is not valid; template names must be unique in a pipeline (resource steps also use <name>-create, -apply, -patch and -wait)");
     expectValidationError(() => p.addApproval('a_b'),
       "[test/p] templates: 'a_b' is not valid; template names are letters, digits and '-', starting with a letter or digit, at most 56 characters");
     expectValidationError(() => p.addTask('A', echo, { arguments: { message: 'x' } }), "[test/p] tasks: 'A' is not valid; task names must be unique in a pipeline");
