@@ -11,3 +11,4 @@ export * from './argo-workflows-install';
 export * from './argo-events-install';
 export * from './fluid-install';
 export * from './karpenter-install';
+export * from './nvidia-device-plugin-install';

@@ -67,9 +67,9 @@ export interface OperatorInstallProps {
   readonly resources?: ComputeResources;
 }
 
-/** A controller Deployment the common `replicas` and `resources` settings apply to. @internal */
+/** A controller the common `replicas` (Deployments only) and `resources` settings apply to. @internal */
 export interface ControllerRef {
-  readonly kind: 'Deployment';
+  readonly kind: 'Deployment' | 'DaemonSet';
   readonly name: string;
   readonly container: string;
 }
@@ -132,7 +132,12 @@ export abstract class OperatorInstall extends Construct implements IOperatorInst
 
     for (const c of this._controllers()) {
       const obj = this._find(c.kind, c.name);
-      if (props.replicas !== undefined) obj.spec.replicas = props.replicas;
+      if (props.replicas !== undefined) {
+        if (c.kind !== 'Deployment') {
+          invalid(this, 'replicas', props.replicas, `${this.operatorName} runs as a ${c.kind} (one pod per node); remove replicas`);
+        }
+        obj.spec.replicas = props.replicas;
+      }
       if (resources) this._container(obj, c.container).resources = resources;
     }
 

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { byKey, changedObjects, installChart } from './helpers';
 import {
   ArgoEventsInstall, ArgoWorkflowsInstall, CertManagerInstall, FluidInstall, KarpenterInstall, KatibInstall, KServeInstall,
-  KueueInstall, OperatorInstall, SparkOperatorInstall, TrainerInstall, TrainingOperatorInstall,
+  KueueInstall, NvidiaDevicePluginInstall, OperatorInstall, SparkOperatorInstall, TrainerInstall, TrainingOperatorInstall,
 } from '../../src/operators';
 import { loadRender } from '../../src/operators/render-cache';
 import { expectValid, expectValidationError } from '../util';
@@ -12,7 +12,7 @@ import { expectValid, expectValidationError } from '../util';
 type Declare = (scope: Construct, props: any) => OperatorInstall;
 
 /** Every install with the props it needs, its render, its namespace and its controller Deployments. */
-const INSTALLS: Array<{ id: string; declare: Declare; namespace: string; controllers: string[] }> = [
+const INSTALLS: Array<{ id: string; declare: Declare; namespace: string; controllers: string[]; daemonSet?: boolean }> = [
   { id: 'cert-manager', declare: (s, p) => new CertManagerInstall(s, 'op', p), namespace: 'cert-manager', controllers: ['cert-manager', 'cert-manager-webhook', 'cert-manager-cainjector'] },
   { id: 'kserve', declare: (s, p) => new KServeInstall(s, 'op', p), namespace: 'kserve', controllers: ['kserve-controller-manager'] },
   { id: 'kueue', declare: (s, p) => new KueueInstall(s, 'op', p), namespace: 'kueue-system', controllers: ['kueue-controller-manager'] },
@@ -23,12 +23,13 @@ const INSTALLS: Array<{ id: string; declare: Declare; namespace: string; control
   { id: 'argo-workflows', declare: (s, p) => new ArgoWorkflowsInstall(s, 'op', p), namespace: 'argo', controllers: ['workflow-controller', 'argo-server'] },
   { id: 'argo-events', declare: (s, p) => new ArgoEventsInstall(s, 'op', p), namespace: 'argo-events', controllers: ['controller-manager', 'events-webhook'] },
   { id: 'fluid', declare: (s, p) => new FluidInstall(s, 'op', p), namespace: 'fluid-system', controllers: ['dataset-controller', 'fluidapp-controller', 'fluid-webhook'] },
+  { id: 'nvidia-device-plugin', declare: (s, p) => new NvidiaDevicePluginInstall(s, 'op', p), namespace: 'nvidia-device-plugin', controllers: ['nvidia-device-plugin'], daemonSet: true },
   { id: 'karpenter', declare: (s, p) => new KarpenterInstall(s, 'op', { clusterName: 'ml', ...p }), namespace: 'kube-system', controllers: ['karpenter'] },
 ];
 
 const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-describe.each(INSTALLS)('$id install', ({ id, declare, namespace, controllers }) => {
+describe.each(INSTALLS)('$id install', ({ id, declare, namespace, controllers, daemonSet }) => {
   const knobs = (props: any) => changedObjects(declare, props);
 
   test('emits the render (Namespace first unless it exists already), cluster-scoped objects without namespace, schema-valid', () => {
@@ -72,6 +73,11 @@ describe.each(INSTALLS)('$id install', ({ id, declare, namespace, controllers })
   });
 
   test('replicas and resources change the controllers only', () => {
+    if (daemonSet) {
+      expect(knobs({ resources: { cpu: Cpu.units(1) } })).toEqual(controllers.map(n => `DaemonSet/${namespace}/${n}`));
+      expectValidationError(() => declare(installChart(), { replicas: 2 }), `[test/op] replicas: 2 is not valid; ${id} runs as a DaemonSet (one pod per node); remove replicas`);
+      return;
+    }
     const deployments = controllers.map(n => `Deployment/${namespace}/${n}`).sort();
     expect(knobs({ replicas: 3 })).toEqual(deployments);
     expect(knobs({ resources: { cpu: Cpu.units(1) } })).toEqual(deployments);

@@ -1,12 +1,14 @@
 import { ApiObject, Chart, Size, Testing } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, TaintEffect } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { byKey, changedObjects, installChart } from './helpers';
-import { BatchQueue, KueueIntegration, KueueIntegrations, QueueFlavors, ResourceQuota } from '../../src/compute';
+import { BatchQueue, ExistingGpuNodes, KueueIntegration, KueueIntegrations, MigStrategy, QueueFlavors, ResourceQuota } from '../../src/compute';
+import { Accelerator, PodTemplate } from '../../src/core';
 import { SparkApplicationType, SparkJob } from '../../src/data';
 import {
   ArgoWorkflowsInstall, CertManagerInstall, FairSharingPreemptionStrategy, KarpenterInstall, KatibInstall, KatibTrialResource,
-  KServeInstall, KueueInstall, SparkOperatorInstall, TrainerInstall, TrainingOperatorInstall,
+  KServeInstall, KueueInstall, NvidiaDevicePluginInstall, SparkOperatorInstall, TrainerInstall, TrainingOperatorInstall,
 } from '../../src/operators';
 import { DeploymentMode, InferenceService, KServeConfig, ModelFormat, Predictor, StorageUri } from '../../src/serving';
 import { KatibConfig } from '../../src/tuning';
@@ -326,4 +328,47 @@ test('TrainerInstall: builtInRuntimes false leaves out the ClusterTrainingRuntim
   expect(changed.length).toBe(8);
   expect(changed.every(k => k.startsWith('ClusterTrainingRuntime//'))).toBe(true);
   expect(changed).toContain('ClusterTrainingRuntime//torch-distributed');
+});
+
+describe('NvidiaDevicePluginInstall', () => {
+  const declare = (s: any, p: any) => new NvidiaDevicePluginInstall(s, 'dp', p);
+  const nodes = (scope: Construct) => new ExistingGpuNodes(scope, 'gpus', {
+    nodeLabels: { 'node-role/gpu': 'a100' }, taints: [{ key: 'dedicated', value: 'gpu', effect: TaintEffect.NO_SCHEDULE }],
+  });
+
+  test('time slicing and MIG add the plugin configuration to the device plugin DaemonSet only', () => {
+    expect(changedObjects(declare, { timeSlicingReplicas: 4 })).toEqual(['ConfigMap/nvidia-device-plugin/nvidia-device-plugin-config', 'DaemonSet/nvidia-device-plugin/nvidia-device-plugin']);
+    expect(changedObjects(declare, { migStrategy: MigStrategy.MIXED })).toEqual(['ConfigMap/nvidia-device-plugin/nvidia-device-plugin-config', 'DaemonSet/nvidia-device-plugin/nvidia-device-plugin']);
+    const c = installChart();
+    declare(c, { timeSlicingReplicas: 4 });
+    const objs = byKey(c);
+    expect(JSON.parse(objs.get('ConfigMap/nvidia-device-plugin/nvidia-device-plugin-config').data['config.yaml']).sharing)
+      .toEqual({ timeSlicing: { renameByDefault: true, resources: [{ name: 'nvidia.com/gpu', replicas: 4 }] } });
+    const container = objs.get('DaemonSet/nvidia-device-plugin/nvidia-device-plugin').spec.template.spec.containers[0];
+    expect(container.env.at(-1)).toEqual({ name: 'CONFIG_FILE', value: '/config/config.yaml' });
+  });
+
+  test('pools: the DaemonSet selects and tolerates their nodes, and the pools advertise what the plugin offers', () => {
+    const c = installChart();
+    const pool = nodes(c);
+    declare(c, { pools: [pool], timeSlicingReplicas: 2 });
+    const pod = byKey(c).get('DaemonSet/nvidia-device-plugin/nvidia-device-plugin').spec.template.spec;
+    expect(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms)
+      .toEqual([{ matchExpressions: [{ key: 'node-role/gpu', operator: 'In', values: ['a100'] }] }]);
+    expect(pod.tolerations).toContainEqual({ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' });
+    // the pool now offers time-sliced GPUs only: a whole-GPU pod on it is an error
+    const job = new PodTemplate({ containers: [{ name: 'main', image: 'repo/train:1', resources: { accelerator: Accelerator.nvidia() } }] });
+    pool.place(c, job);
+    expectValidationError(() => Testing.synth(c), /node pool 'gpus' offers 'nvidia\.com\/gpu\.shared'; place the workload on a pool that offers 'nvidia\.com\/gpu'$/);
+    // without time slicing the same pod is fine
+    const whole = installChart();
+    const wholePool = nodes(whole);
+    declare(whole, { pools: [wholePool] });
+    wholePool.place(whole, new PodTemplate({ containers: [{ name: 'main', image: 'repo/train:1', resources: { accelerator: Accelerator.nvidia() } }] }));
+    expect(() => Testing.synth(whole)).not.toThrow();
+  });
+
+  test('invalid settings', () => {
+    expectValidationError(() => declare(installChart(), { timeSlicingReplicas: 0 }), '[test/dp] timeSlicingReplicas: 0 is not valid; must be an integer from 1 to 64');
+  });
 });
