@@ -8,6 +8,7 @@ import { BoundTrial, RenderedTrial, TrialTemplate } from './trial-template';
 import { PlatformContext } from '../core/context';
 import { checkInteger, invalid } from '../core/errors';
 import { PodTemplate } from '../core/pod-template';
+import { PodSecurityLevel } from '../core/security';
 import { StatusContract, StatusSource } from '../core/status-contract';
 import { nodePoolsOf, WorkloadBase, WorkloadMetadataProps } from '../core/workload';
 
@@ -297,6 +298,21 @@ export class HyperparameterExperiment extends WorkloadBase {
     const context = PlatformContext.of(this);
     context.check(() => this.checkPlatform());
     this.renderSpec(); // validate eagerly
+  }
+
+  /**
+   * The Pod Security level the trial pods meet once Katib has injected its metrics collector: `restricted` with
+   * the Push collector, or when the Katib configuration's `injectSecurityContext` copies the first container's
+   * (restricted) security context to the sidecar; otherwise `baseline`, since the sidecar then has no security
+   * context and the restricted standard rejects the pod. A namespace holding the experiment must enforce at most
+   * this level. Read at synth (the Katib configuration may be registered after the experiment).
+   */
+  public get trialPodSecurity(): PodSecurityLevel {
+    const own = this.trial.workload.podTemplates.map(t => t.securityLevel);
+    const katib = this.props.katib ?? KatibConfig.of(this) ?? KatibConfig.defaults();
+    const sidecar = this.collector.injectsSidecar && !katib.injectSecurityContext ? PodSecurityLevel.BASELINE : PodSecurityLevel.RESTRICTED;
+    const rank = [PodSecurityLevel.RESTRICTED, PodSecurityLevel.BASELINE, PodSecurityLevel.PRIVILEGED];
+    return [sidecar, ...own].reduce((a, l) => (rank.indexOf(l) > rank.indexOf(a) ? l : a), PodSecurityLevel.RESTRICTED);
   }
 
   /** The trial workload's pod templates (each trial runs them in the experiment's namespace). */

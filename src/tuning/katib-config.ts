@@ -30,6 +30,13 @@ export interface KatibConfigProps {
    * @default ['StdOut', 'File', 'TensorFlowEvent']
    */
   readonly metricsCollectors?: string[];
+  /**
+   * Whether Katib gives the injected metrics collector sidecar the security context of the pod's first container
+   * (`init.controller.injectSecurityContext`). Without it the sidecar has none, which the restricted Pod Security
+   * Standard rejects: trial pods with a pull collector then need a namespace enforcing baseline.
+   * @default false (Katib's default)
+   */
+  readonly injectSecurityContext?: boolean;
 }
 
 /**
@@ -80,12 +87,15 @@ export class KatibConfig {
   public readonly earlyStoppings: string[];
   /** Metrics collector kinds. */
   public readonly metricsCollectors: string[];
+  /** Whether the injected sidecar gets the first container's security context. */
+  public readonly injectSecurityContext: boolean;
 
   constructor(props: KatibConfigProps = {}) {
     this.trialResources = [...(props.trialResources ?? KatibConfig.DEFAULT_TRIAL_RESOURCES)];
     this.suggestions = [...(props.suggestions ?? KatibConfig.DEFAULT_SUGGESTIONS)];
     this.earlyStoppings = [...(props.earlyStoppings ?? ['medianstop'])];
     this.metricsCollectors = [...(props.metricsCollectors ?? KatibConfig.DEFAULT_METRICS_COLLECTORS)];
+    this.injectSecurityContext = props.injectSecurityContext ?? false;
   }
 
   /**

@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   Accelerator, BatchJobProps, BatchQueue, DistributedTraining, EarlyStopping, EnvVarValue, GpuInstances, GpuNodePool, HyperparameterExperiment,
   HyperparameterExperimentProps, InferenceService, KatibConfig, MetricsCollector, MetricsFileFormat, MetricStrategy, ModelFormat, Objective,
-  ParameterDistribution, Predictor, QueueFlavors, ResourceQuota, ResumePolicy, SearchAlgorithm, SearchParameter, StatusSource,
+  ParameterDistribution, PodSecurityLevel, Predictor, QueueFlavors, ResourceQuota, ResumePolicy, SearchAlgorithm, SearchParameter, StatusSource,
   StorageUri, TrainingBackend, TrainingFramework, TransformerType, TrialMetadata, TrialMetadataField, TrialTemplate, WorkloadTemplate,
 } from '../../src';
 import { PlatformContext } from '../../src/core/context';
@@ -673,6 +673,16 @@ test('a namespace declared in the app must allow metrics collector injection (no
   PlatformContext.of(labelled).register(NAMESPACES, { name: 'ml', labels: { [HyperparameterExperiment.METRICS_COLLECTOR_INJECTION_LABEL]: 'enabled' }, path: 'c/ns' });
   talk({}, labelled);
   expect(Testing.synth(labelled)).toHaveLength(1);
+});
+
+test("trial pods with Katib's injected sidecar meet baseline, restricted with Push or injectSecurityContext", () => {
+  expect(talk().trialPodSecurity).toBe(PodSecurityLevel.BASELINE);
+  expect(talk({ metricsCollector: MetricsCollector.push() }).trialPodSecurity).toBe(PodSecurityLevel.RESTRICTED);
+  expect(talk({ katib: new KatibConfig({ injectSecurityContext: true }) }).trialPodSecurity).toBe(PodSecurityLevel.RESTRICTED);
+  const chart = Testing.chart();
+  const e = talk({}, chart);
+  new KatibConfig({ injectSecurityContext: true }).register(chart); // registered after the experiment: read when asked
+  expect(e.trialPodSecurity).toBe(PodSecurityLevel.RESTRICTED);
 });
 
 test('GJSON conditions from any status contract (conditions or a state field, one or several values)', () => {
