@@ -48,12 +48,17 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** Where the build of aip-render's current sources is (or goes): named after a hash of its sources. */
+function rendererPath(): string {
+  const hash = createHash('sha256');
+  for (const f of SOURCES) hash.update(fs.readFileSync(path.join(__dirname, f)));
+  return path.join(toolsDir(), `aip-render-${hash.digest('hex').slice(0, 12)}`);
+}
+
 /** Builds aip-render unless a build of the same sources is cached; returns its path. */
 export function buildRenderer(): string {
   const src = __dirname;
-  const hash = createHash('sha256');
-  for (const f of SOURCES) hash.update(fs.readFileSync(path.join(src, f)));
-  const bin = path.join(toolsDir(), `aip-render-${hash.digest('hex').slice(0, 12)}`);
+  const bin = rendererPath();
   if (fs.existsSync(bin)) return bin;
   fs.mkdirSync(path.dirname(bin), { recursive: true });
   const started = Date.now();
@@ -160,14 +165,11 @@ function stampOf(recipe: RenderRecipe, bin: string): string {
 export function renderInstalls(opts: RenderOptions): void {
   const outDir = path.join(opts.cacheDir, 'installs');
   const stampDir = path.join(opts.cacheDir, 'stamps', 'installs');
-  let bin: string | undefined;
   let pending = RECIPES;
   if (!opts.force) {
-    // without a renderer build there is no stamp to compare; a render is current when its stamp names a renderer
-    // of the current sources
-    const hash = createHash('sha256');
-    for (const f of SOURCES) hash.update(fs.readFileSync(path.join(__dirname, f)));
-    const expected = path.join(toolsDir(), `aip-render-${hash.digest('hex').slice(0, 12)}`);
+    // a render is current when its stamp names the renderer of the current sources (built or not: renders stay
+    // usable offline without the tool)
+    const expected = rendererPath();
     pending = RECIPES.filter(r => {
       const stamp = path.join(stampDir, `${r.id}.json`);
       return !(fs.existsSync(stamp) && fs.existsSync(path.join(outDir, `${r.id}.json`)) &&
@@ -178,13 +180,13 @@ export function renderInstalls(opts: RenderOptions): void {
     log(`upstream: all ${RECIPES.length} operator installs are rendered in ${path.relative(process.cwd(), outDir)}`);
     return;
   }
-  bin = buildRenderer();
+  const bin = buildRenderer();
   const scopes = crdScopes(opts.cacheDir);
   fs.mkdirSync(outDir, { recursive: true });
   fs.mkdirSync(stampDir, { recursive: true });
   for (const recipe of pending) {
     const started = Date.now();
-    const texts = recipe.parts.map(p => renderPart(bin!, recipe, p, opts));
+    const texts = recipe.parts.map(p => renderPart(bin, recipe, p, opts));
     let objects: any[] = [];
     // uniqueKeys: Fluid v1.0.8 repeats `imagePullPolicy` (same value) in one container; the last one wins, as in Go
     for (const text of texts) {
