@@ -315,7 +315,7 @@ export class EventSourceKind {
 
   private constructor(
     /** The field of the EventSource spec (`webhook`, `minio`, `kafka`, `calendar`, `resource`, `github`, `gitlab`). */
-    public readonly type: string,
+    public readonly sourceType: string,
     /** Port of the source's Service, for sources that receive HTTP calls. */
     public readonly port: number | undefined,
     private readonly render: (scope: Construct, namespace: string | undefined) => any,
@@ -405,7 +405,7 @@ export class EventSource extends Construct {
         eventBusName: props.eventBus?.name,
         template: { serviceAccountName, securityContext: new PodSecurity().podSecurityContext() },
         service: source.port !== undefined ? { ports: [{ port: source.port, targetPort: source.port }] } : undefined,
-        [source.type]: { [this.eventName]: body },
+        [source.sourceType]: { [this.eventName]: body },
       },
     });
   }
@@ -501,7 +501,7 @@ export class PipelineTrigger extends Construct {
       }
       if (p.dataKey !== undefined && p.dataTemplate !== undefined) invalid(this, `parameters[${i}]`, p.pipelineParameter, 'give dataKey or dataTemplate, not both');
     });
-    const required = pipeline._parameters.filter(p => p.default === undefined && !params.some(x => x.pipelineParameter === p.name));
+    const required = pipeline._parameters.filter(p => p.defaultValue === undefined && !params.some(x => x.pipelineParameter === p.name));
     if (required.length) {
       invalid(this, 'parameters', params.map(p => p.pipelineParameter),
         `the pipeline's parameter${required.length > 1 ? 's' : ''} ${required.map(r => `'${r.name}'`).join(', ')} ha${required.length > 1 ? 've' : 's'} no default: take ${required.length > 1 ? 'them' : 'it'} from the event`);
@@ -546,7 +546,7 @@ export class PipelineTrigger extends Construct {
                   metadata: { generateName: `${pipeline.name}-`, labels: pipeline._runLabels() },
                   spec: {
                     workflowTemplateRef: { name: pipeline.name },
-                    arguments: all.length ? { parameters: all.map(p => ({ name: p.name, value: p.default ?? '' })) } : undefined,
+                    arguments: all.length ? { parameters: all.map(p => ({ name: p.name, value: p.defaultValue ?? '' })) } : undefined,
                   },
                 },
               },

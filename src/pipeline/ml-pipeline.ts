@@ -158,30 +158,35 @@ export enum StepKind {
  */
 export class StepTemplate {
   /** @internal */
-  public readonly _decl: TemplateDeclarations;
+  public static _create(
+    pipeline: MLPipeline, name: string, kind: StepKind, decl: Omit<TemplateDeclarations, 'name'>, inputs: PipelineParameter[],
+    podTemplate?: PodTemplate,
+  ): StepTemplate {
+    const t = new StepTemplate(pipeline, name, kind, podTemplate);
+    t._decl = { name, ...decl };
+    t._requiredInputs = inputs.filter(i => i.defaultValue === undefined).map(i => i.name);
+    return t;
+  }
+
   /** @internal */
-  public readonly _requiredInputs: string[];
+  public _decl!: TemplateDeclarations;
+  /** @internal */
+  public _requiredInputs: string[] = [];
   /** @internal */
   public _render!: () => any[];
   /** @internal */
   public _rbac: Array<{ apiGroup: string; resource: string; verbs: string[] }> = [];
 
-  /** @internal */
-  constructor(
+  private constructor(
     /** The pipeline the template belongs to. */
     public readonly pipeline: MLPipeline,
     /** Name of the Argo template. */
     public readonly name: string,
     /** What the template runs. */
     public readonly kind: StepKind,
-    decl: Omit<TemplateDeclarations, 'name'>,
-    inputs: PipelineParameter[],
     /** The pod template of a container or script step. */
     public readonly podTemplate?: PodTemplate,
-  ) {
-    this._decl = { name, ...decl };
-    this._requiredInputs = inputs.filter(i => i.default === undefined).map(i => i.name);
-  }
+  ) {}
 
   /** Names of the template's output parameters (`{{tasks.<task>.outputs.parameters.<name>}}`). */
   public get outputNames(): string[] {
@@ -555,7 +560,7 @@ export class MLPipeline extends WorkloadBase {
   public addApproval(name: string, props: ApprovalStepProps = {}): StepTemplate {
     this.checkTemplateName(name);
     const none = { inputs: [], inputArtifacts: [], outputs: [], outputArtifacts: [], result: false };
-    const t = new StepTemplate(this, name, StepKind.APPROVAL, none, []);
+    const t = StepTemplate._create(this, name, StepKind.APPROVAL, none, []);
     t._render = () => [{ name, suspend: { duration: goDurationOf(this, `templates.${name}.duration`, props.duration) } }];
     this.templates.push(t);
     return t;
@@ -694,7 +699,7 @@ export class MLPipeline extends WorkloadBase {
       entrypoint: ENTRYPOINT,
       serviceAccountName: this.serviceAccountName,
       arguments: params.length ? {
-        parameters: params.map(p => ({ name: p.name, value: p.default, enum: p.enum, description: p.description })),
+        parameters: params.map(p => ({ name: p.name, value: p.defaultValue, enum: p.allowedValues, description: p.description })),
       } : undefined,
       parallelism: this.props.parallelism,
       activeDeadlineSeconds: wholeSeconds(this, 'timeout', this.props.timeout),
@@ -768,7 +773,7 @@ export class MLPipeline extends WorkloadBase {
     });
     pod._nameFields({ 'containers[0]': `${field}.container`, '': field });
     placeWorkload(this, `${field}.pool`, pod, props.pool, { runToCompletion: true });
-    const t = new StepTemplate(this, name, kind, {
+    const t = StepTemplate._create(this, name, kind, {
       inputs: inputs.map(i => i.name),
       inputArtifacts: inArts.map(a => a.name),
       outputs: outputs.map(o => o.name),
@@ -870,7 +875,7 @@ export class MLPipeline extends WorkloadBase {
     inputs.forEach((p, i) => checkParameter(this, `${field}.inputs[${i}]`, p));
     duplicates(this, `${field}.inputs`, inputs.map(p => p.name));
     const decl = { inputs: inputs.map(i => i.name), inputArtifacts: [], outputs: outputNames, outputArtifacts: [], result: false };
-    const t = new StepTemplate(this, name, kind, decl, inputs);
+    const t = StepTemplate._create(this, name, kind, decl, inputs);
     const [group, version] = contract.apiVersion.includes('/') ? contract.apiVersion.split('/') : ['', contract.apiVersion];
     const resource = plural(contract.kind);
     const verbs = kind === StepKind.WORKLOAD ? ['create', 'get'] : kind === StepKind.ROLLOUT ? ['get', 'create', 'patch'] : ['get', 'patch'];
@@ -1053,7 +1058,7 @@ function renderRetry(scope: Construct, field: string, r: StepRetry | undefined):
     backoff: b ? {
       duration: goDurationOf(scope, `${field}.backoff.duration`, b.duration),
       factor: b.factor,
-      cap: goDurationOf(scope, `${field}.backoff.cap`, b.cap),
+      cap: goDurationOf(scope, `${field}.backoff.maxDelay`, b.maxDelay),
       maxDuration: goDurationOf(scope, `${field}.backoff.maxDuration`, b.maxDuration),
     } : undefined,
   });
@@ -1070,7 +1075,7 @@ function renderSync(scope: Construct, field: string, s: Synchronization | undefi
 }
 
 function renderParam(p: PipelineParameter): any {
-  return { name: p.name, default: p.default, enum: p.enum, description: p.description };
+  return { name: p.name, default: p.defaultValue, enum: p.allowedValues, description: p.description };
 }
 
 function renderS3(s: S3ArtifactLocation | undefined): any {
@@ -1094,8 +1099,8 @@ function checkParamName(scope: Construct, field: string, name: string): void {
 
 function checkParameter(scope: Construct, field: string, p: PipelineParameter): void {
   checkParamName(scope, `${field}.name`, p?.name);
-  if (p.enum !== undefined && p.default !== undefined && !p.enum.includes(p.default)) {
-    invalid(scope, `${field}.default`, p.default, `must be one of the parameter's enum values (${p.enum.map(e => `'${e}'`).join(', ')})`);
+  if (p.allowedValues !== undefined && p.defaultValue !== undefined && !p.allowedValues.includes(p.defaultValue)) {
+    invalid(scope, `${field}.defaultValue`, p.defaultValue, `must be one of the parameter's allowedValues (${p.allowedValues.map(e => `'${e}'`).join(', ')})`);
   }
 }
 

@@ -16,12 +16,12 @@ export interface PipelineParameter {
    * Default value.
    * @default - none: every run (or task) must give a value
    */
-  readonly default?: string;
+  readonly defaultValue?: string;
   /**
    * The values accepted (Argo's UI offers them as a list).
    * @default - any value
    */
-  readonly enum?: string[];
+  readonly allowedValues?: string[];
   /**
    * Description.
    * @default - none
@@ -129,10 +129,10 @@ export interface RetryBackoff {
    */
   readonly factor?: number;
   /**
-   * Longest delay.
-   * @default - no cap
+   * Longest delay between two attempts (Argo's `cap`).
+   * @default - no limit
    */
-  readonly cap?: Duration;
+  readonly maxDelay?: Duration;
   /**
    * Longest total time spent retrying.
    * @default - no limit

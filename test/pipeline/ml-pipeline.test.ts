@@ -111,7 +111,7 @@ describe('MLPipeline: the DAG', () => {
       container: { image: 'busybox:1.37.0', args: ['echo', '{{inputs.parameters.x}}'] },
       inputs: [{ name: 'x' }],
       outputs: [{ name: 'score', path: '/tmp/score' }],
-      retry: { limit: 3, retryOn: RetryOn.ALWAYS, backoff: { duration: Duration.seconds(10), factor: 2, cap: Duration.minutes(5) } },
+      retry: { limit: 3, retryOn: RetryOn.ALWAYS, backoff: { duration: Duration.seconds(10), factor: 2, maxDelay: Duration.minutes(5) } },
       timeout: Duration.minutes(20),
     });
     const a = p.addTask('a', step, { arguments: { x: '1' } });
@@ -333,7 +333,7 @@ describe('Argo Events', () => {
   };
 
   function triggered(c: Chart) {
-    const { p } = diamond(c, { run: PipelineRun.template(), parameters: [{ name: 'key' }, { name: 'bucket', default: 'raw' }] });
+    const { p } = diamond(c, { run: PipelineRun.template(), parameters: [{ name: 'key' }, { name: 'bucket', defaultValue: 'raw' }] });
     const bus = new EventBus(c, 'bus');
     const kinds = [
       EventSourceKind.webhook({ endpoint: '/new-data' }),
@@ -428,8 +428,8 @@ describe('MLPipeline: declaration errors', () => {
     expectValidationError(() => p.setExitHandler(echo), "[test/p] exitHandler: 'echo' is not valid; an exit handler takes no arguments: give its inputs defaults");
     const other = new MLPipeline(c, 'q', { name: 'q' });
     expectValidationError(() => other.addTask('x', echo), "[test/q] tasks.x.template: 'echo' is not valid; must be a step template of this pipeline (from its add* methods)");
-    expectValidationError(() => new MLPipeline(chart(), 'p', { parameters: [{ name: 'mode', default: 'fast', enum: ['full', 'sample'] }] }),
-      "[test/p] parameters[0].default: 'fast' is not valid; must be one of the parameter's enum values ('full', 'sample')");
+    expectValidationError(() => new MLPipeline(chart(), 'p', { parameters: [{ name: 'mode', defaultValue: 'fast', allowedValues: ['full', 'sample'] }] }),
+      "[test/p] parameters[0].defaultValue: 'fast' is not valid; must be one of the parameter's allowedValues ('full', 'sample')");
     expectValidationError(() => new MLPipeline(chart(), 'p', { parameters: [{ name: 'a' }, { name: 'a' }] }), "[test/p] parameters: 'a' is not valid; names must be unique");
     expectValidationError(() => new MLPipeline(chart(), 'p', { waitImage: 'not an image' }), "[test/p] waitImage: 'not an image' is not valid; must be an image reference");
     expectValidationError(() => Testing.synth(new MLPipeline(chart(), 'p').node.scope as Chart), '[test/p] tasks: [] is not valid; a pipeline needs at least one task (addTask)');
