@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describeRequirements, loosest, PlatformNamespace, PlatformNamespaceProps, podSecurityLabels, PodSecurityRequirement, registerPodSecurityRequirement } from './platform-namespace';
 import { podSecurityLevelOf } from './testing';
@@ -8,12 +9,15 @@ import { NvidiaDevicePlugin } from '../compute/nvidia-device-plugin';
 import { PlatformContext } from '../core/context';
 import { invalid } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
-import { POD_SECURITY_REASON_ANNOTATION, PodSecurityLevel } from '../core/security';
+import { POD_SECURITY_ANNOTATION, POD_SECURITY_REASON_ANNOTATION, PodSecurityLevel } from '../core/security';
 import { IWorkload, WORKLOADS } from '../core/workload';
 import { IOperatorInstall } from '../operators/operator-install';
 
 /** Why the device plugin is privileged (as its DaemonSet records it). */
 const DEVICE_PLUGIN_REASON = 'mounts the kubelet device-plugin socket directory (hostPath)';
+
+/** Kinds whose objects run pods (the only ones an install's namespace level depends on). */
+const POD_KINDS = ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
 
 /** Which operator (the id of its pin) acts on the objects of an API group, by kind where a group is shared. */
 const OPERATOR_OF: Array<{ group: string; kinds?: string[]; operator: string }> = [
@@ -191,17 +195,35 @@ export class AiPlatform extends Construct {
    * restricted and baseline), warn and audit at restricted, and the reasons.
    */
   private labelOperatorNamespaces(): void {
+    const namespaces = new Map<string, { object?: ApiObject; requirements: PodSecurityRequirement[] }>();
+    const entry = (name: string) => {
+      let e = namespaces.get(name);
+      if (!e) namespaces.set(name, (e = { requirements: [] }));
+      return e;
+    };
     for (const install of this.installs) {
-      const namespace = install.objects.find(o => o.kind === 'Namespace' && o.apiVersion === 'v1' && o.name === install.namespace);
-      if (namespace === undefined) continue;
-      const requirements: PodSecurityRequirement[] = [];
       for (const o of install.objects) {
-        if ((o.metadata.namespace ?? install.namespace) !== install.namespace) continue;
-        const { level, problem } = podSecurityLevelOf(o.toJson());
-        if (level !== PodSecurityLevel.RESTRICTED) requirements.push({ level, reason: `${o.kind} '${o.name}' (${problem})` });
+        if (o.kind === 'Namespace' && o.apiVersion === 'v1') entry(o.name).object = o;
+        if (o.kind === 'CustomResourceDefinition') continue;
+        const json = o.toJson();
+        const { level, problem } = podSecurityLevelOf(json);
+        if (level === PodSecurityLevel.RESTRICTED) continue;
+        // upstream's pods below restricted: recorded on the object as an explicit opt-out, as the library's own are
+        if (json.metadata?.annotations?.[POD_SECURITY_ANNOTATION] === undefined) {
+          o.metadata.addAnnotation(POD_SECURITY_ANNOTATION, level);
+          o.metadata.addAnnotation(POD_SECURITY_REASON_ANNOTATION, `as upstream ${install.operatorName} ${install.version} ships it: ${problem}`);
+        }
+        // cluster-scoped templates (training and serving runtimes) run their pods in the workloads' namespaces
+        if (POD_KINDS.includes(o.kind)) {
+          entry(o.metadata.namespace ?? install.namespace).requirements.push({ level, reason: `${o.kind} '${o.name}' (${problem})` });
+        }
       }
-      for (const [k, v] of Object.entries(podSecurityLabels(loosest(requirements.map(r => r.level))))) namespace.metadata.addLabel(k, v);
-      if (requirements.length > 0) namespace.metadata.addAnnotation(POD_SECURITY_REASON_ANNOTATION, describeRequirements(requirements));
+    }
+    // several installs may share a namespace (Katib and the Training Operator in kubeflow): one level for all pods
+    for (const { object, requirements } of namespaces.values()) {
+      if (object === undefined) continue;
+      for (const [k, v] of Object.entries(podSecurityLabels(loosest(requirements.map(r => r.level))))) object.metadata.addLabel(k, v);
+      if (requirements.length > 0) object.metadata.addAnnotation(POD_SECURITY_REASON_ANNOTATION, describeRequirements(requirements));
     }
   }
 

@@ -58,8 +58,9 @@ const ASSIGNED = new WeakMap<IConstruct, PlatformTier>();
  * An object's tier is, in this order: the tier assigned to it or to one of its scopes with
  * {@link PlatformTiers.assign}; `CRDS` for a CustomResourceDefinition; for an object of an operator install,
  * `PREREQUISITES` when another install needs that install first (cert-manager) and `OPERATORS` otherwise, except
- * that webhook configurations are always `PREREQUISITES` and cert-manager kinds always `OPERATORS`; then by kind
- * ({@link PlatformTiers.ofKind}).
+ * that webhook configurations are always `PREREQUISITES`, cert-manager kinds always `OPERATORS`, and the
+ * configuration kinds an install ships (training and serving runtimes, storage containers, priority classes) are
+ * `CLUSTER_CONFIG`; then by kind ({@link PlatformTiers.ofKind}).
  */
 export class PlatformTiers {
   /** The tiers in apply order. */
@@ -154,6 +155,8 @@ export function tierOf(obj: ApiObject, installs: InstallIndex): PlatformTier {
   const install = installs.installOf.get(obj);
   if (install !== undefined) {
     if (byKind === PlatformTier.PREREQUISITES) return byKind;
+    // runtimes and other configuration an install ships are admitted by its webhooks: after the operator runs
+    if (byKind === PlatformTier.CLUSTER_CONFIG && obj.kind !== 'Namespace') return byKind;
     // cert-manager kinds of an install that others need first would wait on its own webhook: they come later
     if (installs.prerequisites.has(install) && byKind !== PlatformTier.OPERATORS) return PlatformTier.PREREQUISITES;
     return PlatformTier.OPERATORS;

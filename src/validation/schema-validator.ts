@@ -34,6 +34,9 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
+/** Kinds whose names are path segments rather than DNS subdomains. */
+const PATH_SEGMENT_NAMED = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map(k => `rbac.authorization.k8s.io/v1/${k}`);
+
 const SCHEMA_KEYS_WITH_SUBSCHEMA = ['items', 'additionalProperties', 'not'];
 const SCHEMA_KEYS_WITH_SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'];
 
@@ -230,6 +233,11 @@ export class SchemaValidator {
     const md = obj.metadata ?? {};
     if (!md.name && !md.generateName) {
       out.push(['/metadata/name', 'is required']);
+    } else if (PATH_SEGMENT_NAMED.includes(`${obj.apiVersion}/${obj.kind}`)) {
+      // RBAC objects are named by path segments (kube-apiserver's ValidatePathSegmentName): `cert-manager:leaderelection`
+      if (md.name === '.' || md.name === '..' || /[/%]/.test(md.name ?? '')) {
+        out.push(['/metadata/name', `'${md.name}' is not a valid name: may not be '.' or '..' nor contain '/' or '%'`]);
+      }
     } else if (md.name && (md.name.length > 253 || !DNS1123_SUBDOMAIN.test(md.name))) {
       out.push(['/metadata/name', `'${md.name}' is not a valid name: lowercase alphanumerics, '-' and '.', at most 253 characters`]);
     }

@@ -59,6 +59,16 @@ describe('PlatformTiers', () => {
     ]);
   });
 
+  test('configuration an install ships (runtimes, priority classes) comes after the operators', () => {
+    const chart = Testing.chart();
+    const install = new FakeInstall(chart, 'trainer', 'trainer');
+    const pc = new ApiObject(install, 'pc', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'p' }, value: 1 });
+    install.objects.push(pc);
+    new AiPlatform(chart, 'ai', { operators: [install] });
+    expect(PlatformTiers.of(pc)).toBe(PlatformTier.CLUSTER_CONFIG);
+    expect(PlatformTiers.of(install.objects.find(o => o.kind === 'Namespace')!)).toBe(PlatformTier.OPERATORS);
+  });
+
   test('an assignment moves a subtree (CRDs stay first)', () => {
     const chart = Testing.chart();
     const cm = new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
@@ -322,5 +332,11 @@ describe('AiPlatform', () => {
     const fluid = byKind(objects, 'Namespace', 'fluid-system').metadata;
     expect(fluid.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted' });
     expect(fluid.annotations).toEqual({ 'ai-platform.cdk8s.io/pod-security-reason': 'privileged: DaemonSet \'csi-nodeplugin-fluid\' (container "plugins": privileged)' });
+    // the upstream object records its level as an explicit opt-out
+    expect(byKind(objects, 'DaemonSet', 'csi-nodeplugin-fluid').metadata.annotations).toEqual({
+      'ai-platform.cdk8s.io/pod-security': 'privileged',
+      'ai-platform.cdk8s.io/pod-security-reason': 'as upstream fluid 0.0.0 ships it: container "plugins": privileged',
+    });
+    expect(byKind(objects, 'Deployment', 'kueue-controller').metadata.annotations).toBeUndefined();
   });
 });

@@ -134,4 +134,12 @@ describe('PlatformTesting', () => {
     const objects = Testing.synth(chart);
     expect(PlatformTesting.objectsOf(web, objects).map(o => o.metadata.name)).toEqual(['web']);
   });
+
+  test('RBAC objects are named by path segments (as kube-apiserver validates them)', () => {
+    const role = (name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: [] });
+    expect(PlatformTesting.problems([role('cert-manager-webhook:subjectaccessreviews')])).toEqual([]);
+    expect(PlatformTesting.problems([role('a/b')])).toEqual([
+      "rbac.authorization.k8s.io/v1 ClusterRole a/b: /metadata/name: 'a/b' is not a valid name: may not be '.' or '..' nor contain '/' or '%'",
+    ]);
+  });
 });
