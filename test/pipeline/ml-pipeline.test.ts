@@ -10,12 +10,13 @@ import * as YAML from 'yaml';
 import { synthExample } from '../../scripts/synth-examples';
 import { CRON_ACCEPTED } from '../../src/core/cron';
 import { StatusSource } from '../../src/core/status-contract';
+import { PodVolume } from '../../src/core/volume';
 import { WorkloadBase } from '../../src/core/workload';
 import { WorkloadTemplate } from '../../src/core/workload-template';
 import { SparkApplicationType, SparkJob, SparkRun } from '../../src/data';
 import { CronSchedule } from '../../src/data/cron-schedule';
 import {
-  ConcurrencyPolicy, EventBus, EventSource, EventSourceKind, Loop, MLPipeline, PipelineRun, PipelineTrigger, ResourceEventType,
+  ConcurrencyPolicy, EventBus, PodGcStrategy, EventSource, EventSourceKind, Loop, MLPipeline, PipelineRun, PipelineTrigger, ResourceEventType,
   RetryOn, TaskResult,
 } from '../../src/pipeline';
 import { expectValid, expectValidationError } from '../util';
@@ -492,5 +493,46 @@ describe('Argo Events: declaration errors', () => {
       '[test/r] source.eventTypes: [] is not valid; give at least one ResourceEventType');
     expectValidationError(() => new EventSource(c, 'cal', { source: EventSourceKind.calendar({ schedule: CronSchedule.daily(), timezone: 'Paris' }) }),
       "[test/cal] source.timezone: 'Paris' is not valid; must be an IANA time zone name such as 'UTC' or 'Europe/Paris'");
+  });
+});
+
+describe('MLPipeline: data between steps', () => {
+  test('S3 artifacts, PVC volumes, parameter loops and pod GC; artifact references are checked', () => {
+    const c = chart();
+    const p = new MLPipeline(c, 'p', { name: 'p', podGc: PodGcStrategy.ON_POD_SUCCESS });
+    const split = p.addScript('split', {
+      image: 'python:3.12-alpine',
+      source: 'import json; print(json.dumps(["a", "b"]))',
+      outputArtifacts: [{ name: 'data', path: '/tmp/data', s3: { bucket: 'curated', key: 'runs/{{workflow.name}}/data', endpoint: 'minio.storage.svc:9000', insecure: true, accessKey: { name: 'minio', key: 'accesskey' }, secretKey: { name: 'minio', key: 'secretkey' } } }],
+    });
+    const work = p.addContainer('work', {
+      container: {
+        image: 'busybox:1.37.0',
+        args: ['{{inputs.parameters.shard}}', '{{inputs.artifacts.data.path}}'],
+        volumeMounts: [{ volume: PodVolume.fromPersistentVolumeClaim('scratch', 'shared-scratch'), path: '/scratch' }],
+      },
+      inputs: [{ name: 'shard' }],
+      inputArtifacts: [{ name: 'data', path: '/data' }],
+    });
+    const s = p.addTask('split', split);
+    p.addTask('work', work, {
+      arguments: { shard: '{{item}}' }, artifacts: { data: '{{tasks.split.outputs.artifacts.data}}' }, loop: Loop.param('{{tasks.split.outputs.result}}'), dependsOn: [s],
+    });
+    const wf = workflowOf(expectValid(Testing.synth(c)));
+    expect(wf.spec.podGC).toEqual({ strategy: 'OnPodSuccess' });
+    const task = wf.spec.templates[0].dag.tasks[1];
+    expect(task).toMatchObject({ withParam: '{{tasks.split.outputs.result}}', arguments: { artifacts: [{ name: 'data', from: '{{tasks.split.outputs.artifacts.data}}' }] } });
+    const tpl = wf.spec.templates.find((t: any) => t.name === 'work');
+    expect(tpl.volumes).toEqual([{ name: 'scratch', persistentVolumeClaim: { claimName: 'shared-scratch' } }]);
+    expect(wf.spec.templates.find((t: any) => t.name === 'split').outputs.artifacts[0].s3).toMatchObject({ bucket: 'curated', accessKeySecret: { name: 'minio', key: 'accesskey' } });
+
+    const c2 = chart();
+    const p2 = new MLPipeline(c2, 'p', { name: 'p' });
+    const a = p2.addTask('split', p2.addScript('split', { image: 'python:3.12-alpine', source: 'print(1)', outputArtifacts: [{ name: 'data', path: '/tmp/data' }] }));
+    p2.addTask('use', p2.addContainer('use', { container: { image: 'busybox:1.37.0' }, inputArtifacts: [{ name: 'data', path: '/data' }] }), {
+      artifacts: { data: '{{tasks.split.outputs.artifacts.dataset}}' }, dependsOn: [a],
+    });
+    expectValidationError(() => Testing.synth(c2),
+      "[test/p] tasks.use.arguments.artifacts[0].from: '{{tasks.split.outputs.artifacts.dataset}}' is not valid; task 'split' (template 'split') declares no output artifact 'dataset' (declared: 'data')");
   });
 });
