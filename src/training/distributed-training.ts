@@ -8,6 +8,7 @@ import {
   TRAINING_OPERATOR_API_VERSION,
 } from './training-util';
 import { QueueOptions } from '../compute/queue-options';
+import { checkWorkloadProps, Is, Rule } from '../core/checks';
 import { ContainerSpec } from '../core/container';
 import { wholeSeconds } from '../core/durations';
 import { EnvVarValue, renderEnv } from '../core/env';
@@ -17,7 +18,7 @@ import { Placement } from '../core/placement';
 import { PodTemplate, prune } from '../core/pod-template';
 import { ComputeResources } from '../core/resources';
 import { StatusContract, WorkloadStatus } from '../core/status-contract';
-import { PodVolume, PodVolumeMount } from '../core/volume';
+import { MOUNT, PodVolume, PodVolumeMount } from '../core/volume';
 import { placeWorkload, WorkloadBase, WorkloadMetadataProps, WorkloadPodOptions } from '../core/workload';
 
 /** Where checkpoints and outputs are written. */
@@ -128,6 +129,32 @@ export interface TrainingComposition {
 
 let composing: TrainingComposition | undefined;
 
+const INT32 = 2147483647;
+
+/** The rules of the training worker props (shared with FineTuning). @internal */
+export const TRAINING_WORKER_RULES: { [name: string]: Rule } = {
+  workers: Is.integer(1, INT32),
+  processesPerWorker: Is.integer(1, INT32),
+  resourcesPerWorker: Is.shape({}, 'must be ComputeResources: { cpu?, memory?, accelerator?, ... }'),
+  env: Is.present('must be a map of environment variable names to EnvVarValues'),
+};
+
+/** The rules of {@link DistributedTrainingProps}; combinations are checked by the constructor. */
+const DISTRIBUTED_TRAINING_RULES: { [name: string]: Rule } = {
+  ...TRAINING_WORKER_RULES,
+  backend: Is.instance('apiName', 'must be a TrainingBackend, e.g. TrainingBackend.trainerV2()'),
+  framework: Is.instance('_validate', 'must be a TrainingFramework, e.g. TrainingFramework.pyTorch()'),
+  image: Is.string(),
+  command: Is.strings(),
+  args: Is.strings(),
+  volumeMounts: Is.arrayOf(MOUNT),
+  checkpoints: Is.shape({
+    volume: Is.required(Is.instance('_sameAs', "must be a PodVolume, e.g. PodVolume.fromPersistentVolumeClaim('ckpt', 'my-claim')")),
+    path: Is.absolutePath(),
+  }, 'must be CheckpointStorage: { volume, path? }'),
+  suspend: Is.boolean(),
+};
+
 /** Field names of the workers' pod template after the props the user wrote. */
 const FIELD_NAMES = {
   '': '',
@@ -180,13 +207,15 @@ export class DistributedTraining extends WorkloadBase {
   private readonly templates: PodTemplate[];
 
   constructor(scope: Construct, id: string, props: DistributedTrainingProps = {}) {
-    super(scope, id, props);
+    super(scope, id, props ?? {});
     this.composition = composing;
     composing = undefined;
     this.props = props;
     try {
+      checkWorkloadProps(this, props, DISTRIBUTED_TRAINING_RULES);
       checkJobName(this, this.name);
       this.backend = props.backend ?? TrainingBackend.trainerV2();
+      this.backend._check(this, 'backend');
       const framework = this.framework = props.framework ?? TrainingFramework.pyTorch();
       const facts = framework._facts;
       framework._validate(this, 'framework');
@@ -195,7 +224,7 @@ export class DistributedTraining extends WorkloadBase {
       checkInteger(this, 'processesPerWorker', props.processesPerWorker, 1);
       const gpus = props.resourcesPerWorker?.accelerator?.count;
       // (a count below 1 is reported as such when the pods render)
-      if (props.processesPerWorker !== undefined && gpus !== undefined && gpus >= 1 && props.processesPerWorker > gpus) {
+      if (props.processesPerWorker !== undefined && typeof gpus === 'number' && gpus >= 1 && props.processesPerWorker > gpus) {
         invalid(this, 'processesPerWorker', props.processesPerWorker, `must not exceed the GPUs per worker (${gpus}): each process drives one GPU`);
       }
       if (props.processesPerWorker !== undefined && !facts.processes) {
@@ -402,6 +431,11 @@ export class DistributedTraining extends WorkloadBase {
       replicaSpecs[r.role] = { replicas: r.replicas, restartPolicy, template: templateSpec(this.templateOf(r.template)) };
     }
     const gang = v1.gangScheduling;
+    const pods = layout.roles.reduce((n, r) => n + r.replicas, 0);
+    if (gang?.minAvailable !== undefined && gang.minAvailable > pods) {
+      invalid(this, 'backend.gangScheduling.minAvailable', gang.minAvailable,
+        `must not exceed the job's ${pods} pods: a gang larger than the job is never scheduled`);
+    }
     const spec: any = prune({
       ...layout.extra,
       [facts.v1ReplicaField!]: replicaSpecs,

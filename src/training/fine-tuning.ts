@@ -1,11 +1,12 @@
 import { ApiObject, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DistributedTraining, DistributedTrainingProps, TrainingWorkerOptions } from './distributed-training';
+import { DistributedTraining, DistributedTrainingProps, TRAINING_WORKER_RULES, TrainingWorkerOptions } from './distributed-training';
 import { TrainingBackend } from './training-backend';
 import { TrainingFramework } from './training-framework';
 import { TrainingRuntimeRef } from './training-runtime-ref';
 import { reportAs } from './training-util';
 import { QueueOptions } from '../compute/queue-options';
+import { checkWorkloadProps, Is } from '../core/checks';
 import { ContainerSpec } from '../core/container';
 import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
@@ -241,8 +242,35 @@ export class FineTuning extends WorkloadBase {
   public readonly backend: TrainingBackend;
 
   constructor(scope: Construct, id: string, props: FineTuningProps) {
-    super(scope, id, props);
+    super(scope, id, props ?? {});
+    checkWorkloadProps(this, props, {
+      ...TRAINING_WORKER_RULES,
+      backend: Is.instance('apiName', 'must be a TrainingBackend, e.g. TrainingBackend.trainerV2()'),
+      model: Is.required(Is.shape({
+        uri: Is.required(Is.string()),
+        transformerType: Is.enumOf(TransformerType, 'TransformerType'),
+        numLabels: Is.integer(1, 2147483647),
+      }, "must be a HuggingFaceModel: { uri: 'hf://<org>/<model>', transformerType?, numLabels? }")),
+      dataset: Is.required(Is.shape({ repoId: Is.required(Is.string()), split: Is.string() }, 'must be a HuggingFaceDataset: { repoId, split? }')),
+      lora: Is.shape({
+        r: Is.integer(1, 2147483647),
+        alpha: Is.integer(1, 2147483647),
+        bias: Is.enumOf(LoraBias, 'LoraBias'),
+        targetModules: Is.arrayOf(Is.string({ nonEmpty: true })),
+      }, 'must be LoraSettings'),
+      trainingArguments: Is.shape({}, 'must be a map of training arguments'),
+      torchtuneOverrides: Is.arrayOf(Is.string({ nonEmpty: true })),
+      storage: Is.shape({
+        size: Is.size(),
+        accessModes: Is.arrayOf(Is.enumOf(StorageAccessMode, 'StorageAccessMode')),
+        storageClassName: Is.dnsSubdomain(),
+      }, 'must be FineTuningStorage: { size?, accessModes?, storageClassName? }'),
+      hfToken: Is.instance('_render', "must be an EnvVarValue, e.g. EnvVarValue.fromSecretKey('hf-token', 'token')"),
+      storageInitializerImage: Is.string(),
+      trainerImage: Is.string(),
+    });
     this.backend = props.backend ?? TrainingBackend.trainingOperatorV1();
+    this.backend._check(this, 'backend');
     const workers = props.workers ?? 1;
     if (!/^hf:\/\/[^/\s]+\/[^\s]+$/.test(props.model.uri)) {
       invalid(this, 'model.uri', props.model.uri, "must be a Hugging Face model URI 'hf://<org>/<model>'");

@@ -99,7 +99,9 @@ export class MlPolicy {
     /** Default `trainer.kubeflow.org/framework` label of a runtime with this policy. */
     public readonly defaultFrameworkLabel: string,
     private readonly options: TorchPolicyOptions & MpiPolicyOptions & FluxPolicyOptions,
-  ) {}
+  ) {
+    this.options = options ?? {};
+  }
 
   /** Whether this is the MPI policy (the runtime then has `node` and `launcher` jobs). */
   public get isMpi(): boolean {

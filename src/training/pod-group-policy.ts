@@ -57,7 +57,9 @@ export class PodGroupPolicy {
     /** `coscheduling` or `volcano`. */
     public readonly plugin: string,
     private readonly options: CoschedulingOptions & VolcanoOptions,
-  ) {}
+  ) {
+    this.options = options ?? {};
+  }
 
   /** @internal */
   public _render(scope: IConstruct, field: string): any {

@@ -1,5 +1,7 @@
 import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import type { ITrainingRuntime } from './training-runtime-ref';
+import { checkProps, Is } from '../core/checks';
 import { EnvVarValue } from '../core/env';
 
 /** Which pods the Training Operator v1 deletes when a job finishes (`runPolicy.cleanPodPolicy`). */
@@ -117,6 +119,8 @@ export interface TrainingOperatorV1Options {
   readonly podPriorityClassName?: string;
 }
 
+const INT32 = 2147483647;
+
 /**
  * Which Kubeflow API a training intent is rendered for, with the options only that API has.
  */
@@ -142,7 +146,39 @@ export class TrainingBackend {
     public readonly apiName: string,
     private readonly v2?: TrainerV2Options,
     private readonly v1?: TrainingOperatorV1Options,
-  ) {}
+  ) {
+    if (apiName === 'trainer-v2') this.v2 = v2 ?? {};
+    else this.v1 = v1 ?? {};
+  }
+
+  /** Checks the backend's options (their types; combinations are checked by the job). @internal */
+  public _check(scope: IConstruct, field: string): void {
+    if (this.v1 !== undefined) {
+      checkProps(scope, this.v1, {
+        backoffLimit: Is.integer(0, INT32),
+        ttlAfterFinished: Is.duration('seconds', 0, INT32),
+        cleanPodPolicy: Is.enumOf(CleanPodPolicy, 'CleanPodPolicy'),
+        restartPolicy: Is.enumOf(ReplicaRestartPolicy, 'ReplicaRestartPolicy'),
+        gangScheduling: Is.shape({
+          minAvailable: Is.integer(1, INT32),
+          volcanoQueue: Is.dnsSubdomain(),
+          scheduleTimeout: Is.duration('seconds', 0, INT32),
+        }, 'must be GangSchedulingOptions: { minAvailable?, volcanoQueue?, scheduleTimeout? }'),
+        podPriorityClassName: Is.dnsSubdomain(),
+      }, `${field}.`, true);
+    } else {
+      const initializer = Is.shape({
+        storageUri: Is.required(Is.string({ nonEmpty: true })),
+        secretName: Is.string(),
+        env: Is.present('must be a map of environment variable names to EnvVarValues'),
+      }, 'must be an InitializerSource: { storageUri, secretName?, env? }');
+      checkProps(scope, this.v2, {
+        runtime: Is.instance('runtimeName', 'must be a training runtime: a TrainingRuntime, ClusterTrainingRuntime or TrainingRuntimeRef'),
+        datasetInitializer: initializer,
+        modelInitializer: initializer,
+      }, `${field}.`, true);
+    }
+  }
 
   /** Whether this is the Training Operator v1. */
   public get isTrainingOperatorV1(): boolean {

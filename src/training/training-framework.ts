@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { checkProps, Is } from '../core/checks';
 import { checkInteger, invalid } from '../core/errors';
 
 /** Rendezvous backend of elastic PyTorch training. */
@@ -144,7 +145,7 @@ export class TrainingFramework {
       v2Runtime: 'torch-distributed',
       sharedMemory: true,
       processes: true,
-    }, options.elastic);
+    }, options?.elastic);
   }
 
   /** TensorFlow distributed strategies: v1 TFJob (Chief/PS/Worker/Evaluator). No built-in Trainer v2 runtime. */
@@ -201,7 +202,7 @@ export class TrainingFramework {
   public static paddle(options: PaddleOptions = {}): TrainingFramework {
     return new TrainingFramework({
       id: 'paddle', v1Kind: 'PaddleJob', v1ReplicaField: 'paddleReplicaSpecs', v1Container: 'paddle', sharedMemory: true, processes: false,
-    }, undefined, undefined, undefined, options.elastic);
+    }, undefined, undefined, undefined, options?.elastic);
   }
 
   private constructor(
@@ -312,7 +313,24 @@ export class TrainingFramework {
 
   /** @internal */
   public _validate(scope: IConstruct, field: string): void {
+    const INT32 = 2147483647;
     const e = this._elastic;
+    if (e !== undefined) {
+      checkProps(scope, e, {
+        minWorkers: Is.required(Is.integer(1, INT32)),
+        maxWorkers: Is.required(Is.integer(1, INT32)),
+        maxRestarts: Is.integer(0, INT32),
+        rendezvousBackend: Is.enumOf(RendezvousBackend, 'RendezvousBackend'),
+        rendezvousConfig: Is.mapOf(Is.string()),
+      }, `${field}.elastic.`, true);
+    }
+    if (this._paddleElastic !== undefined) {
+      checkProps(scope, this._paddleElastic, { minWorkers: Is.required(Is.integer(1, INT32)), maxWorkers: Is.required(Is.integer(1, INT32)) }, `${field}.elastic.`, true);
+    }
+    if (this._tf !== undefined) {
+      checkProps(scope, this._tf, { parameterServers: Is.integer(0, INT32), chief: Is.boolean(), evaluator: Is.boolean() }, `${field}.`, true);
+    }
+    if (this._mpi !== undefined) checkProps(scope, this._mpi, { slotsPerWorker: Is.integer(1, INT32) }, `${field}.`, true);
     if (e) {
       checkInteger(scope, `${field}.elastic.minWorkers`, e.minWorkers, 1);
       checkInteger(scope, `${field}.elastic.maxWorkers`, e.maxWorkers, 1);

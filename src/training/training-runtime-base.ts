@@ -5,7 +5,8 @@ import { MlPolicy } from './ml-policy';
 import { PodGroupPolicy } from './pod-group-policy';
 import { ITrainingRuntime, TrainingRuntimeKind } from './training-runtime-ref';
 import { TRAINER_API_VERSION } from './training-util';
-import { ContainerSpec } from '../core/container';
+import { checkProps, Is, WORKLOAD_RULES } from '../core/checks';
+import { ContainerSpec, IMAGE_RULE } from '../core/container';
 import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Subdomain, checkLabels, ResourceNames } from '../core/names';
@@ -173,6 +174,29 @@ export abstract class TrainingRuntimeBase extends Construct implements ITraining
 
   protected constructor(scope: Construct, id: string, kind: TrainingRuntimeKind, props: TrainingRuntimeBaseProps, namespace?: string) {
     super(scope, id);
+    const initializer = Is.shape({
+      storageUri: Is.string({ nonEmpty: true }),
+      image: IMAGE_RULE,
+      env: Is.present('must be a map of environment variable names to EnvVarValues'),
+    }, 'must be a RuntimeInitializer: { storageUri?, image?, env? }');
+    checkProps(this, props, {
+      ...WORKLOAD_RULES,
+      name: Is.dnsSubdomain(),
+      mlPolicy: Is.instance('defaultFrameworkLabel', 'must be an MlPolicy, e.g. MlPolicy.torch()'),
+      numNodes: Is.integer(1, 2147483647),
+      frameworkLabel: Is.string(),
+      trainer: Is.required(Is.shape({}, 'must be a container: { image, command?, ... }')),
+      datasetInitializer: initializer,
+      modelInitializer: initializer,
+      workspace: Is.shape({
+        size: Is.size(),
+        accessModes: Is.arrayOf(Is.enumOf(StorageAccessMode, 'StorageAccessMode')),
+        storageClassName: Is.dnsSubdomain(),
+      }, 'must be a RuntimeWorkspace: { size?, accessModes?, storageClassName? }'),
+      podGroupPolicy: Is.instance('_render', 'must be a PodGroupPolicy, e.g. PodGroupPolicy.coscheduling()'),
+      maxRestarts: Is.integer(0, 2147483647),
+      startupOrder: Is.enumOf(StartupOrder, 'StartupOrder'),
+    }, '', true);
     this.runtimeName = props.name ?? ResourceNames.uniqueLabel(this);
     checkDns1123Subdomain(this, 'name', this.runtimeName);
     checkLabels(this, 'labels', props.labels);

@@ -26,7 +26,7 @@ export class TrainingRuntime extends TrainingRuntimeBase {
   public readonly runtimeNamespace?: string;
 
   constructor(scope: Construct, id: string, props: TrainingRuntimeProps) {
-    super(scope, id, TrainingRuntimeKind.TRAINING_RUNTIME, props, props.namespace);
+    super(scope, id, TrainingRuntimeKind.TRAINING_RUNTIME, props, props?.namespace);
     checkDns1123Label(this, 'namespace', props.namespace);
     this.runtimeNamespace = this.apiObject.metadata.namespace;
   }

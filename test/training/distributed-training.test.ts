@@ -248,7 +248,7 @@ test('v1 jobs are queued when the ClusterQueue enables their Kueue integration',
 // Validation
 
 test('error: zero workers', () => {
-  expectValidationError(() => build({ workers: 0 }), /^\[test\/train\] workers: 0 is not valid; must be an integer of at least 1$/);
+  expectValidationError(() => build({ workers: 0 }), /^\[test\/train\] workers: 0 is not valid; must be an integer from 1 to 2147483647$/);
 });
 
 test('error: more processes per worker than GPUs per worker', () => {

@@ -188,7 +188,7 @@ test('error: more processes per worker than GPUs', () => {
 });
 
 test('error: zero workers', () => {
-  expectValidationError(() => build({ workers: 0 }), /^\[test\/ft\] workers: 0 is not valid; must be an integer of at least 1$/);
+  expectValidationError(() => build({ workers: 0 }), /^\[test\/ft\] workers: 0 is not valid; must be an integer from 1 to 2147483647$/);
 });
 
 test('error: model URI and dataset repository', () => {
@@ -199,7 +199,7 @@ test('error: model URI and dataset repository', () => {
 
 test('error: LoRA settings', () => {
   expectValidationError(() => build({ lora: { dropout: 1.5 } }), /^\[test\/ft\] lora.dropout: 1.5 is not valid; must be at least 0 and below 1$/);
-  expectValidationError(() => build({ lora: { r: 0 } }), /^\[test\/ft\] lora.r: 0 is not valid; must be an integer of at least 1$/);
+  expectValidationError(() => build({ lora: { r: 0 } }), /^\[test\/ft\] lora.r: 0 is not valid; must be an integer from 1 to 2147483647$/);
 });
 
 test('error: v1 needs the transformer type', () => {

@@ -239,9 +239,9 @@ test('error: an env var the construct sets from another prop (CHECKPOINT_DIR wit
 
 test('errors of the backend options name backend.*', () => {
   expectValidationError(() => training({ backend: TrainingBackend.trainingOperatorV1({ backoffLimit: -1 }) }),
-    /^\[test\/train\] backend\.backoffLimit: -1 is not valid; must be an integer of at least 0$/);
+    /^\[test\/train\] backend\.backoffLimit: -1 is not valid; must be an integer from 0 to 2147483647$/);
   expectValidationError(() => training({ backend: TrainingBackend.trainingOperatorV1({ gangScheduling: { minAvailable: 0 } }) }),
-    /^\[test\/train\] backend\.gangScheduling\.minAvailable: 0 is not valid; must be an integer of at least 1$/);
+    /^\[test\/train\] backend\.gangScheduling\.minAvailable: 0 is not valid; must be an integer from 1 to 2147483647$/);
   expectValidationError(() => training({ backend: TrainingBackend.trainingOperatorV1({ ttlAfterFinished: Duration.millis(10) }) }),
     /^\[test\/train\] backend\.ttlAfterFinished: '10ms' is not valid; must be a whole number of seconds$/);
   expectValidationError(() => training({ backend: TrainingBackend.trainerV2({ datasetInitializer: { storageUri: 'tatsu-lab/alpaca' }, runtime: TrainingRuntimeRef.builtIn('torchtune-llama3.2-1b') }) }),
