@@ -265,8 +265,11 @@ export class EventSourceKind {
   public static resource(options: ResourceEventOptions): EventSourceKind {
     return new EventSourceKind('resource', undefined, (scope, namespace) => {
       if (!options.eventTypes?.length) invalid(scope, 'source.eventTypes', options.eventTypes, 'give at least one ResourceEventType');
+      if ((options.namespace ?? namespace) === undefined) {
+        invalid(scope, 'source.namespace', undefined, 'give the namespace to watch (or declare the event source in a chart with a namespace)');
+      }
       return {
-        namespace: options.namespace ?? namespace ?? '',
+        namespace: options.namespace ?? namespace,
         group: options.group,
         version: options.version,
         resource: options.resource,
@@ -363,6 +366,8 @@ export interface EventSourceProps {
 export class EventSource extends Construct {
   /** Name of the event source. */
   public readonly name: string;
+  /** Namespace of the event source (from the props or the chart). */
+  public readonly namespace?: string;
   /** Name of its event. */
   public readonly eventName: string;
   /** The EventSource object. */
@@ -376,7 +381,10 @@ export class EventSource extends Construct {
     if (!/^[a-zA-Z0-9][-a-zA-Z0-9_.]*$/.test(this.eventName)) invalid(this, 'eventName', this.eventName, "letters, digits, '-', '_' and '.'");
     if (!(props.source instanceof EventSourceKind)) invalid(this, 'source', props.source, 'must be an EventSourceKind (EventSourceKind.webhook(...), .bucket(...), ...)');
     const source = props.source;
-    const body = source._render(this, props.namespace);
+    checkDns1123Label(this, 'namespace', props.namespace);
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    // a resource source watches its own namespace by default (a Role suffices; all namespaces would need a ClusterRole)
+    const body = source._render(this, this.namespace);
     let serviceAccountName: string | undefined;
     if (source._watchVerbs && source._resource) {
       serviceAccountName = `${this.name.slice(0, 55)}-source`;
@@ -394,7 +402,7 @@ export class EventSource extends Construct {
         kind: 'RoleBinding',
         metadata: { name: serviceAccountName, namespace: r.namespace ?? ns },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: serviceAccountName },
-        subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace: ns ?? Chart.of(this).namespace }],
+        subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace: this.namespace }],
       });
     }
     this.apiObject = new ApiObject(this, 'Resource', {
@@ -506,7 +514,12 @@ export class PipelineTrigger extends Construct {
       invalid(this, 'parameters', params.map(p => p.pipelineParameter),
         `the pipeline's parameter${required.length > 1 ? 's' : ''} ${required.map(r => `'${r.name}'`).join(', ')} ha${required.length > 1 ? 've' : 's'} no default: take ${required.length > 1 ? 'them' : 'it'} from the event`);
     }
-    const namespace = pipeline.apiObject.metadata.namespace;
+    // the Sensor runs beside the pipeline (it creates the runs there) and must share its event source's bus
+    const namespace = pipeline.namespace;
+    if (props.source.namespace !== namespace) {
+      invalid(this, 'source', props.source.name,
+        `the event source is in namespace '${props.source.namespace}' but the pipeline in '${namespace}'; a Sensor reads events of its own namespace's bus and creates runs there`);
+    }
     this.serviceAccountName = `${this.name.slice(0, 55)}-sensor`;
     const sa = this.serviceAccountName;
     new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace } });
@@ -521,7 +534,7 @@ export class PipelineTrigger extends Construct {
       kind: 'RoleBinding',
       metadata: { name: sa, namespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: sa },
-      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: namespace ?? pipeline.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace }],
     });
     const dependency = 'event';
     const all = pipeline._parameters;
@@ -543,7 +556,7 @@ export class PipelineTrigger extends Construct {
                 resource: {
                   apiVersion: ARGO_API_VERSION,
                   kind: 'Workflow',
-                  metadata: { generateName: `${pipeline.name}-`, labels: pipeline._runLabels() },
+                  metadata: { generateName: `${pipeline.name}-`, namespace, labels: pipeline._runLabels() },
                   spec: {
                     workflowTemplateRef: { name: pipeline.name },
                     arguments: all.length ? { parameters: all.map(p => ({ name: p.name, value: p.defaultValue ?? '' })) } : undefined,

@@ -536,3 +536,19 @@ describe('MLPipeline: data between steps', () => {
       "[test/p] tasks.use.arguments.artifacts[0].from: '{{tasks.split.outputs.artifacts.dataset}}' is not valid; task 'split' (template 'split') declares no output artifact 'dataset' (declared: 'data')");
   });
 });
+
+describe('Argo Events: namespaces', () => {
+  test('a trigger and its event source share the pipeline namespace; a resource source watches its own', () => {
+    const c = chart();
+    const { p } = diamond(c, { run: PipelineRun.template() });
+    const elsewhere = new Chart(c.node.scope as Construct, 'other', { namespace: 'events' });
+    const src = new EventSource(elsewhere, 'hook', { name: 'hook', source: EventSourceKind.webhook({ endpoint: '/x' }) });
+    expectValidationError(() => new PipelineTrigger(c, 't', { pipeline: p, source: src }),
+      "[test/t] source: 'hook' is not valid; the event source is in namespace 'events' but the pipeline in 'ml'; a Sensor reads events of its own namespace's bus and creates runs there");
+    const watch = new EventSource(c, 'cm', { name: 'cm', source: EventSourceKind.resource({ group: '', version: 'v1', resource: 'configmaps', eventTypes: [ResourceEventType.UPDATE] }) });
+    expect(watch.apiObject.toJson().spec.resource.default.namespace).toBe('ml');
+    const noNs = new Chart(Testing.app(), 'bare');
+    expectValidationError(() => new EventSource(noNs, 'cm', { source: EventSourceKind.resource({ group: '', version: 'v1', resource: 'configmaps', eventTypes: [ResourceEventType.ADD] }) }),
+      '[bare/cm] source.namespace: undefined is not valid; give the namespace to watch (or declare the event source in a chart with a namespace)');
+  });
+});
