@@ -509,7 +509,7 @@ export class MLPipeline extends WorkloadBase {
           ...outputs.map(o => ({ name: o.name, valueFrom: { jsonPath: o.jsonPath } })),
         ],
       };
-    }, rendered);
+    });
   }
 
   /**
@@ -525,7 +525,7 @@ export class MLPipeline extends WorkloadBase {
     return this.resourceStep(name, StepKind.ROLLOUT, props, contract, ['name'], () => {
       const { rendered: latest } = this.renderWorkload(`${field}.workload`, props.workload);
       return { action: 'apply', manifest: latest.primary, outputs: [{ name: 'name', valueFrom: { jsonPath: '{.metadata.name}' } }] };
-    }, rendered);
+    });
   }
 
   /**
@@ -553,7 +553,7 @@ export class MLPipeline extends WorkloadBase {
         ...props.patch,
       },
       outputs: [{ name: 'name', valueFrom: { jsonPath: '{.metadata.name}' } }],
-    }), undefined);
+    }));
   }
 
   /** Adds an approval step template: the run pauses there until resumed (or for `duration`). */
@@ -690,9 +690,6 @@ export class MLPipeline extends WorkloadBase {
       checkReferences(this, { field: `tasks.${t.name}`, task: t.name, loops: o.loop !== undefined, itemKeys: o.loop?._itemKeys }, dag, task);
       return task;
     });
-    if (this.exitHandler) {
-      // the exit handler may read workflow.status / workflow.failures (checked as part of its template above)
-    }
     const podLabels = { ...(this.props.podLabels ?? {}), [PIPELINE_LABEL]: this.name };
     const params = this._parameters;
     return prune({
@@ -868,7 +865,6 @@ export class MLPipeline extends WorkloadBase {
   private resourceStep(
     name: string, kind: StepKind, options: StepTemplateOptions, contract: StatusContract, outputNames: string[],
     produce: () => { action: string; manifest: any; setOwnerReference?: boolean; mergeStrategy?: string; outputs: any[] },
-    _initial: any,
   ): StepTemplate {
     const field = `templates.${name}`;
     const inputs = options.inputs ?? [];
