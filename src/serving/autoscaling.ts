@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { DeploymentMode } from './kserve-config';
+import { checkProps, Is } from '../core/checks';
 import { checkInteger, invalid } from '../core/errors';
 
 /** Which autoscaler scales an InferenceService component in Standard mode (`serving.kserve.io/autoscalerClass`). */
@@ -112,7 +113,7 @@ export class Autoscaling {
     }
     if (this.target !== undefined) {
       const percent = this.kind === 'cpu' || this.kind === 'memory' || this.kind === 'keda-cpu';
-      checkInteger(scope, `${field}.target`, this.target, 1, percent ? 100 : undefined);
+      checkInteger(scope, `${field}.target`, this.target, 1, percent ? 100 : 2147483647);
     }
     switch (this.kind) {
       case 'concurrency': case 'rps': case 'cpu':
@@ -123,6 +124,7 @@ export class Autoscaling {
         return { autoScaling: { metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: this.target } } }] } };
       case 'keda-prometheus': {
         const p = this.prometheus!;
+        checkProps(scope, p, { serverAddress: Is.required(Is.string()), query: Is.required(Is.string()), threshold: Is.required(Is.string()) }, `${field}.`, true);
         if (!p.query.trim()) invalid(scope, `${field}.query`, p.query, 'KEDA needs a non-empty query');
         if (!/^https?:\/\/\S+$/.test(p.serverAddress)) invalid(scope, `${field}.serverAddress`, p.serverAddress, "must be an 'http(s)://' address");
         if (!/^[0-9]+(\.[0-9]+)?(m|k|M|G|Ki|Mi|Gi)?$/.test(p.threshold)) invalid(scope, `${field}.threshold`, p.threshold, "must be a quantity such as '10' or '500m'");

@@ -1,7 +1,8 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { InferenceService } from './inference-service';
 import { DeploymentMode } from './kserve-config';
+import { check, checkProps, checkWorkloadProps, Is } from '../core/checks';
 import { wholeSeconds } from '../core/durations';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Subdomain, ResourceNames } from '../core/names';
@@ -74,7 +75,9 @@ export class GraphStep {
     /** @internal */ public readonly _node: GraphNode | undefined,
     /** Step options. */
     public readonly options: GraphStepOptions,
-  ) {}
+  ) {
+    this.options = options ?? {};
+  }
 }
 
 /** How a node routes a request over its steps. */
@@ -119,6 +122,31 @@ export class GraphNode {
     /** Steps. */
     public readonly steps: GraphStep[],
   ) {}
+}
+
+const STEP_OPTIONS = {
+  name: Is.string(),
+  data: Is.enumOf(StepData, 'StepData'),
+  condition: Is.string(),
+  dependency: Is.enumOf(StepDependency, 'StepDependency'),
+  weight: Is.integer(0, 100),
+};
+
+/** Checks the types of a graph node and its steps (what the steps mean is checked when they render). */
+function checkGraphNode(scope: IConstruct, field: string, n: GraphNode): void {
+  check(scope, field, n, Is.required(Is.shape({
+    name: Is.required(Is.string()),
+    steps: Is.required(Is.arrayOf(Is.instance('_node', 'must be a GraphStep, e.g. GraphStep.service(service)'))),
+  }, 'must be a GraphNode, e.g. GraphNode.sequence(name, steps)')));
+  n.steps.forEach((s, i) => {
+    const at = `${field}.steps[${i}]`;
+    checkProps(scope, s.options, STEP_OPTIONS, `${at}.`, true);
+    check(scope, `${at}.service`, s._service, Is.instance('apiObject', 'must be an InferenceService'));
+    check(scope, `${at}.node`, s._node, Is.instance('routerType', 'must be a GraphNode'));
+    if (s._service === undefined && s._node === undefined) {
+      invalid(scope, at, s._service, 'a step calls an InferenceService (GraphStep.service) or another node (GraphStep.node)');
+    }
+  });
 }
 
 /** Props of {@link InferenceGraph}. */
@@ -191,6 +219,12 @@ export class InferenceGraph extends WorkloadBase {
 
   constructor(scope: Construct, id: string, props: InferenceGraphProps) {
     super(scope, id, { ...props, maxNameLength: 63 });
+    checkWorkloadProps(this, props, {
+      root: Is.required(Is.instance('routerType', 'must be a GraphNode, e.g. GraphNode.sequence(\'root\', steps)')),
+      mode: Is.enumOf(DeploymentMode, 'DeploymentMode'),
+      minReplicas: Is.integer(0, 2147483647),
+      maxReplicas: Is.integer(1, 2147483647),
+    });
     this.props = props;
     this.primaryContainerName = this.name;
     const mode = this.mode = props.mode ?? DeploymentMode.KNATIVE;
@@ -233,6 +267,7 @@ export class InferenceGraph extends WorkloadBase {
   private collectNodes(): Map<GraphNode, string> {
     const nodes = new Map<GraphNode, string>();
     const visit = (n: GraphNode, path: GraphNode[]) => {
+      checkGraphNode(this, path.length === 0 ? 'root' : `nodes.${typeof n?.name === 'string' ? n.name : String(path.length)}`, n);
       if (path.includes(n)) invalid(this, `nodes.${n.name}`, [...path, n].map(x => nodes.get(x) ?? x.name).join(' -> '), 'the graph must not have cycles');
       if (nodes.has(n)) return;
       const name = path.length === 0 ? 'root' : n.name;

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AutoscalerClass } from './autoscaling';
 import {
   CanaryPredictor, ComponentOptions, CustomComponentOptions, LoggerMode, ModelPredictorOptions, Predictor,
@@ -9,6 +9,7 @@ import { DeploymentMode, KServeConfig, resolveKServeConfig } from './kserve-conf
 import { InferenceProtocol } from './model-format';
 import { IServingRuntime, KServeRuntime, runtimeServes, runtimeSupports, servingRuntimesOf } from './serving-runtime-ref';
 import { StorageScheme, StorageUri } from './storage-uri';
+import { check, checkProps, checkWorkloadProps, Is, Rule, WORKLOAD_RULES } from '../core/checks';
 import { ContainerSpec } from '../core/container';
 import { PlatformContext } from '../core/context';
 import { wholeMillis, wholeSeconds } from '../core/durations';
@@ -18,6 +19,7 @@ import { checkLabels, ResourceNames } from '../core/names';
 import { PodTemplate, prune } from '../core/pod-template';
 import { StatusContract, StatusSource } from '../core/status-contract';
 import { upstreamPin } from '../core/versions';
+import { MOUNT } from '../core/volume';
 import { placeWorkload, WorkloadBase, WorkloadMetadataProps } from '../core/workload';
 
 /** Props of {@link InferenceService}. */
@@ -119,6 +121,7 @@ export class InferenceService extends WorkloadBase {
 
   constructor(scope: Construct, id: string, props: InferenceServiceProps) {
     super(scope, id, { ...props, maxNameLength: 63 });
+    checkInferenceServiceProps(this, props);
     this.props = props;
     this.protocol = props.predictor.protocol;
     this.components = [
@@ -476,4 +479,69 @@ export class InferenceService extends WorkloadBase {
 function formatsOf(r: IServingRuntime): string {
   const list = r.supportedModelFormats.map(m => `${m.name}${m.version ? `:${m.version}` : ''}`);
   return list.length ? list.join(', ') : 'no declared formats';
+}
+
+const INT32 = 2147483647;
+const ENV_RULE = Is.present('must be a map of environment variable names to EnvVarValues');
+const CONTAINER = Is.shape({}, 'must be a container: { image, command?, args?, ... }');
+
+/** The rules of ComponentOptions (each component's pods). */
+const COMPONENT_RULES: { [name: string]: Rule } = {
+  ...Object.fromEntries(['security', 'serviceAccountName', 'imagePullSecrets', 'sharedMemory', 'pool', 'podLabels', 'podAnnotations']
+    .map(k => [k, WORKLOAD_RULES[k]])),
+  minReplicas: Is.integer(0, INT32),
+  maxReplicas: Is.integer(1, INT32),
+  autoscaling: Is.instance('_render', 'must be an Autoscaling, e.g. Autoscaling.concurrency(4)'),
+  containerConcurrency: Is.integer(0, INT32),
+  logger: Is.shape({ url: Is.required(Is.string()), mode: Is.enumOf(LoggerMode, 'LoggerMode') }, 'must be a RequestLogger: { url, mode? }'),
+  batcher: Is.shape({ maxBatchSize: Is.integer(1, INT32) }, 'must be a Batcher: { maxBatchSize?, maxLatency?, timeout? }'),
+  volumes: Is.arrayOf(Is.instance('_sameAs', "must be a PodVolume, e.g. PodVolume.fromConfigMap('cfg', 'my-config')")),
+  sidecars: Is.arrayOf(CONTAINER),
+};
+
+const PREDICTOR_RULES: { [name: string]: Rule } = {
+  ...COMPONENT_RULES,
+  storageUri: Is.instance('_validate', "must be a StorageUri, e.g. StorageUri.s3('bucket', 'key')"),
+  canaryTrafficPercent: Is.integer(0, 100),
+};
+
+const MODEL_RULES: { [name: string]: Rule } = {
+  ...PREDICTOR_RULES,
+  format: Is.required(Is.instance('version', 'must be a ModelFormat, e.g. ModelFormat.sklearn()')),
+  runtime: Is.instance('runtimeName', 'must be a serving runtime, e.g. KServeRuntime.HUGGINGFACE or a ServingRuntime'),
+  protocol: Is.enumOf(InferenceProtocol, 'InferenceProtocol'),
+  runtimeVersion: Is.string(),
+  args: Is.strings(),
+  env: ENV_RULE,
+  resources: Is.shape({}, 'must be ComputeResources'),
+  volumeMounts: Is.arrayOf(MOUNT),
+  readiness: Is.instance('_render', "must be a ContainerProbe, e.g. ContainerProbe.httpGet('/v2/health/ready')"),
+};
+
+const PREDICTOR = Is.instance('options', 'must be a Predictor, e.g. Predictor.model({ format, storageUri })');
+
+function checkPredictor(scope: IConstruct, field: string, p: Predictor): void {
+  check(scope, field, p, Is.required(PREDICTOR));
+  if (p._model !== undefined) checkProps(scope, p._model, MODEL_RULES, `${field}.`, true);
+  else checkProps(scope, p._container, { ...PREDICTOR_RULES, container: Is.required(CONTAINER) }, `${field}.`, true);
+}
+
+/** The rules of {@link InferenceServiceProps}: types first, so that no wrong type reaches the rendering. */
+function checkInferenceServiceProps(scope: IConstruct, props: InferenceServiceProps): void {
+  const custom = Is.shape({ ...COMPONENT_RULES, container: Is.required(CONTAINER) }, 'must be CustomComponentOptions: { container, ... }');
+  checkWorkloadProps(scope, props, {
+    mode: Is.enumOf(DeploymentMode, 'DeploymentMode'),
+    kserve: Is.instance('enableModelcar', 'must be a KServeConfig'),
+    predictor: Is.required(PREDICTOR),
+    transformer: custom,
+    explainer: custom,
+    canaries: Is.arrayOf(Is.shape({
+      name: Is.required(Is.string()),
+      trafficPercent: Is.required(Is.number(0, 100)),
+      predictor: Is.required(PREDICTOR),
+    }, 'must be a CanaryPredictor: { name, trafficPercent, predictor }')),
+    storageSecretName: Is.dnsSubdomain(),
+  });
+  checkPredictor(scope, 'predictor', props.predictor);
+  (props.canaries ?? []).forEach((c, i) => checkPredictor(scope, `canaries[${i}].predictor`, c.predictor));
 }

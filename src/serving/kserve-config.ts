@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { checkProps, Is } from '../core/checks';
 import { PlatformContext } from '../core/context';
 import { checkInteger, invalid } from '../core/errors';
 import { ResourceNames } from '../core/names';
@@ -84,6 +85,13 @@ export class KServeConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: KServeConfigProps = {}) {
     super(scope, id);
+    checkProps(this, props, {
+      enableModelcar: Is.boolean(),
+      uidModelcar: Is.integer(1, 2147483647),
+      defaultDeploymentMode: Is.enumOf(DeploymentMode, 'DeploymentMode'),
+      storageSecretNameAnnotation: Is.string(),
+    });
+    props = props ?? {};
     this.enableModelcar = props.enableModelcar ?? true;
     this.uidModelcar = props.uidModelcar ?? KServeConfig.DEFAULT_UID_MODELCAR;
     this.defaultDeploymentMode = props.defaultDeploymentMode ?? DeploymentMode.KNATIVE;

@@ -3,6 +3,7 @@ import { Cpu, ImagePullPolicy, RestartPolicy } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KServeConfig, resolveKServeConfig } from './kserve-config';
 import { StorageScheme, StorageUri } from './storage-uri';
+import { checkWorkloadProps, Is, NODE_POOL_RULE } from '../core/checks';
 import { ContainerSpec, isImageReference } from '../core/container';
 import { PlatformContext } from '../core/context';
 import { EnvVarValue } from '../core/env';
@@ -150,7 +151,23 @@ export class ModelcarImage extends WorkloadBase {
   private readonly prePullTemplate?: PodTemplate;
 
   constructor(scope: Construct, id: string, props: ModelcarImageProps) {
-    super(scope, id, { ...props, labels: { ...(props.labels ?? {}), 'app.kubernetes.io/component': 'modelcar-build' }, maxNameLength: 63 });
+    super(scope, id, { ...props, labels: { ...(props?.labels ?? {}), 'app.kubernetes.io/component': 'modelcar-build' }, maxNameLength: 63 });
+    checkWorkloadProps(this, props, {
+      source: Is.required(Is.instance('_validate', "must be a StorageUri, e.g. StorageUri.huggingFace('org/model')")),
+      image: Is.required(Is.string()),
+      pushSecretName: Is.required(Is.string()),
+      digest: Is.string(),
+      builderImage: Is.string(),
+      baseImage: Is.string(),
+      fetchImage: Is.string(),
+      sourceEnv: Is.present('must be a map of environment variable names to EnvVarValues'),
+      scratchSize: Is.size(),
+      resources: Is.shape({}, 'must be ComputeResources'),
+      backoffLimit: Is.integer(0, 2147483647),
+      prePull: Is.shape({ pool: Is.required(NODE_POOL_RULE), pullSecretName: Is.string(), pauseImage: Is.string() },
+        'must be ModelcarPrePull: { pool, pullSecretName?, pauseImage? }'),
+      kserve: Is.instance('enableModelcar', 'must be a KServeConfig'),
+    });
     this.props = props;
     const name = this.name;
     checkDns1123Subdomain(this, 'name', name);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { InferenceProtocol } from './model-format';
 import { IServingRuntime, SERVING_RUNTIMES, SupportedModelFormat } from './serving-runtime-ref';
 import { clusterScoped as withoutNamespace } from '../core/api-objects';
+import { checkProps, Is, NODE_POOL_RULE } from '../core/checks';
 import { ContainerSpec } from '../core/container';
 import { PlatformContext } from '../core/context';
 import { checkInteger, invalid } from '../core/errors';
@@ -144,6 +145,33 @@ export abstract class ServingRuntimeBase extends Construct implements IServingRu
 
   protected constructor(scope: Construct, id: string, kind: string, props: ServingRuntimeBaseProps, namespace?: string) {
     super(scope, id);
+    checkProps(this, props, {
+      name: Is.string(),
+      supportedModelFormats: Is.required(Is.arrayOf(Is.shape({
+        name: Is.required(Is.string({ nonEmpty: true })),
+        version: Is.string(),
+        autoSelect: Is.boolean(),
+        priority: Is.integer(1, 2147483647),
+      }, 'must be a SupportedModelFormat: { name, version?, autoSelect?, priority? }'))),
+      protocolVersions: Is.arrayOf(Is.enumOf(InferenceProtocol, 'InferenceProtocol')),
+      multiModel: Is.boolean(),
+      container: Is.required(Is.shape({}, 'must be a container: { image, ... }')),
+      sidecars: Is.arrayOf(Is.shape({}, 'must be a container: { image, ... }')),
+      volumes: Is.arrayOf(Is.instance('_sameAs', 'must be a PodVolume')),
+      builtInAdapter: Is.shape({
+        serverType: Is.required(Is.enumOf(ModelMeshServerType, 'ModelMeshServerType')),
+        runtimeManagementPort: Is.port(),
+        memBufferBytes: Is.integer(0, 2147483647),
+        modelLoadingTimeout: Is.duration('millis'),
+      }, 'must be a BuiltInAdapter: { serverType, ... }'),
+      grpcEndpoint: Is.string(),
+      grpcDataEndpoint: Is.string(),
+      disabled: Is.boolean(),
+      pool: NODE_POOL_RULE,
+      security: Is.shape({}, 'must be PodSecurityOptions'),
+      sharedMemory: Is.boolean(),
+      podLabels: Is.labels(),
+    }, '', true);
     PlatformContext.of(this).register(SERVING_RUNTIMES, this);
     this.runtimeName = props.name ?? ResourceNames.uniqueLabel(this);
     this.supportedModelFormats = [...props.supportedModelFormats];

@@ -21,7 +21,7 @@ export class ServingRuntime extends ServingRuntimeBase {
   public readonly runtimeNamespace?: string;
 
   constructor(scope: Construct, id: string, props: ServingRuntimeProps) {
-    super(scope, id, 'ServingRuntime', props, props.namespace);
+    super(scope, id, 'ServingRuntime', props, props?.namespace);
     this.runtimeNamespace = props.namespace;
   }
 }

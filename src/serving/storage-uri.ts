@@ -32,6 +32,7 @@ export class StorageUri {
    * @param key object key or prefix (default: the whole bucket)
    */
   public static s3(bucket: string, key?: string): StorageUri {
+    if (notStrings([bucket], [key])) return typeProblem(StorageScheme.S3, bucket, key);
     return StorageUri.bucket(StorageScheme.S3, bucket, key);
   }
 
@@ -41,6 +42,7 @@ export class StorageUri {
    * @param path object path or prefix (default: the whole bucket)
    */
   public static gcs(bucket: string, path?: string): StorageUri {
+    if (notStrings([bucket], [path])) return typeProblem(StorageScheme.GCS, bucket, path);
     return StorageUri.bucket(StorageScheme.GCS, bucket, path);
   }
 
@@ -51,6 +53,7 @@ export class StorageUri {
    * @param path path within the claim (default: its root)
    */
   public static pvc(claimName: string, path?: string): StorageUri {
+    if (notStrings([claimName], [path])) return typeProblem(StorageScheme.PVC, claimName, path);
     const p = trimSlashes(path);
     const uri = `pvc://${claimName}${p ? `/${p}` : ''}`;
     let problem: string | undefined;
@@ -66,6 +69,7 @@ export class StorageUri {
    * @param revision branch, tag or commit (default: the default branch)
    */
   public static huggingFace(repository: string, revision?: string): StorageUri {
+    if (notStrings([repository], [revision])) return typeProblem(StorageScheme.HUGGING_FACE, repository, revision);
     const parts = repository.split('/');
     const ok = parts.length === 2 && parts.every(s => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(s))
       && (revision === undefined || /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(revision));
@@ -78,6 +82,7 @@ export class StorageUri {
    * @param url the `https://` URL
    */
   public static https(url: string): StorageUri {
+    if (notStrings([url], [])) return typeProblem(StorageScheme.HTTPS, url);
     let ok = false;
     try {
       ok = new URL(url).protocol === 'https:';
@@ -93,6 +98,7 @@ export class StorageUri {
    * @param image image reference, by tag and/or digest, without the `oci://` prefix
    */
   public static oci(image: string): StorageUri {
+    if (notStrings([image], [])) return typeProblem(StorageScheme.OCI, image);
     const ok = isImageReference(image) && /[:@]/.test(image.split('/').pop() ?? '');
     return new StorageUri(StorageScheme.OCI, `oci://${image}`, ok ? undefined : "must be an image reference with a tag or digest, e.g. 'registry.example.com/models/llama:1.0'");
   }
@@ -102,6 +108,7 @@ export class StorageUri {
    * @param uri the URI
    */
   public static parse(uri: string): StorageUri {
+    if (notStrings([uri], [])) return typeProblem(StorageScheme.HTTPS, uri);
     const m = /^([a-z0-9+]+):\/\/(.*)$/.exec(uri);
     const rest = m?.[2] ?? '';
     const [head, ...tail] = rest.split('/');
@@ -149,6 +156,23 @@ export class StorageUri {
     if (this.problem) invalid(scope, field, this.uri, this.problem);
     return this.uri;
   }
+}
+
+/** Whether a required argument is not a string, or an optional one is given and not a string. */
+function notStrings(required: unknown[], optional: unknown[]): boolean {
+  return required.some(x => typeof x !== 'string') || optional.some(x => x !== undefined && typeof x !== 'string');
+}
+
+/** A URI whose parts are not strings: reported, with the construct's path, when the model is used. */
+function typeProblem(scheme: StorageScheme, ...parts: unknown[]): StorageUri {
+  const shown = parts.filter(p => p !== undefined).map(p => {
+    try {
+      return String(p);
+    } catch {
+      return typeof p;
+    }
+  }).join('/');
+  return new (StorageUri as any)(scheme, `${scheme}://${shown}`, 'the parts of a storage URI are strings');
 }
 
 function trimSlashes(p: string | undefined): string | undefined {

@@ -1,0 +1,4 @@
+import { badInputSuite } from './harness';
+import { cases } from './serving.cases';
+
+badInputSuite('serving', cases, 3000);
