@@ -4,9 +4,6 @@ import {
   KServeInstall, KueueInstall, SparkOperatorInstall, TrainerInstall, TrainingOperatorInstall,
 } from '../../src';
 
-/** Whether every operator the workloads need has its install below (the platform then checks it at synth). */
-export const OPERATORS_COMPLETE = true;
-
 /** The operator installs of the platform: every operator of the talk, at its pinned version. */
 export function operatorInstalls(scope: Construct): IOperatorInstall[] {
   const certManager = new CertManagerInstall(scope, 'cert-manager');

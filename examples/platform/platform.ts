@@ -5,7 +5,7 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { OPERATORS_COMPLETE, operatorInstalls } from './operators';
+import { operatorInstalls } from './operators';
 import {
   Accelerator, AiPlatform, ArgoCdHealthChecks, CacheMedium, CacheRuntime, CronSchedule, Dataset, DatasetMount, DistributedTraining,
   EnvVarValue, EventBus, EventSource, EventSourceKind, FineTuning, GpuInstances, GraphNode, GraphStep, HyperparameterExperiment,
@@ -29,12 +29,8 @@ export class PlatformChart extends Chart {
   constructor(scope: Construct, id: string, props: PlatformChartProps = {}) {
     super(scope, id, props);
     this.installs = operatorInstalls(this);
-    this.platform = new AiPlatform(this, 'ai', {
-      operators: this.installs,
-      namespaces: ['ml-team', 'ml-serving'],
-      // on once every operator of the talk has its install construct (see operators.ts)
-      checkOperators: OPERATORS_COMPLETE,
-    });
+    // at synth it checks that every workload of the app has its operator here
+    this.platform = new AiPlatform(this, 'ai', { operators: this.installs, namespaces: ['ml-team', 'ml-serving'] });
     const gpuLimit = props.gpuLimit ?? 32;
     const pool = this.platform.addGpuPool('a10g', {
       name: 'a10g',
