@@ -21,7 +21,10 @@ export interface IOperatorInstall extends IConstruct {
   readonly version: string;
   /** Namespace the operator's controllers run in. */
   readonly namespace: string;
-  /** Every object of the install, CRDs included, in the order they are synthesized. */
+  /**
+   * Every object of the install, CRDs included, in the order they are synthesized. The Namespace, when the install
+   * emits it, is the same object in every install of the chart that shares the namespace.
+   */
   readonly objects: ApiObject[];
   /** The CustomResourceDefinitions of the install (a subset of `objects`). */
   readonly crds: ApiObject[];
