@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { describeRequirements, loosest, PlatformNamespace, PlatformNamespaceProps, podSecurityLabels, PodSecurityRequirement, registerPodSecurityRequirement } from './platform-namespace';
+import { describeRequirements, loosest, PlatformNamespace, PlatformNamespaceOptions, podSecurityLabels, PodSecurityRequirement, registerPodSecurityRequirement } from './platform-namespace';
 import { podSecurityLevelOf } from './testing';
 import { PlatformTier, PlatformTiers, registerInstall } from './tiers';
 import { BatchQueue, BatchQueueProps } from '../compute/batch-queue';
@@ -144,11 +144,11 @@ export class AiPlatform extends Construct {
   /**
    * Adds a team namespace whose Pod Security labels are computed from the workloads placed in it.
    * @param name name of the namespace
-   * @param props further props (labels, the least restrictive level allowed)
+   * @param options labels, the least restrictive level allowed
    */
-  public addNamespace(name: string, props: PlatformNamespaceProps = {}): PlatformNamespace {
+  public addNamespace(name: string, options: PlatformNamespaceOptions = {}): PlatformNamespace {
     if (this.namespaceList.some(n => n.name === name)) invalid(this, 'namespaces', name, 'each namespace once');
-    const ns = new PlatformNamespace(this, `namespace-${name}`, { ...props, name });
+    const ns = new PlatformNamespace(this, `namespace-${name}`, { ...options, name });
     this.namespaceList.push(ns);
     return ns;
   }

@@ -8,7 +8,7 @@ export type { ArgoCdSyncWavesOptions, FluxKustomizationsOptions, SynthesizedFile
 export { PlatformApp } from './platform-app';
 export type { PlatformAppProps } from './platform-app';
 export { PlatformNamespace } from './platform-namespace';
-export type { NamespacePodSecurity, PlatformNamespaceProps, PodSecurityRequirement } from './platform-namespace';
+export type { NamespacePodSecurity, PlatformNamespaceOptions, PlatformNamespaceProps, PodSecurityRequirement } from './platform-namespace';
 export { PlatformTesting } from './testing';
 export type { PlatformTestingOptions } from './testing';
 export { PlatformTier, PlatformTiers } from './tiers';

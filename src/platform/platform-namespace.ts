@@ -40,13 +40,8 @@ export interface NamespacePodSecurity {
   readonly requirements: PodSecurityRequirement[];
 }
 
-/** Props of {@link PlatformNamespace}. */
-export interface PlatformNamespaceProps {
-  /**
-   * Name of the namespace.
-   * @default - the construct id
-   */
-  readonly name?: string;
+/** Options of a {@link PlatformNamespace} (see `AiPlatform.addNamespace`). */
+export interface PlatformNamespaceOptions {
   /**
    * Labels of the namespace (the Pod Security labels are added).
    * @default {}
@@ -58,6 +53,15 @@ export interface PlatformNamespaceProps {
    * @default PodSecurityLevel.PRIVILEGED - whatever the workloads need
    */
   readonly maxPodSecurity?: PodSecurityLevel;
+}
+
+/** Props of {@link PlatformNamespace}. */
+export interface PlatformNamespaceProps extends PlatformNamespaceOptions {
+  /**
+   * Name of the namespace.
+   * @default - the construct id
+   */
+  readonly name?: string;
 }
 
 /**
