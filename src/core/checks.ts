@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { CRON_ACCEPTED, cronProblem } from './cron';
 import { describeValue, invalid } from './errors';
+import { checkUniqueObjects } from './unique-objects';
 
 /*
  * The input-checking layer: every construct states the rules of its props declaratively with these rules
@@ -48,6 +49,7 @@ export function check(scope: IConstruct, field: string, value: unknown, r: Rule)
  */
 export function checkProps(scope: IConstruct, props: unknown, rules: { [name: string]: Rule }, prefix = '', required = false): void {
   const field = prefix.replace(/\.$/, '') || 'props';
+  checkUniqueObjects(scope);
   if (props === undefined && !required) return;
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     invalid(scope, field, props, required ? 'required: must be an object of props' : 'must be an object of props');
@@ -469,6 +471,7 @@ export const WORKLOAD_RULES: { [name: string]: Rule } = {
  * @internal
  */
 export function checkWorkloadProps(scope: IConstruct, props: unknown, rules: { [name: string]: Rule } = {}, prefix = ''): void {
+  checkUniqueObjects(scope);
   checkProps(scope, props, { ...WORKLOAD_RULES, ...rules }, prefix, true);
 }
 

@@ -1,5 +1,6 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
+import { GpuInstances, GpuNodePool } from '../../src/compute/gpu-node-pool';
 import { check, checkProps, checkWorkloadProps, Is, isTimeZone } from '../../src/core/checks';
 import { NodeOperator } from '../../src/core/placement';
 import { expectValidationError } from '../util';
@@ -180,4 +181,34 @@ test('checkWorkloadProps checks the props every workload shares', () => {
   expectValidationError(() => checkWorkloadProps(scope(), { imagePullSecrets: ['ok', 'Not OK'] }),
     "[test] imagePullSecrets[1]: 'Not OK' is not valid; must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', at most 253 characters");
   expectValidationError(() => checkWorkloadProps(scope(), null), '[test] props: null is not valid; required: must be an object of props');
+});
+
+describe('an app holds each object once', () => {
+  test('two objects of the same kind, namespace and name are an error at synth', () => {
+    const app = new App();
+    const chart = new Chart(app, 'a', { namespace: 'team-a' });
+    new ApiObject(chart, 'one', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+    const other = new Chart(app, 'b', { namespace: 'team-a' });
+    new ApiObject(other, 'two', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+    checkProps(chart, {}, {});
+    expectValidationError(() => app.synth(), "[b] name: 'settings' is not valid; ConfigMap 'team-a/settings' is also emitted by a/one; "
+      + 'an app may hold each object (kind, namespace and name) only once: give one of them another name');
+  });
+  test('cluster-scoped objects clash whatever the charts namespaces', () => {
+    const app = new App();
+    const pool = () => ({ instances: GpuInstances.families(['g5']), nodeClass: { clusterName: 'c', role: 'r' }, name: 'gpu' });
+    new GpuNodePool(new Chart(app, 'a', { namespace: 'x' }), 'pool', pool());
+    new GpuNodePool(new Chart(app, 'b', { namespace: 'y' }), 'pool', pool());
+    expectValidationError(() => app.synth(), "[b/pool] name: 'gpu' is not valid; EC2NodeClass 'gpu' is also emitted by a/pool/NodeClass; "
+      + 'an app may hold each object (kind, namespace and name) only once: give one of them another name');
+  });
+  test('the same name in other namespaces or kinds is fine', () => {
+    const app = new App();
+    const a = new Chart(app, 'a', { namespace: 'x' });
+    new ApiObject(a, 'one', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+    new ApiObject(a, 'two', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'settings' } });
+    new ApiObject(new Chart(app, 'b', { namespace: 'y' }), 'one', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+    checkProps(a, {}, {});
+    expect(() => app.synthYaml()).not.toThrow();
+  });
 });
