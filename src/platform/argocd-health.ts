@@ -33,6 +33,8 @@ interface HealthRule {
   readonly suspended?: string[];
   /** Condition types that mean degraded when `"False"` (e.g. an inactive ClusterQueue). */
   readonly degradedWhenFalse?: string[];
+  /** Condition types that mean degraded when `"True"` with one of these reasons (Kueue's `Finished` with `Failed`). */
+  readonly degradedReasons?: { [conditionType: string]: string[] };
   /** Condition types that must all be `"True"` for healthy (in place of any one of `succeeded`). */
   readonly allOf?: string[];
   /** Health of an object without status (a kind that has none). @default PROGRESSING */
@@ -58,7 +60,11 @@ function rules(): HealthRule[] {
     { contract: conditions('jobset.x-k8s.io/v1alpha2', 'JobSet', ['Completed'], ['Failed'], true), suspended: ['Suspended'] },
     { contract: conditions(KUEUE_API_VERSION, 'ClusterQueue', ['Active'], [], false), degradedWhenFalse: ['Active'] },
     { contract: conditions(KUEUE_API_VERSION, 'LocalQueue', ['Active'], [], false), degradedWhenFalse: ['Active'] },
-    { contract: conditions(KUEUE_API_VERSION, 'Workload', ['Finished', 'Admitted'], [], true) },
+    {
+      // Finished also ends failed jobs (reason Failed) and orphaned workloads; Evicted with Deactivated stops for good
+      contract: conditions(KUEUE_API_VERSION, 'Workload', ['Finished', 'Admitted'], [], true),
+      degradedReasons: { Finished: ['Failed', 'OutOfSync', 'OwnerNotFound'], Evicted: ['Deactivated'] },
+    },
     { contract: conditions(KUEUE_API_VERSION, 'ResourceFlavor', [], [], false), withoutStatus: ArgoCdHealthStatus.HEALTHY },
     { contract: Dataset.STATUS },
     { contract: DataLoad.STATUS },
@@ -146,6 +152,15 @@ function luaOf(rule: HealthRule): string {
     );
   };
   each(c.failed, 'yes', ArgoCdHealthStatus.DEGRADED, ' is True');
+  for (const [type, reasons] of Object.entries(rule.degradedReasons ?? {})) {
+    lines.push(
+      `if yes[${lua(type)}] ~= nil then`,
+      `  for _, r in ipairs(${luaList(reasons)}) do`,
+      `    if yes[${lua(type)}].reason == r then hs.status = "Degraded"; hs.message = text(yes[${lua(type)}], ${lua(type)} .. " (" .. r .. ")"); return hs end`,
+      '  end',
+      'end',
+    );
+  }
   each(rule.degradedWhenFalse ?? [], 'no', ArgoCdHealthStatus.DEGRADED, ' is False');
   each(rule.suspended ?? [], 'yes', ArgoCdHealthStatus.SUSPENDED, ' is True');
   each(c.succeeded, 'yes', ArgoCdHealthStatus.HEALTHY, ' is True');

@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { ArgoCdHealthChecks, ArgoCdHealthStatus, Dataset, SparkJob } from '../../src';
+import { buildPlatformApp } from '../../examples/platform/platform';
+import { ArgoCdHealthChecks, ArgoCdHealthStatus, Dataset, PlatformApp, PlatformTesting, SparkJob } from '../../src';
+import { argoCdHealthChecksDir } from '../../src/operators/render-cache';
 import { expectValidationError } from '../util';
 import { runHealthScript } from './lua';
 
@@ -44,6 +48,9 @@ const SAMPLES: Array<[string, string, Sample[]]> = [
     { obj: withConditions(cond('QuotaReserved', 'False', "couldn't assign flavors")), status: ArgoCdHealthStatus.PROGRESSING, message: 'Waiting for the Workload to be done' },
     { obj: withConditions(cond('QuotaReserved', 'True', 'Quota reserved in ClusterQueue gpu')), status: ArgoCdHealthStatus.PROGRESSING, message: 'Quota reserved in ClusterQueue gpu' },
     { obj: withConditions(cond('QuotaReserved', 'True'), cond('Admitted', 'True', 'The workload is admitted')), status: ArgoCdHealthStatus.HEALTHY, message: 'The workload is admitted' },
+    { obj: withConditions({ ...cond('Finished', 'True', 'Job finished successfully'), reason: 'Succeeded' }), status: ArgoCdHealthStatus.HEALTHY, message: 'Job finished successfully' },
+    { obj: withConditions({ ...cond('Finished', 'True', 'BackoffLimitExceeded'), reason: 'Failed' }), status: ArgoCdHealthStatus.DEGRADED, message: 'BackoffLimitExceeded' },
+    { obj: withConditions({ ...cond('Evicted', 'True'), reason: 'Deactivated' }), status: ArgoCdHealthStatus.DEGRADED, message: 'Evicted (Deactivated)' },
   ]],
   ['kueue.x-k8s.io/v1beta2', 'ResourceFlavor', [
     { obj: {}, status: ArgoCdHealthStatus.HEALTHY, message: 'ResourceFlavor has no status to wait for' },
@@ -123,5 +130,37 @@ describe('Argo CD health checks (Lua, run by fengari on sample objects)', () => 
     expectValidationError(() => new ArgoCdHealthChecks(chart, 'bad', { namespace: 'Argo CD' }),
       // the accepted part is the core's DNS-1123 label wording (tested there)
       /^\[test\/bad\] namespace: 'Argo CD' is not valid; .*DNS-1123 label/);
+  });
+
+  test('Argo CD v3.5.7 ships no check of its own for any of them (its built-in resource_customizations, as extracted by npm run upstream)', () => {
+    const dir = argoCdHealthChecksDir();
+    expect(dir).toBeDefined();
+    // the extracted tree has the built-in checks of other kinds, e.g. KServe's InferenceService and Karpenter's NodePool
+    expect(fs.existsSync(path.join(dir!, 'serving.kserve.io', 'InferenceService', 'health.lua'))).toBe(true);
+    expect(fs.existsSync(path.join(dir!, 'karpenter.sh', 'NodePool', 'health.lua'))).toBe(true);
+    const builtIn = SAMPLES.map(([v, k]) => path.join(v.split('/')[0], k)).filter(p => fs.existsSync(path.join(dir!, p, 'health.lua')));
+    expect(builtIn).toEqual([]);
+  });
+
+  test("every custom resource kind of the platform example has a health check (Argo CD's or ours) or no status to wait for", () => {
+    const dir = argoCdHealthChecksDir()!;
+    const ours = ArgoCdHealthChecks.scripts();
+    // kinds with no status of their own
+    const withoutCheck: { [kind: string]: string } = {
+      'trainer.kubeflow.org/ClusterTrainingRuntime': 'a template, no status',
+      'serving.kserve.io/ClusterStorageContainer': 'a template, no status',
+      'data.fluid.io/AlluxioRuntime': "its readiness is the Dataset's (Bound), which has a check",
+    };
+    const objects = PlatformTesting.synthUnchecked(buildPlatformApp(new PlatformApp()));
+    const kinds = [...new Set(objects.filter(o => o.apiVersion.includes('.') && !/(^|\.)k8s\.io\//.test(o.apiVersion) && !o.apiVersion.startsWith('apiextensions'))
+      .map(o => `${o.apiVersion.split('/')[0]}/${o.kind}`))].sort();
+    const missing = kinds.filter(k => {
+      const [group, kind] = k.split('/');
+      return !fs.existsSync(path.join(dir, group, kind, 'health.lua')) && ours[`resource.customizations.health.${group}_${kind}`] === undefined && !(k in withoutCheck);
+    });
+    expect(kinds.length).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
+    // the exceptions are kinds the example emits (none stale)
+    expect(Object.keys(withoutCheck).filter(k => !kinds.includes(k))).toEqual([]);
   });
 });
