@@ -70,6 +70,20 @@ function configured(value: string): WorkloadTemplate {
   return t;
 }
 
+/** The e2e example's objects (an example module runs once per test file: jest keeps its own module registry). */
+let e2e: any[] | undefined;
+function e2eObjects(): any[] {
+  if (!e2e) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-pipeline-e2e-'));
+    try {
+      e2e = synthExample('pipeline-e2e', outdir).objects;
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+  return e2e;
+}
+
 const workflowOf = (objects: any[], kind = 'Workflow') => objects.find(o => o.kind === kind);
 
 describe('MLPipeline: the DAG', () => {
@@ -392,9 +406,8 @@ describe('Argo Events', () => {
 
 describe('the end-to-end example', () => {
   test('the objects its steps create validate against the pinned schemas, and its wait steps run restricted', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-pipeline-e2e-'));
-    try {
-      const { objects } = synthExample('pipeline-e2e', outdir);
+    {
+      const objects = e2eObjects();
       const wt = workflowOf(objects, 'WorkflowTemplate');
       const manifests = wt.spec.templates.filter((t: any) => t.resource).map((t: any) => YAML.parse(t.resource.manifest));
       expect(manifests.map((m: any) => m.kind)).toEqual(['SparkApplication', 'PyTorchJob', 'Job', 'InferenceService', 'InferenceService']);
@@ -410,8 +423,6 @@ describe('the end-to-end example', () => {
         { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'create'] },
         { apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: ['get', 'create', 'patch'] },
       ]);
-    } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
     }
   });
 });
@@ -550,5 +561,45 @@ describe('Argo Events: namespaces', () => {
     const noNs = new Chart(Testing.app(), 'bare');
     expectValidationError(() => new EventSource(noNs, 'cm', { source: EventSourceKind.resource({ group: '', version: 'v1', resource: 'configmaps', eventTypes: [ResourceEventType.ADD] }) }),
       '[bare/cm] source.namespace: undefined is not valid; give the namespace to watch (or declare the event source in a chart with a namespace)');
+  });
+});
+
+describe('the kubectl wait step, run', () => {
+  /** Runs the e2e example's `lora-wait` script with a fake kubectl: at the n-th loop, `generations[n]` and `states[n]`. */
+  function runWait(states: string[], generations: string[]): { code: number; out: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-wait-'));
+    try {
+      const wait = workflowOf(e2eObjects(), 'WorkflowTemplate').spec.templates.find((t: any) => t.name === 'lora-wait');
+      fs.writeFileSync(path.join(dir, 'states'), states.join('\n---\n'));
+      fs.writeFileSync(path.join(dir, 'generations'), generations.join('\n'));
+      // each loop asks the generations first: that question advances the clock; the state answered is the clock's
+      fs.writeFileSync(path.join(dir, 'kubectl'), [
+        '#!/bin/sh',
+        `D=${dir}`,
+        'case "$*" in',
+        '  *observedGeneration*) n=$(cat $D/tick 2>/dev/null || echo 0); n=$((n+1)); echo $n > $D/tick; sed -n "${n}p" $D/generations | grep . || tail -n1 $D/generations ;;',
+        '  *status==*) n=$(cat $D/tick); awk -v n=$n \'BEGIN{RS="\\n---\\n"} NR==n{printf "%s\\n", $0; f=1} {l=$0} END{if(!f) printf "%s\\n", l}\' $D/states ;;',
+        '  *message*) echo "OOM in worker 0" ;;',
+        'esac',
+      ].join('\n'), { mode: 0o755 });
+      fs.writeFileSync(path.join(dir, 'sleep'), '#!/bin/sh\n', { mode: 0o755 });
+      const script = wait.script.source.replace(/\{\{inputs\.parameters\.name\}\}/g, 'reviews-lora-abcde');
+      try {
+        const out = execSync(`sh -c '${script.replace(/'/g, "'\\''")}' 2>&1`, { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, timeout: 10_000 }).toString();
+        return { code: 0, out };
+      } catch (e: any) {
+        return { code: e.status, out: `${e.stdout}` };
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('it succeeds on the succeeded condition, fails with the message on the failed one, and ignores a stale status', () => {
+    expect(runWait(['Created', 'Created\nRunning', 'Created\nSucceeded'], ['1 1'])).toEqual({ code: 0, out: 'PyTorchJob Succeeded\n' });
+    expect(runWait(['Created\nFailed'], ['1 1'])).toEqual({ code: 1, out: 'PyTorchJob Failed\nOOM in worker 0\n' });
+    // at the first loop generation 2 is not yet observed: the Succeeded then (of generation 1) is not read
+    const stale = runWait(['Created\nSucceeded', 'Created\nFailed'], ['2 1', '2 2']);
+    expect(stale).toEqual({ code: 1, out: 'PyTorchJob Failed\nOOM in worker 0\n' });
   });
 });
