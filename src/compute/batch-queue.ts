@@ -2,11 +2,12 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterQueueImportOptions, IClusterQueue, importClusterQueue } from './cluster-queue';
 import { KueueIntegration } from './kueue-integration';
-import { checkQueueIntegrationsInstalled, clusterScoped, INT32_MAX, KUEUE_API_VERSION, prune, queueIntegrations, sortKeys } from './kueue-util';
+import { checkQueueIntegrationsInstalled, clusterScoped, INT32_MAX, KUEUE_API_VERSION, parseQuantity, prune, queueIntegrations, sortKeys } from './kueue-util';
 import { LocalQueue } from './local-queue';
-import { QueueFlavor } from './queue-flavor';
+import { flavorPool, QueueFlavor } from './queue-flavor';
 import { QueueResourceGroup } from './resource-quota';
 import { checkProps, Is } from '../core/checks';
+import { PlatformContext } from '../core/context';
 import { invalid } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabels, ResourceNames } from '../core/names';
 import { TAINT_RULE } from '../core/placement';
@@ -170,10 +171,12 @@ export class BatchQueue extends Construct implements IClusterQueue {
   /** The flavors, in order of first use. */
   public readonly flavors: QueueFlavor[];
   private readonly localQueues: LocalQueue[] = [];
+  private readonly groups: QueueResourceGroup[];
 
   constructor(scope: Construct, id: string, props: BatchQueueProps) {
     super(scope, id);
     checkProps(this, props, BATCH_QUEUE_RULES, '', true);
+    this.groups = props.resourceGroups;
     this.name = props.name ?? ResourceNames.uniqueLabel(this);
     this.cohort = props.cohort;
     this.queueingStrategy = props.queueingStrategy ?? QueueingStrategy.BEST_EFFORT_FIFO;
@@ -189,6 +192,8 @@ export class BatchQueue extends Construct implements IClusterQueue {
     checkQueueIntegrationsInstalled(this, this.ownIntegrations);
 
     const resourceGroups = this.renderResourceGroups(props.resourceGroups ?? []);
+    // the pools' device plugins (time-slicing, MIG) decide what they offer: checked when the whole app is declared
+    PlatformContext.of(this).check(() => this.checkFlavorPools(props.resourceGroups));
     const preemption = this.renderPreemption(props.preemption);
 
     this.flavors = [];
@@ -283,6 +288,46 @@ export class BatchQueue extends Construct implements IClusterQueue {
       });
       return { coveredResources: [...covered!], flavors };
     });
+  }
+
+  /**
+   * The most of each resource Kueue can ever admit from this queue: the sum over the flavors that cover it of the
+   * nominal quota plus the borrowing limit (undefined: unbounded, when the queue borrows from a cohort without a
+   * limit). A job that needs more stays pending forever.
+   * @internal
+   */
+  public _admissible(): Map<string, { most?: number; flavors: number }> {
+    const out = new Map<string, { most?: number; flavors: number }>();
+    for (const g of this.groups) {
+      for (const fq of g.flavors) {
+        for (const q of fq.quotas) {
+          const prev = out.get(q.resourceName) ?? { most: 0, flavors: 0 };
+          const borrow = this.cohort === undefined ? 0 : q.borrowingLimit === undefined ? undefined : parseQuantity(q.borrowingLimit);
+          const most = prev.most === undefined || borrow === undefined ? undefined : prev.most + parseQuantity(q.nominal) + borrow;
+          out.set(q.resourceName, { most, flavors: prev.flavors + 1 });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A flavor built for a node pool gives quota only for accelerators the pool offers. */
+  private checkFlavorPools(groups: QueueResourceGroup[]): void {
+    groups.forEach((g, gi) => g.flavors.forEach((fq, fi) => {
+      const pool = flavorPool(fq.flavor);
+      const offered: string[] | undefined = (pool as any)?.acceleratorCapacity?.resourceNames;
+      if (pool === undefined || offered === undefined) return;
+      fq.quotas.forEach((q, qi) => {
+        if (!q.resourceName.includes('/')) return; // cpu, memory, pods, ephemeral-storage...
+        const ok = offered.some(r => (r.endsWith('*') ? q.resourceName.startsWith(r.slice(0, -1)) : r === q.resourceName));
+        if (!ok) {
+          const shared = offered.includes('nvidia.com/gpu.shared') ? ' (its GPUs are time-sliced by the device plugin)' : '';
+          invalid(this, `resourceGroups[${gi}].flavors[${fi}].resources[${qi}].name`, q.resourceName,
+            `flavor '${fq.flavor.name}' is node pool '${pool.poolName}', which offers ${offered.length ? offered.map(r => `'${r}'`).join(', ') : 'no accelerators'}${shared}; `
+            + 'give quota for what the pool offers, or no workload can use it');
+        }
+      });
+    }));
   }
 
   private renderPreemption(p: QueuePreemption | undefined): any {

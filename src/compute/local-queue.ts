@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { IClusterQueue } from './cluster-queue';
 import { KueueIntegration, KueueIntegrations } from './kueue-integration';
 import { KUEUE_API_VERSION } from './kueue-util';
+import { checkQueueDemand } from './queue-demand';
 import type { WorkloadPriorityClass } from './workload-priority-class';
 import { checkProps, Is } from '../core/checks';
 import { PlatformContext } from '../core/context';
@@ -121,5 +122,11 @@ export class LocalQueue extends Construct {
       invalid(this, 'workload.namespace', ns, `a LocalQueue serves only workloads of its own namespace '${this.namespace}'`);
     }
     for (const [k, v] of Object.entries(this.labels(priorityClass))) workload.metadata.addLabel(k, v);
+    // the job's pods, summed, must fit into what the ClusterQueue can ever admit (checked once the app is declared)
+    const admissible = (this.clusterQueue as any)._admissible;
+    if (typeof admissible === 'function') {
+      PlatformContext.of(this).check(() => checkQueueDemand(workload.node.scope ?? this, 'queue', workload, this.clusterQueue.name,
+        admissible.call(this.clusterQueue)));
+    }
   }
 }

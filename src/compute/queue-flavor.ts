@@ -67,6 +67,13 @@ export interface AcceleratorFlavorOptions {
   readonly taints?: Taint[];
 }
 
+const FLAVOR_POOLS = new WeakMap<QueueFlavor, INodePool>();
+
+/** The node pool a flavor was built for (QueueFlavors.forPool), if any. @internal */
+export function flavorPool(flavor: QueueFlavor): INodePool | undefined {
+  return flavor !== null && typeof flavor === 'object' ? FLAVOR_POOLS.get(flavor) : undefined;
+}
+
 /**
  * Builders of {@link QueueFlavor}s for node pools and GPU types.
  */
@@ -96,7 +103,9 @@ export class QueueFlavors {
    * @param name flavor name (default: the pool's name)
    */
   public static forPool(pool: INodePool, name?: string): QueueFlavor {
-    return QueueFlavors.forNodes({ name: name ?? pool?.poolName, nodeLabels: pool?.nodeLabels, taints: pool?.taints });
+    const flavor = QueueFlavors.forNodes({ name: name ?? pool?.poolName, nodeLabels: pool?.nodeLabels, taints: pool?.taints });
+    if (pool !== null && typeof pool === 'object') FLAVOR_POOLS.set(flavor, pool);
+    return flavor;
   }
 
   public static forAccelerator(accelerator: Accelerator, options: AcceleratorFlavorOptions): QueueFlavor {

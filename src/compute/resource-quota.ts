@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { checkQuantity, parseQuantity } from './kueue-util';
 import { QueueFlavor } from './queue-flavor';
-import { Accelerator } from '../core/accelerator';
+import { Accelerator, MIG_PROFILES } from '../core/accelerator';
 import { describeValue, invalid } from '../core/errors';
 import { ResourceNames } from '../core/names';
 
@@ -85,6 +85,12 @@ export class ResourceQuota {
   public _validate(scope: IConstruct, field: string, hasCohort: boolean): void {
     if (typeof this.resourceName !== 'string' || !ResourceNames.isQualifiedName(this.resourceName)) {
       invalid(scope, `${field}.name`, this.resourceName, "must be a resource name such as 'cpu', 'memory' or 'nvidia.com/gpu'");
+    }
+    if (this.resourceName.startsWith('nvidia.com/mig-')) {
+      const profile = this.resourceName.slice('nvidia.com/mig-'.length).replace(/\.me$/, '+me');
+      if (!MIG_PROFILES.includes(profile)) {
+        invalid(scope, `${field}.name`, this.resourceName, `no NVIDIA GPU offers MIG profile '${profile}'; profiles are ${MIG_PROFILES.map(p => `'${p}'`).join(', ')}`);
+      }
     }
     checkQuantity(scope, `${field}.nominalQuota`, this.nominal);
     checkQuantity(scope, `${field}.borrowingLimit`, this.borrowingLimit);
