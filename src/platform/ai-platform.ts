@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describeRequirements, loosest, PlatformNamespace, PlatformNamespaceOptions, podSecurityLabels, PodSecurityRequirement, registerPodSecurityRequirement } from './platform-namespace';
 import { podSecurityLevelOf } from './testing';
-import { PlatformTier, PlatformTiers, registerInstall } from './tiers';
+import { CERT_MANAGER, PlatformTier, PlatformTiers, registerInstall, usesCertManager } from './tiers';
 import { BatchQueue, BatchQueueProps } from '../compute/batch-queue';
 import { GpuNodePool, GpuNodePoolProps } from '../compute/gpu-node-pool';
 import { NvidiaDevicePlugin } from '../compute/nvidia-device-plugin';
@@ -230,6 +230,12 @@ export class AiPlatform extends Construct {
   private checkInstalls(): void {
     const names = this.installs.map(i => i.operatorName);
     if (!this.checkOperators) return;
+    const needCertManager = this.installs.filter(i => i.operatorName !== CERT_MANAGER && usesCertManager(i));
+    if (needCertManager.length > 0 && !names.includes(CERT_MANAGER)) {
+      invalid(this, 'operators', names.join(', '),
+        `${needCertManager.map(i => `'${i.operatorName}'`).join(', ')} gets its webhook certificates from cert-manager: add the cert-manager install `
+        + '(and pass it to the install that needs it), or set checkOperators: false when cert-manager is installed otherwise');
+    }
     const missing = new Map<string, string>();
     for (const workload of PlatformContext.of(this).list<IWorkload>(WORKLOADS)) {
       const o = workload.apiObject;

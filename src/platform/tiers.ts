@@ -137,12 +137,24 @@ export function registerInstall(scope: IConstruct, install: IOperatorInstall): v
 export function installsOf(scope: IConstruct): InstallIndex {
   const installOf = new Map<ApiObject, IOperatorInstall>();
   const prerequisites = new Set<IOperatorInstall>();
-  for (const install of INSTALLS.get(scope.node.root) ?? []) {
+  const installs = [...(INSTALLS.get(scope.node.root) ?? [])];
+  for (const install of installs) {
     for (const o of install.objects) installOf.set(o, install);
     for (const p of install.prerequisites) prerequisites.add(p);
   }
+  // an install whose objects are cert-manager kinds needs cert-manager running first, listed or not
+  const certManager = installs.find(i => i.operatorName === CERT_MANAGER);
+  if (certManager && installs.some(i => i !== certManager && usesCertManager(i))) prerequisites.add(certManager);
   return { installOf, prerequisites };
 }
+
+/** Whether an install emits cert-manager objects (Certificates, Issuers). @internal */
+export function usesCertManager(install: IOperatorInstall): boolean {
+  return install.objects.some(o => CERT_MANAGER_GROUPS.includes(o.apiVersion.split('/')[0]));
+}
+
+/** The id of cert-manager's pin. @internal */
+export const CERT_MANAGER = 'cert-manager';
 
 /** The tier of `obj` given the app's installs. @internal */
 export function tierOf(obj: ApiObject, installs: InstallIndex): PlatformTier {

@@ -339,4 +339,20 @@ describe('AiPlatform', () => {
     });
     expect(byKind(objects, 'Deployment', 'kueue-controller').metadata.annotations).toBeUndefined();
   });
+
+  test('an install with cert-manager objects needs cert-manager in the platform, and gets it first even when it does not list it', () => {
+    const chart = Testing.chart();
+    new AiPlatform(chart, 'ai', { operators: [new FakeInstall(chart, 'kserve', 'kserve', { certificate: true })] });
+    expectValidationError(() => Testing.synth(chart),
+      "[test/ai] operators: 'kserve' is not valid; 'kserve' gets its webhook certificates from cert-manager: add the cert-manager install "
+      + '(and pass it to the install that needs it), or set checkOperators: false when cert-manager is installed otherwise');
+
+    const app = new PlatformApp({ gitOps: GitOpsOutput.argoCdSyncWaves() });
+    const chart2 = new Chart(app, 'c');
+    const certManager = new FakeInstall(chart2, 'cm', 'cert-manager', { namespace: 'cert-manager' });
+    new AiPlatform(chart2, 'ai', { operators: [new FakeInstall(chart2, 'kserve', 'kserve', { certificate: true }), certManager] });
+    const objects = app.synthFiles()[0].objects;
+    expect(byKind(objects, 'Deployment', 'cert-manager-controller').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-1');
+    expect(byKind(objects, 'Deployment', 'kserve-controller').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('0');
+  });
 });
