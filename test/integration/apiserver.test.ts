@@ -412,7 +412,7 @@ describe('synthesized examples', () => {
       await applyForReal(namespaceObjects.get(ns) ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     }
 
-    const results = await mapLimit(objects, 6, async (o) => ({ o, r: await dryRunApply(o.obj) }));
+    const results = await mapLimit(objects, 4, async (o) => ({ o, r: await dryRunApply(o.obj) }));
     const failures = results.filter(({ r }) => r.code !== 0).map(({ o, r }) => `${o.example}/${o.file}: ${describeObject(o.obj)}: ${oneLine(r)}`);
     const warnings = results
       .filter(({ r }) => r.code === 0 && /Warning:/.test(r.stderr))
