@@ -1,14 +1,15 @@
-import { ApiObject, Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu, TaintEffect } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { AcceleratorField, NodePoolBase } from './node-pool-base';
 import { Accelerator } from '../core/accelerator';
 import { clusterScoped } from '../core/api-objects';
-import { check, checkProps, Is, Rule } from '../core/checks';
+import { check, checkProps, cpuMillicores, Is, Rule } from '../core/checks';
 import { goDuration, wholeSeconds } from '../core/durations';
 import { invalid } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
 import { Taint, TAINT_RULE } from '../core/placement';
+import { PodTemplate } from '../core/pod-template';
 import { mib } from '../core/resources';
 
 /** How nodes are bought. */
@@ -53,6 +54,20 @@ const GPU_FAMILIES: Record<string, FamilyInfo> = {
   p5en: { product: 'NVIDIA-H200', maxPerNode: 8, sizes: { '48xlarge': 8 } },
 };
 
+/** vCPUs and memory (GiB) of each size of the GPU families (EC2 instance type specifications). */
+const SIZES: Record<string, Record<string, [number, number]>> = {
+  g4dn: { 'xlarge': [4, 16], '2xlarge': [8, 32], '4xlarge': [16, 64], '8xlarge': [32, 128], '12xlarge': [48, 192], '16xlarge': [64, 256], 'metal': [96, 384] },
+  g5: { 'xlarge': [4, 16], '2xlarge': [8, 32], '4xlarge': [16, 64], '8xlarge': [32, 128], '12xlarge': [48, 192], '16xlarge': [64, 256], '24xlarge': [96, 384], '48xlarge': [192, 768] },
+  g6: { 'xlarge': [4, 16], '2xlarge': [8, 32], '4xlarge': [16, 64], '8xlarge': [32, 128], '12xlarge': [48, 192], '16xlarge': [64, 256], '24xlarge': [96, 384], '48xlarge': [192, 768] },
+  g6e: { 'xlarge': [4, 32], '2xlarge': [8, 64], '4xlarge': [16, 128], '8xlarge': [32, 256], '12xlarge': [48, 384], '16xlarge': [64, 512], '24xlarge': [96, 768], '48xlarge': [192, 1536] },
+  p3: { '2xlarge': [8, 61], '8xlarge': [32, 244], '16xlarge': [64, 488] },
+  p4d: { '24xlarge': [96, 1152] },
+  p4de: { '24xlarge': [96, 1152] },
+  p5: { '4xlarge': [16, 256], '48xlarge': [192, 2048] },
+  p5e: { '48xlarge': [192, 2048] },
+  p5en: { '48xlarge': [192, 2048] },
+};
+
 /**
  * Which GPU instances a pool may launch.
  */
@@ -73,6 +88,23 @@ export class GpuInstances {
     /** Allowed values. */
     public readonly values: string[],
   ) {}
+
+  /** @internal The largest instance these may be: most vCPUs and most memory (GiB), when every instance is known. */
+  public _largest(): { cpus: number; memoryGiB: number } | undefined {
+    let cpus = 0;
+    let memoryGiB = 0;
+    for (const v of this.values ?? []) {
+      const [family, size] = this.requirementKey === 'node.kubernetes.io/instance-type' ? String(v).split('.', 2) : [String(v), undefined];
+      const shapes = SIZES[family];
+      const chosen = size === undefined ? Object.values(shapes ?? {}) : [shapes?.[size]];
+      if (!shapes || chosen.some(c => c === undefined)) return undefined;
+      for (const [c, m] of chosen as Array<[number, number]>) {
+        cpus = Math.max(cpus, c);
+        memoryGiB = Math.max(memoryGiB, m);
+      }
+    }
+    return cpus ? { cpus, memoryGiB } : undefined;
+  }
 
   /** @internal What these instances offer, as far as known. */
   public _capacity(): { products: string[]; maxPerNode?: number; minPerNode?: number } {
@@ -276,10 +308,18 @@ export class GpuNodePool extends NodePoolBase {
    */
   public readonly gpuProduct?: string;
 
+  private readonly instances: GpuInstances;
+  private readonly limits: { cpu?: number; memory?: number };
+
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
     checkProps(this, props, GPU_NODE_POOL_RULES, '', true);
     check(this, 'taint', props.taint, TAINT_RULE);
+    this.instances = props.instances;
+    this.limits = {
+      cpu: props.cpuLimit ? cpuMillicores(props.cpuLimit) : undefined,
+      memory: props.memoryLimit ? props.memoryLimit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024 : undefined,
+    };
     this.poolName = props.name ?? this.node.id.toLowerCase();
     checkDns1123Label(this, 'name', this.poolName);
     checkLabels(this, 'labels', props.labels);
@@ -364,6 +404,35 @@ export class GpuNodePool extends NodePoolBase {
       },
     });
     clusterScoped(this.nodePool);
+  }
+
+  /** Also: a pod's CPU and memory requests fit the largest instance the pool may launch (and the pool's limits). */
+  protected checkServes(workload: IConstruct, template: PodTemplate): void {
+    super.checkServes(workload, template);
+    const largest = this.instances._largest();
+    const maxMillis = Math.min(largest ? largest.cpus * 1000 : Infinity, this.limits.cpu ?? Infinity);
+    const maxBytes = Math.min(largest ? largest.memoryGiB * 2 ** 30 : Infinity, this.limits.memory ?? Infinity);
+    const containers = template.containers;
+    const cpuOf = (i: number) => cpuMillicores(containers[i]?.resources?.cpu) ?? 0;
+    const memOf = (i: number) => {
+      const m = containers[i]?.resources?.memory;
+      const k = m && typeof (m as any).toKibibytes === 'function' ? m.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) : 0;
+      return Number.isFinite(k) ? k * 1024 : 0;
+    };
+    const fits = (of: (i: number) => number, max: number, name: 'cpu' | 'memory', limit: number | undefined, show: (v: number) => string) => {
+      if (!Number.isFinite(max) || containers.length === 0) return;
+      const total = containers.reduce((n, _c, i) => n + of(i), 0);
+      if (total <= max) return;
+      const biggest = containers.map((_c, i) => i).sort((x, y) => of(y) - of(x))[0];
+      const why = [
+        ...(largest ? [`the largest instance node pool '${this.poolName}' may launch has ${largest.cpus} vCPUs and ${largest.memoryGiB}Gi of memory`] : []),
+        ...(limit !== undefined ? [`the pool's ${name}Limit is ${show(limit)}`] : []),
+      ];
+      invalid(workload, template._field(`containers[${biggest}].resources.${name}`), show(total),
+        `the pod requests ${show(total)} ${name} but ${why.join(' and ')}; no node of the pool can run it`);
+    };
+    fits(cpuOf, maxMillis, 'cpu', this.limits.cpu, v => (v % 1000 === 0 ? String(v / 1000) : `${v}m`));
+    fits(memOf, maxBytes, 'memory', this.limits.memory, v => (v % 2 ** 30 === 0 ? `${v / 2 ** 30}Gi` : `${Math.ceil(v / 2 ** 20)}Mi`));
   }
 
   protected checkAccelerators(workload: IConstruct, accelerators: AcceleratorField[]): void {

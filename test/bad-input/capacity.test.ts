@@ -156,3 +156,34 @@ test('a gang larger than the job is an error', () => {
     workers: 4,
   }), "[c/ddp] backend.gangScheduling.minAvailable: 5 is not valid; must not exceed the job's 4 pods: a gang larger than the job is never scheduled");
 });
+
+describe('a pod against the largest instance of its pool', () => {
+  const place = (instances: GpuInstances, cpu: number, memoryGi: number, limits: { cpuLimit?: Cpu; memoryLimit?: Size } = {}) => {
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace: 'team-a' });
+    const pool = new GpuNodePool(chart, 'pool', { name: 'gpu', instances, nodeClass: { clusterName: 'c', role: 'r' }, ...limits });
+    new DistributedTraining(chart, 'ddp', {
+      name: 'ddp',
+      image: 'ghcr.io/example/ddp:1.0',
+      resourcesPerWorker: { cpu: Cpu.units(cpu), memory: Size.gibibytes(memoryGi), accelerator: Accelerator.nvidia({ count: 1 }) },
+      pool,
+    });
+    return () => app.synthYaml();
+  };
+  test('more CPU than any instance of the pool has', () => {
+    expectValidationError(place(GpuInstances.types(['g5.xlarge', 'g5.2xlarge']), 12, 16), "[c/ddp] resourcesPerWorker.cpu: '12' is not valid; "
+      + "the pod requests 12 cpu but the largest instance node pool 'gpu' may launch has 8 vCPUs and 32Gi of memory; no node of the pool can run it");
+  });
+  test('more memory than any instance of the pool has', () => {
+    expectValidationError(place(GpuInstances.families(['g5']), 8, 1024), "[c/ddp] resourcesPerWorker.memory: '1024Gi' is not valid; "
+      + "the pod requests 1024Gi memory but the largest instance node pool 'gpu' may launch has 192 vCPUs and 768Gi of memory; no node of the pool can run it");
+  });
+  test('the pool limits count too', () => {
+    expectValidationError(place(GpuInstances.families(['g5']), 64, 64, { cpuLimit: Cpu.units(32) }), "[c/ddp] resourcesPerWorker.cpu: '64' is not valid; "
+      + "the pod requests 64 cpu but the largest instance node pool 'gpu' may launch has 192 vCPUs and 768Gi of memory and the pool's cpuLimit is 32; "
+      + 'no node of the pool can run it');
+  });
+  test('a pod that fits passes', () => {
+    expect(place(GpuInstances.families(['g5']), 40, 160)).not.toThrow();
+  });
+});
