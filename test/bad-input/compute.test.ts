@@ -1,4 +1,4 @@
 import { cases } from './compute.cases';
 import { badInputSuite } from './harness';
 
-badInputSuite('compute', cases, 3000);
+badInputSuite('compute', cases, 1000);

@@ -1,4 +1,4 @@
 import { cases } from './core.cases';
 import { badInputSuite } from './harness';
 
-badInputSuite('core', cases, 3000);
+badInputSuite('core', cases, 1000);

@@ -1,4 +1,4 @@
 import { cases } from './data.cases';
 import { badInputSuite } from './harness';
 
-badInputSuite('data', cases, 3000);
+badInputSuite('data', cases, 1000);

@@ -1,4 +1,4 @@
 import { badInputSuite } from './harness';
 import { cases } from './serving.cases';
 
-badInputSuite('serving', cases, 3000);
+badInputSuite('serving', cases, 1000);

@@ -1,4 +1,4 @@
 import { badInputSuite } from './harness';
 import { cases } from './training.cases';
 
-badInputSuite('training', cases, 3000);
+badInputSuite('training', cases, 1000);

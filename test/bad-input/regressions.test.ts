@@ -1,0 +1,60 @@
+/**
+ * Inputs the generated suite found crashing (a TypeError or a cdk8s Error) or producing invalid output before the
+ * checking layer, kept as regular tests with the message each gives now.
+ */
+import { App, Chart, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  CacheMedium, CacheRuntime, CronSchedule, Dataset, DistributedTraining, FineTuning, GpuInstances, GpuNodePool, GraphNode, InferenceGraph,
+  PodTemplate, PodVolume, ServingRuntime, SparkApplicationType, SparkJob, SparkRun,
+} from '../../src';
+import { addPodTemplateObject, expectValidationError } from '../util';
+
+const chart = () => new Chart(new App(), 'c', { namespace: 'team-a' });
+const poolProps = { instances: GpuInstances.families(['g5']), nodeClass: { clusterName: 'c', role: 'r' } };
+const spark = (extra: any) => ({
+  type: SparkApplicationType.PYTHON, sparkVersion: '3.5.5', image: 'ghcr.io/example/app:1.0', mainApplicationFile: 'local:///app/main.py', ...extra,
+});
+const any = (x: unknown) => x as any;
+
+test('a volume builder given null options renders its defaults (was: TypeError reading medium)', () => {
+  const c = chart();
+  addPodTemplateObject(c, new PodTemplate({ containers: [{ image: 'busybox:1.36', volumeMounts: [{ volume: PodVolume.fromEmptyDir('x', any(null)), path: '/x' }] }] }));
+  expect(() => c.toJson()).not.toThrow();
+});
+
+test.each([
+  ['GpuNodePool memoryLimit given as a number (was: TypeError toKibibytes)', () => new GpuNodePool(chart(), 'p', { ...poolProps, memoryLimit: any(16) }),
+    '[c/p] memoryLimit: 16 is not valid; must be a Size, e.g. Size.gibibytes(16)'],
+  ['GpuNodePool root volume of 1e30 GiB (was: invalid EC2NodeClass)', () => new GpuNodePool(chart(), 'p', { ...poolProps, nodeClass: { clusterName: 'c', role: 'r', rootVolumeSize: Size.gibibytes(1e30) } }),
+    "[c/p] nodeClass.rootVolumeSize: '1e+30 gibibytes' is not valid; must be at most 8 EiB"],
+  ['GpuNodePool budget that never fires (was: accepted)', () => new GpuNodePool(chart(), 'p', { ...poolProps, disruptionBudgets: [{ nodes: '1', schedule: '0 0 30 2 *', duration: Duration.hours(1) }] }),
+    "[c/p] disruptionBudgets[0].schedule: '0 0 30 2 *' is not valid; it never fires: no day 30 in February; must be a standard 5-field cron expression "
+    + "('minute hour day-of-month month day-of-week', e.g. '0 2 * * *'), one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, or '@every <duration>' (e.g. '@every 3m')"],
+  ['SparkJob dependencies given as a string (was: TypeError forEach)', () => new SparkJob(chart(), 'j', spark({ deps: { packages: any('org.x:y:1') } })),
+    "[c/j] deps.packages: 'org.x:y:1' is not valid; must be an array"],
+  ['SparkJob driver memory given as a number (was: TypeError toKibibytes)', () => new SparkJob(chart(), 'j', spark({ driver: { memory: any(2048) } })),
+    '[c/j] driver.memory: 2048 is not valid; must be a Size, e.g. Size.gibibytes(16)'],
+  ['SparkJob scheduled on Feb 30 (was: accepted)', () => new SparkJob(chart(), 'j', spark({ run: SparkRun.scheduled({ schedule: CronSchedule.expression('0 0 30 2 *') }) })),
+    "[c/j] run.schedule: '0 0 30 2 *' is not valid; it never fires: no day 30 in February; must be a standard 5-field cron expression "
+    + "('minute hour day-of-month month day-of-week', e.g. '0 2 * * *'), one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly, or '@every <duration>' (e.g. '@every 3m')"],
+  ['Dataset with a null mount (was: TypeError reading _render)', () => new Dataset(chart(), 'd', { mounts: [any(null)], runtime: CacheRuntime.alluxio({ tiers: [{ medium: CacheMedium.MEMORY, quota: Size.gibibytes(1) }] }) }),
+    "[c/d] mounts[0]: null is not valid; required: must be a DatasetMount, e.g. DatasetMount.fromUri('s3://bucket/prefix')"],
+  ['DistributedTraining framework of the wrong type (was: TypeError _validate)', () => new DistributedTraining(chart(), 't', { image: 'ghcr.io/example/t:1', framework: any([]) }),
+    '[c/t] framework: [] is not valid; must be a TrainingFramework, e.g. TrainingFramework.pyTorch()'],
+  ['FineTuning without props (was: TypeError reading name)', () => new FineTuning(chart(), 'f', any(null)),
+    '[c/f] props: null is not valid; required: must be an object of props'],
+  ['InferenceGraph root of the wrong type (was: TypeError forEach)', () => new InferenceGraph(chart(), 'g', { root: any([]) }),
+    "[c/g] root: [] is not valid; must be a GraphNode, e.g. GraphNode.sequence('root', steps)"],
+  ['InferenceGraph with a null step (was: TypeError reading _node)', () => new InferenceGraph(chart(), 'g', { root: GraphNode.sequence('root', [any(null)]) }),
+    '[c/g] root.steps[0]: null is not valid; required: must be a GraphStep, e.g. GraphStep.service(service)'],
+  ['ServingRuntime with an undefined model format (was: TypeError reading name)', () => new ServingRuntime(chart(), 'r', {
+    supportedModelFormats: [any(undefined)], container: { image: 'ghcr.io/example/server:1' },
+  }), '[c/r] supportedModelFormats[0]: undefined is not valid; required: must be a SupportedModelFormat: { name, version?, autoSelect?, priority? }'],
+  ['a pod template with a CPU of NaN cores (was: NaN in the output)', () => {
+    const c = chart();
+    addPodTemplateObject(c, new PodTemplate({ containers: [{ image: 'busybox:1.36', resources: { cpu: Cpu.units(NaN) } }] }));
+  }, "[c] podTemplate.containers[0].resources.cpu: 'NaN' is not valid; must be a finite, non-negative number of cores"],
+])('%s', (_name, fn, message) => {
+  expectValidationError(fn as () => unknown, message as string);
+});
