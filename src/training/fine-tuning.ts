@@ -281,7 +281,7 @@ export class FineTuning extends WorkloadBase {
     const lora = props.lora ?? {};
     checkInteger(this, 'lora.r', lora.r, 1);
     checkInteger(this, 'lora.alpha', lora.alpha, 1);
-    if (lora.dropout !== undefined && !(lora.dropout >= 0 && lora.dropout < 1)) {
+    if (lora.dropout !== undefined && (typeof lora.dropout !== 'number' || !(lora.dropout >= 0 && lora.dropout < 1))) {
       invalid(this, 'lora.dropout', lora.dropout, 'must be at least 0 and below 1');
     }
     if (lora.targetModules !== undefined && lora.targetModules.length === 0) {

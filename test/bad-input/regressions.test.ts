@@ -44,6 +44,9 @@ test.each([
     '[c/t] framework: [] is not valid; must be a TrainingFramework, e.g. TrainingFramework.pyTorch()'],
   ['FineTuning without props (was: TypeError reading name)', () => new FineTuning(chart(), 'f', any(null)),
     '[c/f] props: null is not valid; required: must be an object of props'],
+  ['FineTuning LoRA dropout of the wrong type, found with seed 777 (was: TypeError converting a Symbol)', () => new FineTuning(chart(), 'f', {
+    model: { uri: 'hf://org/model' }, dataset: { repoId: 'org/data' }, lora: { dropout: any(Symbol.for('x')) },
+  }), '[c/f] lora.dropout: Symbol(x) is not valid; must be at least 0 and below 1'],
   ['InferenceGraph root of the wrong type (was: TypeError forEach)', () => new InferenceGraph(chart(), 'g', { root: any([]) }),
     "[c/g] root: [] is not valid; must be a GraphNode, e.g. GraphNode.sequence('root', steps)"],
   ['InferenceGraph with a null step (was: TypeError reading _node)', () => new InferenceGraph(chart(), 'g', { root: GraphNode.sequence('root', [any(null)]) }),
