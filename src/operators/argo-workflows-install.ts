@@ -27,6 +27,14 @@ export interface ArgoWorkflowsInstallProps extends OperatorInstallProps {
    */
   readonly workflowNamespaces?: string[];
   /**
+   * Give the executor containers Argo adds to every workflow pod (`init`, `wait`) a security context that meets the
+   * restricted Pod Security Standard (`executor.securityContext` of the controller configuration: non-root uid 8737,
+   * the argoexec image's user, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp). Without it,
+   * workflow pods are rejected in namespaces that enforce restricted. `false` leaves Argo's default (no context).
+   * @default true
+   */
+  readonly restrictedExecutor?: boolean;
+  /**
    * Workflows that may run at once in the cluster (`parallelism` of the controller configuration).
    * @default - no limit
    */
@@ -34,6 +42,14 @@ export interface ArgoWorkflowsInstallProps extends OperatorInstallProps {
 }
 
 const CONFIG_MAP = 'workflow-controller-configmap';
+/** The executor's security context that meets the restricted Pod Security Standard (uid 8737 is argoexec's user). */
+const RESTRICTED_EXECUTOR = {
+  runAsNonRoot: true,
+  runAsUser: 8737,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
 /** Service account the install creates in each of `workflowNamespaces`. */
 const WORKFLOW_SERVICE_ACCOUNT = 'argo-workflow';
 
@@ -70,10 +86,14 @@ export class ArgoWorkflowsInstall extends OperatorInstall {
     const controller = this._container(this._find('Deployment', 'workflow-controller'), 'workflow-controller');
     controller.args = [...(controller.args ?? []), '--executor-image', this.executorImage];
 
-    if (executorResources || props.parallelism !== undefined) {
+    const restricted = props.restrictedExecutor ?? true;
+    if (executorResources || restricted || props.parallelism !== undefined) {
       const cm = this._find('ConfigMap', CONFIG_MAP);
       if (props.parallelism !== undefined) cm.data = { ...(cm.data ?? {}), parallelism: String(props.parallelism) };
-      if (executorResources) cm.data = { ...(cm.data ?? {}), executor: YAML.stringify({ resources: executorResources }) };
+      if (executorResources || restricted) {
+        const executor = { resources: executorResources, securityContext: restricted ? RESTRICTED_EXECUTOR : undefined };
+        cm.data = { ...(cm.data ?? {}), executor: YAML.stringify(JSON.parse(JSON.stringify(executor))) };
+      }
     }
 
     for (const ns of this.workflowNamespaces) {

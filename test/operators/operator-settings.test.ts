@@ -278,6 +278,10 @@ describe('ArgoWorkflowsInstall', () => {
     expect(install.executorImage).toBe('mirror.example.com/argoproj/argoexec:v4.1.4');
   });
 
+  const RESTRICTED_EXECUTOR = {
+    runAsNonRoot: true, runAsUser: 8737, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+  };
+
   test('executor image, executor resources, parallelism and workflow namespaces change what they should', () => {
     expect(changedObjects(declare, { executorImage: 'registry.example.com/argoexec:v4.1.4' })).toEqual(['Deployment/argo/workflow-controller']);
     expect(changedObjects(declare, { parallelism: 20 })).toEqual(['ConfigMap/argo/workflow-controller-configmap']);
@@ -287,8 +291,23 @@ describe('ArgoWorkflowsInstall', () => {
     declare(c, { parallelism: 20, executorResources: { cpu: Cpu.millis(100), memory: Size.mebibytes(64) }, workflowNamespaces: ['pipelines'] });
     const objs = byKey(c);
     expect(objs.get('ConfigMap/argo/workflow-controller-configmap').data.parallelism).toBe('20');
-    expect(YAML.parse(objs.get('ConfigMap/argo/workflow-controller-configmap').data.executor)).toEqual({ resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '64Mi' } } });
+    expect(YAML.parse(objs.get('ConfigMap/argo/workflow-controller-configmap').data.executor)).toEqual({
+      resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '64Mi' } },
+      securityContext: RESTRICTED_EXECUTOR,
+    });
     expect(objs.get('Role/pipelines/argo-workflow').rules).toEqual([{ apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] }]);
+  });
+
+  test('the executor containers meet the restricted Pod Security Standard unless switched off', () => {
+    const executorOf = (props: any) => {
+      const c = installChart();
+      declare(c, props);
+      const data = byKey(c).get('ConfigMap/argo/workflow-controller-configmap').data ?? {};
+      return data.executor === undefined ? undefined : YAML.parse(data.executor);
+    };
+    expect(executorOf({})).toEqual({ securityContext: RESTRICTED_EXECUTOR });
+    expect(executorOf({ restrictedExecutor: false })).toBeUndefined();
+    expect(changedObjects(declare, { restrictedExecutor: false })).toEqual(['ConfigMap/argo/workflow-controller-configmap']);
   });
 
   test('invalid settings', () => {
