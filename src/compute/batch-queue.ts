@@ -1,10 +1,11 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterQueueImportOptions, IClusterQueue, importClusterQueue } from './cluster-queue';
+import { flavorPool } from './flavor-pools';
 import { KueueIntegration } from './kueue-integration';
 import { checkQueueIntegrationsInstalled, clusterScoped, INT32_MAX, KUEUE_API_VERSION, parseQuantity, prune, queueIntegrations, sortKeys } from './kueue-util';
 import { LocalQueue } from './local-queue';
-import { flavorPool, QueueFlavor } from './queue-flavor';
+import { QueueFlavor } from './queue-flavor';
 import { QueueResourceGroup } from './resource-quota';
 import { checkProps, Is } from '../core/checks';
 import { PlatformContext } from '../core/context';
@@ -72,8 +73,8 @@ export interface QueuePreemption {
   readonly borrowWithinCohortMaxPriorityThreshold?: number;
 }
 
-/** The rules of a {@link QueueFlavor}. @internal */
-export const QUEUE_FLAVOR_RULE = Is.shape({
+/** The rules of a {@link QueueFlavor}. */
+const QUEUE_FLAVOR_RULE = Is.shape({
   name: Is.required(Is.dnsSubdomain()),
   nodeLabels: Is.labels(),
   nodeTaints: Is.arrayOf(TAINT_RULE),

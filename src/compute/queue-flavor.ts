@@ -1,4 +1,5 @@
 import { TaintEffect } from 'cdk8s-plus-28';
+import { recordFlavorPool } from './flavor-pools';
 import { Accelerator } from '../core/accelerator';
 import { INodePool } from '../core/node-pool';
 import { Taint } from '../core/placement';
@@ -67,13 +68,6 @@ export interface AcceleratorFlavorOptions {
   readonly taints?: Taint[];
 }
 
-const FLAVOR_POOLS = new WeakMap<QueueFlavor, INodePool>();
-
-/** The node pool a flavor was built for (QueueFlavors.forPool), if any. @internal */
-export function flavorPool(flavor: QueueFlavor): INodePool | undefined {
-  return flavor !== null && typeof flavor === 'object' ? FLAVOR_POOLS.get(flavor) : undefined;
-}
-
 /**
  * Builders of {@link QueueFlavor}s for node pools and GPU types.
  */
@@ -104,7 +98,7 @@ export class QueueFlavors {
    */
   public static forPool(pool: INodePool, name?: string): QueueFlavor {
     const flavor = QueueFlavors.forNodes({ name: name ?? pool?.poolName, nodeLabels: pool?.nodeLabels, taints: pool?.taints });
-    if (pool !== null && typeof pool === 'object') FLAVOR_POOLS.set(flavor, pool);
+    if (pool !== null && typeof pool === 'object') recordFlavorPool(flavor, pool);
     return flavor;
   }
 
