@@ -6,6 +6,7 @@ import { checkDns1123Label, checkLabels } from '../core/names';
 import { POD_SECURITY_REASON_ANNOTATION, PodSecurityLevel } from '../core/security';
 import { KUBERNETES_VERSION } from '../core/versions';
 import { IWorkload, WORKLOADS } from '../core/workload';
+import { HyperparameterExperiment } from '../tuning/hyperparameter-experiment';
 
 /** Registry key of pod security requirements declared outside workloads (e.g. a device plugin). @internal */
 export const POD_SECURITY_REQUIREMENTS = 'pod-security-requirement';
@@ -162,6 +163,13 @@ function workloadRequirements(workload: IWorkload): PodSecurityRequirement[] {
   const group = workload.apiObject.apiVersion.split('/')[0];
   if (group === 'kubeflow.org' && workload.apiObject.kind === 'MPIJob') {
     out.push({ level: PodSecurityLevel.BASELINE, reason: `${what} (the Training Operator adds a kubectl-delivery init container without a security context to the launcher)` });
+  }
+  if (workload instanceof HyperparameterExperiment && workload.trialPodSecurity !== PodSecurityLevel.RESTRICTED) {
+    out.push({
+      level: workload.trialPodSecurity,
+      reason: `${what} (Katib injects its metrics collector sidecar into the trial pods without a security context; `
+        + 'use the Push collector or the Katib configuration\'s injectSecurityContext for restricted)',
+    });
   }
   if (group === 'data.fluid.io' && workload.apiObject.kind === 'Dataset') {
     out.push({ level: PodSecurityLevel.PRIVILEGED, reason: `${what} (Fluid runs the cache's FUSE pods, privileged with host paths, in the dataset's namespace)` });

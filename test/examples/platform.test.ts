@@ -48,7 +48,9 @@ describe('platform example: the GitOps layouts', () => {
     // the reviews Dataset's Fluid cache runs privileged FUSE pods in ml-team
     expect(ns('ml-team').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(ns('ml-team').metadata.annotations['ai-platform.cdk8s.io/pod-security-reason']).toBe(
-      "privileged: Dataset 'reviews' (Fluid runs the cache's FUSE pods, privileged with host paths, in the dataset's namespace)");
+      "privileged: Dataset 'reviews' (Fluid runs the cache's FUSE pods, privileged with host paths, in the dataset's namespace); "
+      + "baseline: Experiment 'reviews-hpo' (Katib injects its metrics collector sidecar into the trial pods without a security context; "
+      + "use the Push collector or the Katib configuration's injectSecurityContext for restricted)");
     expect(ns('ml-serving').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(ns('ml-serving').metadata.annotations).toBeUndefined();
   });

@@ -3,7 +3,8 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   Accelerator, AiPlatform, CacheMedium, CacheRuntime, Dataset, DatasetMount, DistributedTraining, FluxSourceKind, GitOpsOutput,
   GpuInstances, PlatformApp, PlatformNamespace, PlatformTier, PlatformTiers, PodSecurityLevel, QueueFlavors, ResourceQuota,
-  TrainingBackend, TrainingFramework,
+  TrainingBackend, TrainingFramework, HyperparameterExperiment, KatibConfig, MetricsCollector, Objective, SearchAlgorithm, SearchParameter,
+  TrialTemplate,
 } from '../../src';
 import { expectValidationError } from '../util';
 import { FakeInstall } from './fake-install';
@@ -222,6 +223,37 @@ describe('PlatformNamespace: Pod Security computed from the workloads placed in 
     });
     expect(byKind(objects, 'Namespace', 'other').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(other.podSecurity.requirements).toEqual([]);
+  });
+
+  test('a Katib experiment whose collector sidecar has no security context makes it baseline; Push or injectSecurityContext keep it restricted', () => {
+    const experiment = (chart: Chart, collector: MetricsCollector, katib?: KatibConfig) => {
+      const lr = SearchParameter.double('lr', { min: 0.01, max: 0.05 });
+      return new HyperparameterExperiment(chart, 'exp', {
+        name: 'mnist',
+        namespace: 'ml-team',
+        objective: Objective.maximize('accuracy'),
+        algorithm: SearchAlgorithm.random(),
+        parameters: [lr],
+        metricsCollector: collector,
+        katib,
+        trial: TrialTemplate.batchJob({ containers: [{ image: 'docker.io/kubeflowkatib/mxnet-mnist:v1beta1-45c5727', args: [`--lr=${lr.placeholder}`] }] }),
+      });
+    };
+    const chart = Testing.chart();
+    const ns = new PlatformNamespace(chart, 'ml-team');
+    experiment(chart, MetricsCollector.stdOut());
+    expect(ns.podSecurity.enforce).toBe(PodSecurityLevel.BASELINE);
+    expect(ns.podSecurity.requirements).toEqual([{
+      level: PodSecurityLevel.BASELINE,
+      reason: "Experiment 'mnist' (Katib injects its metrics collector sidecar into the trial pods without a security context; "
+        + "use the Push collector or the Katib configuration's injectSecurityContext for restricted)",
+    }]);
+    for (const [collector, katib] of [[MetricsCollector.push(), undefined], [MetricsCollector.stdOut(), new KatibConfig({ injectSecurityContext: true })]] as const) {
+      const c = Testing.chart();
+      const restricted = new PlatformNamespace(c, 'ml-team');
+      experiment(c, collector, katib);
+      expect(restricted.podSecurity.enforce).toBe(PodSecurityLevel.RESTRICTED);
+    }
   });
 
   test("a workload's own opt-out counts, with its reason", () => {
