@@ -248,7 +248,10 @@ describe('PlatformNamespace: Pod Security computed from the workloads placed in 
       reason: "Experiment 'mnist' (Katib injects its metrics collector sidecar into the trial pods without a security context; "
         + "use the Push collector or the Katib configuration's injectSecurityContext for restricted)",
     }]);
-    const restrictedCases = [[MetricsCollector.push(), undefined], [MetricsCollector.stdOut(), new KatibConfig({ injectSecurityContext: true })]] as const;
+    const restrictedCases = [
+      [MetricsCollector.push(), undefined],
+      [MetricsCollector.stdOut(), new KatibConfig({ injectSecurityContext: true })],
+    ] as const;
     for (const [collector, katib] of restrictedCases) {
       const c = Testing.chart();
       const restricted = new PlatformNamespace(c, 'ml-team');
