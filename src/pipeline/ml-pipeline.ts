@@ -606,7 +606,7 @@ export class MLPipeline extends WorkloadBase {
   }
 
   /** Runs `template` when a run ends, whatever its outcome (`{{workflow.status}}` tells which). */
-  public setExitHandler(template: StepTemplate): void {
+  public onExit(template: StepTemplate): void {
     if (!(template instanceof StepTemplate) || template.pipeline !== this) invalid(this, 'exitHandler', template, 'must be a step template of this pipeline');
     if (template._requiredInputs.length) invalid(this, 'exitHandler', template.name, 'an exit handler takes no arguments: give its inputs defaults');
     this.exitHandler = template;

@@ -135,7 +135,7 @@ describe('MLPipeline: the DAG', () => {
     p.addTask('cleanup', step, { arguments: { x: 'failed' }, continueOnFailure: true }).runsOn(fan, TaskResult.FAILED);
     p.addTask('seq', step, { arguments: { x: '{{item}}' }, loop: Loop.sequence({ count: 3 }) });
     const notify = p.addScript('notify', { image: 'python:3.12-alpine', source: 'print("{{workflow.status}}")' });
-    p.setExitHandler(notify);
+    p.onExit(notify);
     const wf = workflowOf(expectValid(Testing.synth(c)));
     const tasks = wf.spec.templates[0].dag.tasks;
     expect(tasks.find((t: any) => t.name === 'cleanup')).toMatchObject({ depends: 'fan.Failed', continueOn: { failed: true } });
@@ -437,7 +437,7 @@ describe('MLPipeline: declaration errors', () => {
     expectValidationError(() => p.addApproval('a_b'),
       "[test/p] templates: 'a_b' is not valid; template names are letters, digits and '-', starting with a letter or digit, at most 56 characters");
     expectValidationError(() => p.addTask('A', echo, { arguments: { message: 'x' } }), "[test/p] tasks: 'A' is not valid; task names must be unique in a pipeline");
-    expectValidationError(() => p.setExitHandler(echo), "[test/p] exitHandler: 'echo' is not valid; an exit handler takes no arguments: give its inputs defaults");
+    expectValidationError(() => p.onExit(echo), "[test/p] exitHandler: 'echo' is not valid; an exit handler takes no arguments: give its inputs defaults");
     const other = new MLPipeline(c, 'q', { name: 'q' });
     expectValidationError(() => other.addTask('x', echo), "[test/q] tasks.x.template: 'echo' is not valid; must be a step template of this pipeline (from its add* methods)");
     expectValidationError(() => new MLPipeline(chart(), 'p', { parameters: [{ name: 'mode', defaultValue: 'fast', allowedValues: ['full', 'sample'] }] }),
