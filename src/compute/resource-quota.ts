@@ -92,6 +92,9 @@ export class ResourceQuota {
         invalid(scope, `${field}.name`, this.resourceName, `no NVIDIA GPU offers MIG profile '${profile}'; profiles are ${MIG_PROFILES.map(p => `'${p}'`).join(', ')}`);
       }
     }
+    if (this.nominal === undefined || this.nominal === null) {
+      invalid(scope, `${field}.nominalQuota`, this.nominal, "required: a non-negative Kubernetes quantity such as '64', '500m', '256Gi' or '8'");
+    }
     checkQuantity(scope, `${field}.nominalQuota`, this.nominal);
     checkQuantity(scope, `${field}.borrowingLimit`, this.borrowingLimit);
     checkQuantity(scope, `${field}.lendingLimit`, this.lendingLimit);

@@ -153,6 +153,8 @@ const DISTRIBUTED_TRAINING_RULES: { [name: string]: Rule } = {
     path: Is.absolutePath(),
   }, 'must be CheckpointStorage: { volume, path? }'),
   suspend: Is.boolean(),
+  // the TrainJob and runPolicy CRDs: activeDeadlineSeconds has a minimum of 1
+  activeDeadline: Is.duration('seconds', 1, INT32),
 };
 
 /** Field names of the workers' pod template after the props the user wrote. */

@@ -5,8 +5,8 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  CacheMedium, CacheRuntime, CronSchedule, Dataset, DistributedTraining, FineTuning, GpuInstances, GpuNodePool, GraphNode, InferenceGraph,
-  PodTemplate, PodVolume, ServingRuntime, SparkApplicationType, SparkJob, SparkRun,
+  Accelerator, BatchQueue, CacheMedium, CacheRuntime, CronSchedule, Dataset, DistributedTraining, FineTuning, GpuInstances, GpuNodePool,
+  GraphNode, InferenceGraph, PodTemplate, PodVolume, ResourceQuota, ServingRuntime, SparkApplicationType, SparkJob, SparkRun,
 } from '../../src';
 import { addPodTemplateObject, expectValidationError } from '../util';
 
@@ -47,6 +47,12 @@ test.each([
   ['FineTuning LoRA dropout of the wrong type, found with seed 777 (was: TypeError converting a Symbol)', () => new FineTuning(chart(), 'f', {
     model: { uri: 'hf://org/model' }, dataset: { repoId: 'org/data' }, lora: { dropout: any(Symbol.for('x')) },
   }), '[c/f] lora.dropout: Symbol(x) is not valid; must be at least 0 and below 1'],
+  ['DistributedTraining activeDeadline of 0, found with seed 4242 (was: below the TrainJob CRD minimum of 1)', () => new DistributedTraining(chart(), 't', {
+    image: 'ghcr.io/example/t:1', activeDeadline: Duration.millis(0),
+  }), "[c/t] activeDeadline: '0 millis' is not valid; must be from 1 to 2147483647 seconds"],
+  ['a quota without a nominal amount, found with seed 4242 (was: a ClusterQueue without nominalQuota)', () => new BatchQueue(chart(), 'q', {
+    resourceGroups: [{ flavors: [{ flavor: { name: 'f' }, quotas: [ResourceQuota.accelerator(Accelerator.nvidia(), any(undefined))] }] }],
+  }), "[c/q] resourceGroups[0].flavors[0].resources[0].nominalQuota: undefined is not valid; required: a non-negative Kubernetes quantity such as '64', '500m', '256Gi' or '8'"],
   ['InferenceGraph root of the wrong type (was: TypeError forEach)', () => new InferenceGraph(chart(), 'g', { root: any([]) }),
     "[c/g] root: [] is not valid; must be a GraphNode, e.g. GraphNode.sequence('root', steps)"],
   ['InferenceGraph with a null step (was: TypeError reading _node)', () => new InferenceGraph(chart(), 'g', { root: GraphNode.sequence('root', [any(null)]) }),
