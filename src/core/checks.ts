@@ -418,6 +418,20 @@ export class Is {
     };
   }
 
+  /** A JSON value: a string, a finite number, true, false, null, or arrays and plain objects of them. */
+  public static json(): Rule {
+    const accepted = 'must be a JSON value: a string, a finite number, true, false, null, or arrays and objects of them';
+    const ok = (v: any, depth: number): boolean => {
+      if (depth > 32) return false;
+      if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+      if (typeof v === 'number') return Number.isFinite(v);
+      if (Array.isArray(v)) return v.every(x => ok(x, depth + 1));
+      if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).every(x => ok(x, depth + 1));
+      return false;
+    };
+    return { accepted, handlesAbsent: false, check: (scope, field, v) => { if (!ok(v, 0)) invalid(scope, field, v, accepted); } };
+  }
+
   /** A list of strings (command, args), each present. */
   public static strings(min = 0): Rule {
     return Is.arrayOf(Is.string(), min);

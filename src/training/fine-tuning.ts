@@ -258,7 +258,7 @@ export class FineTuning extends WorkloadBase {
         bias: Is.enumOf(LoraBias, 'LoraBias'),
         targetModules: Is.arrayOf(Is.string({ nonEmpty: true })),
       }, 'must be LoraSettings'),
-      trainingArguments: Is.shape({}, 'must be a map of training arguments'),
+      trainingArguments: Is.mapOf(Is.json()),
       torchtuneOverrides: Is.arrayOf(Is.string({ nonEmpty: true })),
       storage: Is.shape({
         size: Is.size(),

@@ -53,6 +53,9 @@ test.each([
   ['a quota without a nominal amount, found with seed 4242 (was: a ClusterQueue without nominalQuota)', () => new BatchQueue(chart(), 'q', {
     resourceGroups: [{ flavors: [{ flavor: { name: 'f' }, quotas: [ResourceQuota.accelerator(Accelerator.nvidia(), any(undefined))] }] }],
   }), "[c/q] resourceGroups[0].flavors[0].resources[0].nominalQuota: undefined is not valid; required: a non-negative Kubernetes quantity such as '64', '500m', '256Gi' or '8'"],
+  ['FineTuning training arguments holding a function, found with seed 99 (was: undefined in the rendered arguments)', () => new FineTuning(chart(), 'f', {
+    model: { uri: 'hf://org/model' }, dataset: { repoId: 'org/data' }, trainingArguments: { learning_rate: any(() => 1) },
+  }), '[c/f] trainingArguments.learning_rate: a function is not valid; must be a JSON value: a string, a finite number, true, false, null, or arrays and objects of them'],
   ['InferenceGraph root of the wrong type (was: TypeError forEach)', () => new InferenceGraph(chart(), 'g', { root: any([]) }),
     "[c/g] root: [] is not valid; must be a GraphNode, e.g. GraphNode.sequence('root', steps)"],
   ['InferenceGraph with a null step (was: TypeError reading _node)', () => new InferenceGraph(chart(), 'g', { root: GraphNode.sequence('root', [any(null)]) }),

@@ -138,6 +138,11 @@ describe('collections and objects', () => {
     fails(true, Is.either('a number or a string', Is.integer(0), Is.string()), 'true is not valid; a number or a string');
     passes('x', Is.either('a number or a string', Is.integer(0), Is.string()));
   });
+  test('json', () => {
+    fails({ a: () => 1 }, Is.json(), '{} is not valid; must be a JSON value: a string, a finite number, true, false, null, or arrays and objects of them');
+    fails([1, NaN], Is.json(), '[1,NaN] is not valid; must be a JSON value: a string, a finite number, true, false, null, or arrays and objects of them');
+    passes({ a: [1, 'x', true, null, { b: 2 }] }, Is.json());
+  });
   test('present accepts anything but null', () => {
     passes(0, Is.present('x'));
     fails(null, Is.present('must be given'), 'null is not valid; must be given');
