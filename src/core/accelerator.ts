@@ -85,7 +85,9 @@ export class Accelerator {
   public static nvidiaMig(profile: string, count?: number): Accelerator {
     // the device plugin advertises '+' (media extensions) as '.', since resource names cannot hold '+'
     const name = typeof profile === 'string' ? profile.replace(/\+/g, '.') : String(profile);
-    return new Accelerator(AcceleratorVendor.NVIDIA, `nvidia.com/mig-${name}`, count ?? 1, undefined, profile, false);
+    const a = new Accelerator(AcceleratorVendor.NVIDIA, `nvidia.com/mig-${name}`, count ?? 1, undefined, profile, false);
+    a.isMig = true;
+    return a;
   }
 
   /** AMD GPUs (`amd.com/gpu`). */
@@ -114,6 +116,8 @@ export class Accelerator {
 
   /** How the GPUs were asked to be shared (checked against GpuSharing). @internal */
   private sharing?: GpuSharing;
+  /** Whether this was built as a MIG slice (its profile is then required). @internal */
+  private isMig = false;
 
   private constructor(
     /** Vendor of the device. */
@@ -143,10 +147,10 @@ export class Accelerator {
   /** @internal */
   public _validate(scope: IConstruct, field: string): void {
     check(scope, `${field}.count`, this.count, Is.required(Is.integer(1)));
-    if (this.migProfile !== undefined) {
+    if (this.migProfile !== undefined || this.isMig) {
       check(scope, `${field}.migProfile`, this.migProfile,
-        Is.matching(MIG_PROFILE, "must be a MIG profile such as '1g.10gb', '2g.20gb', '3g.40gb' or '1g.10gb+me'"));
-      if (!MIG_PROFILES.includes(this.migProfile)) {
+        Is.required(Is.matching(MIG_PROFILE, "must be a MIG profile such as '1g.10gb', '2g.20gb', '3g.40gb' or '1g.10gb+me'")));
+      if (!MIG_PROFILES.includes(this.migProfile!)) {
         invalid(scope, `${field}.migProfile`, this.migProfile, `no NVIDIA GPU offers this MIG profile; profiles are ${MIG_PROFILES.map(p => `'${p}'`).join(', ')}`);
       }
     }

@@ -56,6 +56,10 @@ test.each([
   ['FineTuning training arguments holding a function, found with seed 99 (was: undefined in the rendered arguments)', () => new FineTuning(chart(), 'f', {
     model: { uri: 'hf://org/model' }, dataset: { repoId: 'org/data' }, trainingArguments: { learning_rate: any(() => 1) },
   }), '[c/f] trainingArguments.learning_rate: a function is not valid; must be a JSON value: a string, a finite number, true, false, null, or arrays and objects of them'],
+  ['a MIG slice without a profile, found with seed 31337 (was: nvidia.com/mig-undefined in the output)', () => {
+    const c = chart();
+    addPodTemplateObject(c, new PodTemplate({ containers: [{ image: 'busybox:1.36', resources: { accelerator: Accelerator.nvidiaMig(any(undefined)) } }] }));
+  }, "[c] podTemplate.containers[0].resources.accelerator.migProfile: undefined is not valid; required: must be a MIG profile such as '1g.10gb', '2g.20gb', '3g.40gb' or '1g.10gb+me'"],
   ['InferenceGraph root of the wrong type (was: TypeError forEach)', () => new InferenceGraph(chart(), 'g', { root: any([]) }),
     "[c/g] root: [] is not valid; must be a GraphNode, e.g. GraphNode.sequence('root', steps)"],
   ['InferenceGraph with a null step (was: TypeError reading _node)', () => new InferenceGraph(chart(), 'g', { root: GraphNode.sequence('root', [any(null)]) }),
