@@ -24,6 +24,7 @@ export class PlatformContext {
   }
 
   private readonly registry = new Map<string, unknown[]>();
+  private parent?: PlatformContext;
   private checksInstalled = false;
   private readonly checks: Array<() => void> = [];
 
@@ -36,9 +37,26 @@ export class PlatformContext {
     else this.registry.set(key, [value]);
   }
 
-  /** Everything registered under `key`, in declaration order. */
+  /**
+   * Everything registered under `key`, in declaration order: first what the platform this tree renders for
+   * registered (see {@link PlatformContext.renderFor}), then this tree's own.
+   */
   public list<T>(key: string): T[] {
-    return (this.registry.get(key) ?? []) as T[];
+    const own = (this.registry.get(key) ?? []) as T[];
+    return this.parent ? [...this.parent.list<T>(key), ...own] : own;
+  }
+
+  /**
+   * Makes this tree (a private app that renders one workload in isolation) see what the app of `platform`
+   * registered — its operator installs, KServe and Katib configuration, node pools, runtimes — so that the workload
+   * renders as it would inside that app. Checks registered here still run here.
+   */
+  public renderFor(platform: IConstruct): void {
+    const parent = PlatformContext.of(platform);
+    for (let p: PlatformContext | undefined = parent; p; p = p.parent) {
+      if (p === this) throw new Error('a construct tree cannot render for itself');
+    }
+    this.parent = parent;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { PlatformContext } from './context';
 import { invalid } from './errors';
 import { IWorkload, RenderedWorkload, WorkloadBase } from './workload';
 
@@ -20,6 +21,14 @@ export interface WorkloadTemplateProps {
    * @default {}
    */
   readonly labels?: { [key: string]: string };
+  /**
+   * A construct of the app whose platform the workload runs on: the workload then sees that app's operator installs,
+   * KServe and Katib configuration, node pools and runtimes, and renders as it would inside it (e.g. the KServe
+   * deployment mode of the app's KServe install). Pipelines and experiments set it to themselves when they take
+   * the template.
+   * @default - the workload sees only what is declared in the template
+   */
+  readonly platform?: IConstruct;
 }
 
 /**
@@ -40,6 +49,19 @@ export class WorkloadTemplate {
   constructor(props: WorkloadTemplateProps = {}) {
     const app = new App({ outdir: 'cdk8s.out' });
     this.scope = new Chart(app, props.chartId ?? 'template', { namespace: props.namespace, labels: props.labels });
+    if (props.platform) this.renderFor(props.platform);
+  }
+
+  /**
+   * Renders the workload for the platform of `platform`'s app (see {@link WorkloadTemplateProps.platform}).
+   * @param platform a construct of that app
+   */
+  public renderFor(platform: IConstruct): void {
+    if (platform === null || typeof platform !== 'object' || typeof (platform as any).node?.root !== 'object') {
+      invalid(this.scope, 'platform', platform, 'must be a construct of the app the workload runs in');
+    }
+    if (platform.node.root === this.scope.node.root) return;
+    PlatformContext.of(this.scope).renderFor(platform);
   }
 
   /** The workload declared in the private chart (exactly one must be). */

@@ -820,6 +820,8 @@ export class MLPipeline extends WorkloadBase {
   private renderWorkload(field: string, template: WorkloadTemplate): { workload: any; rendered: any } {
     if (!(template instanceof WorkloadTemplate)) invalid(this, field, template, 'must be a WorkloadTemplate with one workload declared in its scope');
     const workload = template.workload;
+    // the step runs on this pipeline's platform: the workload sees its app's installs, configuration and pools
+    template.renderFor(this);
     const rendered = template.render();
     const ns = rendered.primary.metadata?.namespace;
     const mine = this.namespace;

@@ -10,7 +10,7 @@ import { checkInteger, invalid } from '../core/errors';
 import { PodTemplate } from '../core/pod-template';
 import { PodSecurityLevel } from '../core/security';
 import { StatusContract, StatusSource } from '../core/status-contract';
-import { nodePoolsOf, WorkloadBase, WorkloadMetadataProps } from '../core/workload';
+import { WorkloadBase, WorkloadMetadataProps } from '../core/workload';
 
 /** Whether the objective metric is minimized or maximized. */
 export enum ObjectiveType {
@@ -447,26 +447,7 @@ export class HyperparameterExperiment extends WorkloadBase {
       invalid(this, 'metricsCollector', this.collector.kind,
         `the Katib configuration has no image for this collector (${katib.metricsCollectors.join(', ')}); add it to runtime.metricsCollectors`);
     }
-    this.checkTrialPlacement();
     this.checkNamespaceLabel();
-  }
-
-  /** GPU trials run on a node pool of this app, like any workload (the trial's own app has none). */
-  private checkTrialPlacement(): void {
-    const pools = nodePoolsOf(this);
-    if (pools.length === 0) return;
-    for (const template of this.trial.workload.podTemplates) {
-      const accelerators = template.accelerators;
-      if (accelerators.length === 0) continue;
-      const selector = template.placement.nodeSelector;
-      const placed = pools.some(p => Object.entries(p.nodeLabels).every(([k, v]) => selector[k] === v));
-      if (placed) continue;
-      const serving = pools.filter(p => p.canServe(template)).map(p => `'${p.poolName}'`);
-      const wanted = accelerators.map(a => `${a.count} ${a.resourceName}`).join(', ');
-      invalid(this, 'trial.pool', undefined, serving.length
-        ? `the trial's pods request ${wanted} but are placed on no node pool of this app; pass one of ${serving.join(', ')}`
-        : `the trial's pods request ${wanted} but no node pool in this app can serve it (pools: ${pools.map(p => `'${p.poolName}'`).join(', ')})`);
-    }
   }
 
   /** A namespace declared in the app must let Katib inject the metrics collector (pull collectors only). */

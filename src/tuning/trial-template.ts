@@ -94,9 +94,10 @@ export class TrialTemplate {
       if (!(this.given instanceof WorkloadTemplate)) {
         invalid(binding.experiment, 'trial', this.given, 'TrialTemplate.fromWorkloadTemplate() takes a WorkloadTemplate with one workload declared in its scope');
       }
+      this.given.renderFor(binding.experiment); // the trial runs on the experiment's platform
       return new BoundTrial(binding, this.given, this.options);
     }
-    const template = new WorkloadTemplate({ namespace: binding.namespace, chartId: TRIAL_CHART });
+    const template = new WorkloadTemplate({ namespace: binding.namespace, chartId: TRIAL_CHART, platform: binding.experiment });
     try {
       this.factory!(template.scope, binding.experiment.node.id);
     } catch (e) {

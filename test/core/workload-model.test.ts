@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Accelerator, EnvVarValue, Errors, PodTemplate, StatusContract, StatusSource, WorkloadBase, WorkloadTemplate } from '../../src';
+import { Accelerator, EnvVarValue, Errors, GpuInstances, GpuNodePool, PodTemplate, StatusContract, StatusSource, WorkloadBase, WorkloadTemplate } from '../../src';
 import { PlatformContext } from '../../src/core/context';
 import { durationMillis, wholeMillis, wholeSeconds } from '../../src/core/durations';
 import { describeValue, invalid } from '../../src/core/errors';
@@ -108,6 +108,39 @@ describe('WorkloadTemplate', () => {
     new TestJob(template.scope, 'a', { image: 'repo/app:1' });
     new TestJob(template.scope, 'b', { image: 'repo/app:1' });
     expectValidationError(() => template.render(), /^\[template\] workload: \["a","b"\] is not valid; declare exactly one workload/);
+  });
+});
+
+describe('rendering for a platform', () => {
+  test('a template rendered for an app sees what that app registered, after its own; its checks stay its own', () => {
+    const app = Testing.chart();
+    PlatformContext.of(app).register('kserve-config', 'the platform\'s');
+    const template = new WorkloadTemplate({ namespace: 'ml' });
+    const ctx = PlatformContext.of(template.scope);
+    ctx.register('kserve-config', 'the template\'s own');
+    expect(ctx.list('kserve-config')).toEqual(['the template\'s own']);
+    template.renderFor(app);
+    expect(ctx.list('kserve-config')).toEqual(['the platform\'s', 'the template\'s own']);
+    // registered later in the app: still seen (lists are read when checks and renders run)
+    PlatformContext.of(app).register('kserve-config', 'declared later');
+    expect(ctx.list('kserve-config')).toEqual(['the platform\'s', 'declared later', 'the template\'s own']);
+    expect(PlatformContext.of(app).list('kserve-config')).toEqual(['the platform\'s', 'declared later']);
+  });
+
+  test('a GPU workload in a template sees the pools of the app it is rendered for', () => {
+    const app = Testing.chart();
+    new GpuNodePool(app, 'a10g', { instances: GpuInstances.families(['g5']), nodeClass: { clusterName: 'ml', role: 'node' } });
+    const alone = new WorkloadTemplate({ chartId: 'team' });
+    new TestJob(alone.scope, 'score', { name: 'score', image: 'repo/app:1', accelerator: Accelerator.nvidia() });
+    expect(() => alone.render()).not.toThrow(); // no pools in sight: nodes managed elsewhere
+    const forApp = new WorkloadTemplate({ chartId: 'team', platform: app });
+    new TestJob(forApp.scope, 'score', { name: 'score', image: 'repo/app:1', accelerator: Accelerator.nvidia() });
+    expectValidationError(() => forApp.render(),
+      "[team/score] pool: undefined is not valid; the pods request 1 nvidia.com/gpu but are placed on no node pool; pass one of 'a10g'");
+  });
+
+  test('platform must be a construct', () => {
+    expectValidationError(() => new WorkloadTemplate({ platform: 'app' as any }), "[template] platform: 'app' is not valid; must be a construct of the app the workload runs in");
   });
 });
 

@@ -640,14 +640,20 @@ test('the algorithm, early stopping and collector must be in the Katib configura
     "[test/exp] metricsCollector: 'File' is not valid; the Katib configuration has no image for this collector (StdOut); add it to runtime.metricsCollectors");
 });
 
-test('GPU trials are placed on a node pool of the app, like any workload', () => {
+test('GPU trials are placed on a node pool of the app, like any workload, whatever the declaration order', () => {
   const perWorker = { cpu: Cpu.units(4), memory: Size.gibibytes(16), accelerator: Accelerator.nvidia({ count: 1 }) };
   const l = lr();
+  const unplaced = () => TrialTemplate.distributedTraining({ image: 'ghcr.io/example/t:1', args: [l.placeholder], resourcesPerWorker: perWorker });
+  const message = "[test/exp] trial.pool: undefined is not valid; the pods request 1 nvidia.com/gpu but are placed on no node pool; pass one of 'gpu'";
+  // the pool declared first: the trial, rendered for the experiment's app, sees it where the experiment is declared
   const chart = Testing.chart();
   const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
-  talk({ parameters: [l], trial: TrialTemplate.distributedTraining({ image: 'ghcr.io/example/t:1', args: [l.placeholder], resourcesPerWorker: perWorker }) }, chart);
-  expectValidationError(() => Testing.synth(chart),
-    "[test/exp] trial.pool: undefined is not valid; the trial's pods request 1 nvidia.com/gpu but are placed on no node pool of this app; pass one of 'gpu'");
+  expectValidationError(() => talk({ parameters: [l], trial: unplaced() }, chart), message);
+  // the pool declared after the experiment: the same error at synth
+  const later = Testing.chart();
+  talk({ parameters: [l], trial: unplaced() }, later);
+  new GpuNodePool(later, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
+  expectValidationError(() => Testing.synth(later), message);
 
   const placed = Testing.chart();
   const p2 = new GpuNodePool(placed, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
