@@ -1,8 +1,9 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { checkProps, WORKLOAD_RULES } from './checks';
 import { PlatformContext } from './context';
 import { invalid } from './errors';
-import { checkDns1123Label, checkLabels, ResourceNames } from './names';
+import { ResourceNames } from './names';
 import { INodePool, PlaceOptions } from './node-pool';
 import { PodTemplate } from './pod-template';
 import { PodSecurityOptions } from './security';
@@ -167,10 +168,11 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
   constructor(scope: Construct, id: string, props: WorkloadBaseProps = {}) {
     super(scope, id);
     Object.defineProperty(this, WORKLOAD, { value: true });
+    // every workload's metadata props, also from callers that pass null or values of the wrong type (JS, jsii)
+    checkProps(this, props ?? {}, { name: WORKLOAD_RULES.name, namespace: WORKLOAD_RULES.namespace, labels: WORKLOAD_RULES.labels, annotations: WORKLOAD_RULES.annotations });
+    props = props ?? {};
     this.metadataProps = props;
     this.name = props.name ?? ResourceNames.uniqueLabel(this, props.maxNameLength);
-    checkDns1123Label(this, 'namespace', props.namespace);
-    checkLabels(this, 'labels', props.labels);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     // At synth, render once more before cdk8s serializes: a mutation made after construction that is invalid then
     // fails with the library's error (cdk8s wraps errors raised while serializing in a plain Error).

@@ -25,7 +25,7 @@ class TestJob extends WorkloadBase {
   public readonly primaryContainerName = 'main';
   public renders = 0;
 
-  constructor(scope: Construct, id: string, props: { name?: string; namespace?: string; image: string; accelerator?: Accelerator }) {
+  constructor(scope: Construct, id: string, props: { name?: string; namespace?: string; annotations?: { [k: string]: string }; image: string; accelerator?: Accelerator }) {
     super(scope, id, props);
     const resources = props.accelerator ? { accelerator: props.accelerator } : undefined;
     const pod = new PodTemplate({ containers: [{ image: props.image, resources }] });
@@ -53,6 +53,13 @@ describe('WorkloadBase', () => {
     expect(job.name).toMatch(/^test-score-[0-9a-f]{8}$/);
     expect(job.status).toEqual({ contract: JOB_STATUS, name: job.name, namespace: 'ml' });
     expect(job.supportingObjects.map(o => o.kind)).toEqual(['ConfigMap']);
+  });
+
+  test('metadata props of every workload are checked by the base, also null and values of the wrong type', () => {
+    expectValidationError(() => new TestJob(Testing.chart(), 'a', { image: 'repo/app:1', annotations: { 'bad key!': 'x' } } as any),
+      /^\[test\/a\] annotations\.bad key!: 'bad key!' is not valid; /);
+    expectValidationError(() => new TestJob(Testing.chart(), 'b', { image: 'repo/app:1', name: 42 } as any), /^\[test\/b\] name: 42 is not valid; /);
+    expectValidationError(() => new TestJob(Testing.chart(), 'c', { image: 'repo/app:1', namespace: 'Not_A_Namespace' }), /^\[test\/c\] namespace: 'Not_A_Namespace' is not valid; /);
   });
 
   test('render lazily: a change through a pod template after construction reaches the output', () => {
