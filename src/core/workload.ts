@@ -169,7 +169,8 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
     super(scope, id);
     Object.defineProperty(this, WORKLOAD, { value: true });
     // every workload's metadata props, also from callers that pass null or values of the wrong type (JS, jsii)
-    checkProps(this, props ?? {}, { name: WORKLOAD_RULES.name, namespace: WORKLOAD_RULES.namespace, labels: WORKLOAD_RULES.labels, annotations: WORKLOAD_RULES.annotations });
+    const { name, namespace, labels, annotations } = WORKLOAD_RULES;
+    checkProps(this, props ?? {}, { name, namespace, labels, annotations });
     props = props ?? {};
     this.metadataProps = props;
     this.name = props.name ?? ResourceNames.uniqueLabel(this, props.maxNameLength);

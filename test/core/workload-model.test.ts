@@ -17,6 +17,14 @@ const JOB_STATUS: StatusContract = {
   completes: true,
 };
 
+interface TestJobProps {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly annotations?: { [k: string]: string };
+  readonly image: string;
+  readonly accelerator?: Accelerator;
+}
+
 /** A minimal workload on the model: a batch/v1 Job with one pod template and a ConfigMap beside it. */
 class TestJob extends WorkloadBase {
   public readonly apiObject: ApiObject;
@@ -25,7 +33,7 @@ class TestJob extends WorkloadBase {
   public readonly primaryContainerName = 'main';
   public renders = 0;
 
-  constructor(scope: Construct, id: string, props: { name?: string; namespace?: string; annotations?: { [k: string]: string }; image: string; accelerator?: Accelerator }) {
+  constructor(scope: Construct, id: string, props: TestJobProps) {
     super(scope, id, props);
     const resources = props.accelerator ? { accelerator: props.accelerator } : undefined;
     const pod = new PodTemplate({ containers: [{ image: props.image, resources }] });
