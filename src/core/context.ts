@@ -23,15 +23,26 @@ export class PlatformContext {
     return ctx;
   }
 
+  /**
+   * Records a change that may alter the outcome of a check (a registration, a check added, a pod template or
+   * placement changed): the next validation runs every check again.
+   */
+  public static touch(): void {
+    mutations++;
+  }
+
   private readonly registry = new Map<string, unknown[]>();
   private parent?: PlatformContext;
   private checksInstalled = false;
+  private passedAt = -1;
+  private passedInThisTick = false;
   private readonly checks: Array<() => void> = [];
 
   private constructor(private readonly root: IConstruct) {}
 
   /** Registers `value` under `key` (e.g. a node pool under `'node-pool'`). */
   public register(key: string, value: unknown): void {
+    PlatformContext.touch();
     const list = this.registry.get(key);
     if (list) list.push(value);
     else this.registry.set(key, [value]);
@@ -65,16 +76,27 @@ export class PlatformContext {
    * unchanged. Checks run in the order they were added.
    */
   public check(check: () => void): void {
+    PlatformContext.touch();
     this.checks.push(check);
     if (this.checksInstalled) return;
     this.checksInstalled = true;
     this.root.node.addValidation({
       validate: () => {
+        // cdk8s validates the whole app again for every chart it serializes: within one synth (the same tick, nothing
+        // changed since the checks last passed) they are not run again, which keeps synthesis linear in the app's size
+        if (this.passedAt === mutations && this.passedInThisTick) return [];
         for (const c of this.checks) c();
+        this.passedAt = mutations;
+        this.passedInThisTick = true;
+        queueMicrotask(() => { this.passedInThisTick = false; });
         return [];
       },
     });
   }
+
 }
+
+/** Changes that may alter checks' outcomes, counted over the whole process (see {@link PlatformContext.touch}). */
+let mutations = 0;
 
 const CONTEXTS = new WeakMap<IConstruct, PlatformContext>();

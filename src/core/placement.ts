@@ -1,6 +1,7 @@
 import { TaintEffect } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { check, Is, LABEL_VALUE_ACCEPTED } from './checks';
+import { PlatformContext } from './context';
 import { invalid } from './errors';
 import { ResourceNames } from './names';
 
@@ -111,11 +112,13 @@ export class Placement {
 
   /** Requires a node label value (node selector). */
   public selectNodeLabel(key: string, value: string): void {
+    PlatformContext.touch();
     this.selector[key] = value;
   }
 
   /** Tolerates a taint (idempotent). */
   public tolerate(taint: Taint): void {
+    PlatformContext.touch();
     if (!this.tolerationList.some(t => JSON.stringify(t) === JSON.stringify(taint))) {
       this.tolerationList.push(taint);
     }
@@ -123,6 +126,7 @@ export class Placement {
 
   /** Adds a required node affinity term (idempotent). */
   public requireNode(requirement: NodeRequirement): void {
+    PlatformContext.touch();
     if (!this.required.some(r => JSON.stringify(r) === JSON.stringify(requirement))) {
       this.required.push(requirement);
     }
@@ -130,11 +134,13 @@ export class Placement {
 
   /** Adds a label to the pods (e.g. a queue name). */
   public addPodLabel(key: string, value: string): void {
+    PlatformContext.touch();
     this.podLabelMap[key] = value;
   }
 
   /** Adds an annotation to the pods (e.g. `karpenter.sh/do-not-disrupt`). */
   public addPodAnnotation(key: string, value: string): void {
+    PlatformContext.touch();
     this.podAnnotationMap[key] = value;
   }
 

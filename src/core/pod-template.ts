@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { Accelerator } from './accelerator';
 import { check, checkProps, Is } from './checks';
 import { CONTAINER_RULE, ContainerSpec, renderContainer } from './container';
+import { PlatformContext } from './context';
 import { invalid, renameField } from './errors';
 import { checkAnnotations, checkLabels } from './names';
 import { Placement } from './placement';
@@ -127,16 +128,19 @@ export class PodTemplate {
 
   /** Adds a container. */
   public addContainer(container: ContainerSpec): void {
+    PlatformContext.touch();
     this.containerSpecs.push(container);
   }
 
   /** Adds an init container. */
   public addInitContainer(container: ContainerSpec): void {
+    PlatformContext.touch();
     this.initContainerSpecs.push(container);
   }
 
   /** Adds a pod volume that containers may mount. */
   public addVolume(volume: PodVolume): void {
+    PlatformContext.touch();
     this.extraVolumes.push(volume);
   }
 
@@ -148,6 +152,7 @@ export class PodTemplate {
    * @internal
    */
   public _nameFields(names: { [templatePath: string]: string }): void {
+    PlatformContext.touch();
     this.fieldNames = Object.entries(names).sort(([a], [b]) => b.length - a.length);
   }
 

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectProps, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkProps, WORKLOAD_RULES } from './checks';
 import { PlatformContext } from './context';
@@ -175,14 +175,6 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
     this.metadataProps = props;
     this.name = props.name ?? ResourceNames.uniqueLabel(this, props.maxNameLength);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
-    // At synth, render once more before cdk8s serializes: a mutation made after construction that is invalid then
-    // fails with the library's error (cdk8s wraps errors raised while serializing in a plain Error).
-    this.node.addValidation({
-      validate: () => {
-        this.cachedSpec = { spec: this.renderSpec() };
-        return [];
-      },
-    });
   }
 
   public get supportingObjects(): ApiObject[] {
@@ -195,7 +187,6 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
   }
 
   public render(): RenderedWorkload {
-    this.cachedSpec = { spec: this.renderSpec() };
     return { primary: this.apiObject.toJson(), supporting: this.supportingObjects.map(o => o.toJson()) };
   }
 
@@ -213,7 +204,7 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
     const context = PlatformContext.of(this);
     context.register(WORKLOADS, this);
     context.check(() => this.checkMountNamespaces());
-    return new ApiObject(this, 'Resource', {
+    return new WorkloadApiObject(this, 'Resource', {
       apiVersion,
       kind,
       metadata: {
@@ -223,6 +214,8 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
         annotations: Object.keys(merged).length ? merged : undefined,
       },
       spec: Lazy.any({ produce: () => this.takeSpec() }),
+    }, () => {
+      this.cachedSpec = { spec: this.renderSpec() };
     });
   }
 
@@ -250,6 +243,23 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
     const cached = this.cachedSpec;
     this.cachedSpec = undefined;
     return cached ? cached.spec : this.renderSpec();
+  }
+}
+
+/**
+ * A workload's primary object: it renders the workload's spec when it is serialized, before cdk8s's own
+ * serialization (which wraps any error in a plain `Error`), so that an invalid change made after construction fails
+ * with the library's ValidationError — once per serialization. (Rendering in a construct validation instead would
+ * render every workload once per chart: cdk8s validates the whole app again for each chart it serializes.)
+ */
+class WorkloadApiObject extends ApiObject {
+  constructor(scope: Construct, id: string, props: ApiObjectProps, private readonly prepare: () => void) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    this.prepare();
+    return super.toJson();
   }
 }
 

@@ -160,6 +160,24 @@ describe('rendering for a platform', () => {
 });
 
 describe('PlatformContext', () => {
+  test('checks run once per synth however many charts cdk8s serializes, and again after any change', () => {
+    const app = Testing.app();
+    const charts = [0, 1, 2].map(i => new Chart(app, `c${i}`));
+    let runs = 0;
+    PlatformContext.of(app).check(() => { runs++; });
+    app.synthYaml(); // cdk8s validates the whole app once, then again for each of the 3 charts
+    expect(runs).toBe(1);
+    // a change in the same tick (a pod template, a placement, a registration) runs the checks again
+    const pool = new GpuNodePool(charts[0], 'a10g', { instances: GpuInstances.families(['g5']), nodeClass: { clusterName: 'ml', role: 'node' } });
+    const pod = new PodTemplate({ containers: [{ image: 'repo/app:1' }] });
+    placeWorkload(new Construct(charts[1], 'job'), 'pool', pod, pool);
+    runs = 0;
+    app.synthYaml();
+    expect(runs).toBe(1);
+    pod.addContainer({ image: 'repo/app:1', name: 'big', resources: { accelerator: Accelerator.nvidia({ count: 9 }) } });
+    expectValidationError(() => app.synthYaml(), /^\[c1\/job\] podTemplate\.containers\[1\]\.resources\.accelerator\.count: 9 is not valid; /);
+  });
+
   test('one registry per construct tree', () => {
     const a = Testing.chart();
     const b = Testing.chart();
