@@ -72,3 +72,18 @@ export interface WorkloadStatus {
    */
   readonly namespace?: string;
 }
+
+/**
+ * How a `batch/v1` Job's outcome is read: condition `Complete` on success, `Failed` once it gave up (after its
+ * `backoffLimit` retries). Shared by every workload whose primary object is a Job. @internal
+ */
+export const BATCH_JOB_STATUS: StatusContract = {
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  source: StatusSource.CONDITIONS,
+  path: '.status.conditions',
+  succeeded: ['Complete'],
+  failed: ['Failed'],
+  messagePath: '.status.conditions[?(@.type=="Failed")].message',
+  completes: true,
+};

@@ -12,7 +12,7 @@ import { checkDns1123Subdomain } from '../core/names';
 import { INodePool } from '../core/node-pool';
 import { PodTemplate, prune } from '../core/pod-template';
 import { ComputeResources } from '../core/resources';
-import { StatusContract, StatusSource } from '../core/status-contract';
+import { BATCH_JOB_STATUS, StatusContract } from '../core/status-contract';
 import { upstreamPin } from '../core/versions';
 import { PodVolume } from '../core/volume';
 import { placeWorkload, WorkloadBase, WorkloadMetadataProps } from '../core/workload';
@@ -124,16 +124,7 @@ export class ModelcarImage extends WorkloadBase {
    * How the build's state is read: its batch/v1 Job has succeeded when condition `Complete` is `"True"` and has
    * failed for good (after `backoffLimit` retries) when condition `Failed` is `"True"`.
    */
-  public static readonly STATUS: StatusContract = {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    source: StatusSource.CONDITIONS,
-    path: '.status.conditions',
-    succeeded: ['Complete'],
-    failed: ['Failed'],
-    messagePath: '.status.conditions[?(@.type=="Failed")].message',
-    completes: true,
-  };
+  public static readonly STATUS: StatusContract = BATCH_JOB_STATUS;
 
   /** Image reference served (with the digest when given). */
   public readonly imageRef: string;

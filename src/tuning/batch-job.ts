@@ -6,7 +6,7 @@ import { ContainerSpec } from '../core/container';
 import { wholeSeconds } from '../core/durations';
 import { checkInteger, invalid } from '../core/errors';
 import { PodTemplate } from '../core/pod-template';
-import { StatusContract, StatusSource } from '../core/status-contract';
+import { BATCH_JOB_STATUS, StatusContract } from '../core/status-contract';
 import { PodVolume } from '../core/volume';
 import { placeWorkload, WorkloadBase, WorkloadMetadataProps, WorkloadPodOptions } from '../core/workload';
 
@@ -47,16 +47,7 @@ export interface BatchJobProps extends WorkloadMetadataProps, WorkloadPodOptions
  */
 export class BatchJob extends WorkloadBase {
   /** A batch Job succeeds with condition `Complete` and fails for good with condition `Failed`. */
-  public static readonly STATUS: StatusContract = {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    source: StatusSource.CONDITIONS,
-    path: '.status.conditions',
-    succeeded: ['Complete'],
-    failed: ['Failed'],
-    messagePath: '.status.conditions[?(@.type=="Failed")].message',
-    completes: true,
-  };
+  public static readonly STATUS: StatusContract = BATCH_JOB_STATUS;
 
   /** The Job. */
   public readonly apiObject: ApiObject;
