@@ -121,8 +121,9 @@ export function dedupeSubschemas(schema: any, minSize = 400): any {
   };
   const copy = (node: any): any => {
     const out: any = { ...node };
-    if (node.properties) out.properties = Object.fromEntries(Object.entries(node.properties).map(([p, v]) => [p, rewrite(v, false)]));
-    if (node.patternProperties) out.patternProperties = Object.fromEntries(Object.entries(node.patternProperties).map(([p, v]) => [p, rewrite(v, false)]));
+    const rewriteMap = (map: object) => Object.fromEntries(Object.entries(map).map(([p, v]) => [p, rewrite(v, false)]));
+    if (node.properties) out.properties = rewriteMap(node.properties);
+    if (node.patternProperties) out.patternProperties = rewriteMap(node.patternProperties);
     for (const key of SCHEMA_KEYS_WITH_SUBSCHEMA) if (node[key] && typeof node[key] === 'object') out[key] = rewrite(node[key], false);
     for (const key of SCHEMA_KEYS_WITH_SUBSCHEMA_LISTS) if (Array.isArray(node[key])) out[key] = node[key].map((x: any) => rewrite(x, false));
     return out;
