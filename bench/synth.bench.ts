@@ -21,6 +21,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Size, Yaml } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
+import * as YAML from 'yaml';
 import {
   Accelerator, BatchQueue, ClusterServingRuntime, DistributedTraining, GpuInstances, GpuNodePool, InferenceService, KServeConfig,
   ModelFormat, Predictor, QueueFlavors, ResourceQuota, SparkApplicationType, SparkJob, StorageUri, TrainingBackend,
@@ -94,7 +95,7 @@ function child(phase: string, units: number, file: string): void {
     const yaml = app.synthYaml();
     const ms = now() - t0;
     if (process.env.BENCH_PHASES) process.stderr.write(`construct ${(tBuilt - t0).toFixed(0)} ms, synth ${(now() - tBuilt).toFixed(0)} ms\n`);
-    const objects = Yaml.load(writeTemp(yaml)) as any[];
+    const objects = YAML.parseAllDocuments(yaml).map(d => d.toJSON()).filter(Boolean);
     fs.writeFileSync(file, JSON.stringify(objects));
     process.stdout.write(JSON.stringify({ ms, rssMiB: rssMiB(), objects: objects.length }));
     return;
@@ -130,12 +131,6 @@ function child(phase: string, units: number, file: string): void {
     if (first.violations.length) throw new Error(`bench output has ${first.violations.length} schema violations: ${JSON.stringify(first.violations[0])}`);
     process.stdout.write(JSON.stringify({ ms: cold, warmMs: warm, rssMiB: rssMiB() }));
   }
-}
-
-function writeTemp(text: string): string {
-  const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-yaml-')), 'out.yaml');
-  fs.writeFileSync(f, text);
-  return f;
 }
 
 function run(phase: string, units: number, file: string): Measure & { warmMs?: number } {
