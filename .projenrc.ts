@@ -122,4 +122,12 @@ project.addTask('cluster', {
 project.testTask.prependSpawn(clusterBuild);
 // --- end of the integration-test API server block ---
 
+// --- Runtime controller (src/controller, bin cdk8s-ai-platform-controller; see docs/controller.md) ---
+// @kubernetes/client-node 1.x is the official Kubernetes client (informers, server-side apply, leases) and still runs
+// on Node 20 (2.x needs Node >= 22); prom-client is the standard Prometheus client for Node. Both are bundled, as
+// jsii requires for dependencies that are not jsii modules; only the controller's entry point loads them.
+project.addBundledDeps('@kubernetes/client-node@^1.4.0', 'prom-client@^15.1.3');
+project.addBins({ 'cdk8s-ai-platform-controller': 'lib/controller/main.js' });
+// --- end of the runtime controller block ---
+
 project.synth();
