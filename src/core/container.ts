@@ -1,4 +1,4 @@
-import { ImagePullPolicy } from 'cdk8s-plus-28';
+import { ImagePullPolicy, Protocol } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { check, Is } from './checks';
 import { EnvVarValue, renderEnv } from './env';
@@ -8,15 +8,24 @@ import { ContainerProbe } from './probe';
 import { ComputeResources, renderResources } from './resources';
 import { MOUNT, renderVolumeMounts, PodVolumeMount } from './volume';
 
-/** A port a container listens on. */
+/**
+ * A port a container listens on (Kubernetes `containerPort`; the fields of cdk8s-plus's `ContainerPort` a workload
+ * needs). A port number may be listed once per protocol in a container; port names are unique within the pod.
+ */
 export interface ContainerPortSpec {
-  /** Port number. */
+  /** Port number, from 1 to 65535. */
   readonly number: number;
   /**
-   * Port name (IANA service name, at most 15 characters).
+   * Port name: an IANA service name (at most 15 lowercase letters, digits and single hyphens, with at least one
+   * letter), by which Services and probes may refer to the port.
    * @default - unnamed
    */
   readonly name?: string;
+  /**
+   * Protocol.
+   * @default Protocol.TCP (Kubernetes' default; not written)
+   */
+  readonly protocol?: Protocol;
 }
 
 /**
@@ -48,7 +57,8 @@ export interface ContainerSpec {
    */
   readonly env?: { [name: string]: EnvVarValue };
   /**
-   * Ports the container listens on.
+   * Ports the container listens on (informational for Kubernetes, but named ports are what Services and probes
+   * refer to, and some operators read them, e.g. KServe's custom container port).
    * @default []
    */
   readonly ports?: ContainerPortSpec[];
@@ -78,7 +88,7 @@ export interface ContainerSpec {
    */
   readonly startup?: ContainerProbe;
   /**
-   * Image pull policy.
+   * Image pull policy (`Always` for mutable tags such as `:latest`, `IfNotPresent`, `Never`).
    * @default - Kubernetes default (Always for `:latest` or untagged images, IfNotPresent otherwise)
    */
   readonly imagePullPolicy?: ImagePullPolicy;
@@ -101,6 +111,38 @@ export function isImageReference(image: string): boolean {
 export const IMAGE_RULE = Is.matching(IMAGE_REF,
   "must be an image reference such as 'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'", 4096);
 
+/** The rules of one {@link ContainerPortSpec}. @internal */
+export const PORT_RULE = Is.shape({
+  number: Is.required(Is.integer(1, 65535)),
+  name: Is.matching(/^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'port names are IANA service names: at most 15 lowercase letters, digits and single hyphens, with at least one letter', 15),
+  protocol: Is.enumOf(Protocol, 'Protocol'),
+}, 'must be a port: { number, name?, protocol? }');
+
+/**
+ * Checks a list of ports (each port's rules, then: a number once per protocol, names unique) and renders them as
+ * Kubernetes `ports`.
+ * @internal
+ */
+export function renderPorts(scope: IConstruct, field: string, ports: ContainerPortSpec[] | undefined): any[] | undefined {
+  check(scope, field, ports, Is.arrayOf(PORT_RULE));
+  if (!ports?.length) return undefined;
+  const numbers = new Set<string>();
+  const names = new Set<string>();
+  return ports.map((p, i) => {
+    const protocol = p.protocol ?? Protocol.TCP;
+    if (numbers.has(`${p.number}/${protocol}`)) {
+      invalid(scope, `${field}[${i}].number`, p.number, `each port may be listed only once per protocol (${protocol}) in a container`);
+    }
+    numbers.add(`${p.number}/${protocol}`);
+    if (p.name !== undefined) {
+      if (names.has(p.name)) invalid(scope, `${field}[${i}].name`, p.name, 'port names must be unique within a pod');
+      names.add(p.name);
+    }
+    return { containerPort: p.number, name: p.name, protocol: p.protocol };
+  });
+}
+
 const PROBE = Is.instance('_render', "must be a ContainerProbe, e.g. ContainerProbe.httpGet('/healthz')");
 
 /** The rules of a {@link ContainerSpec} (env, resources and mounts are checked where they render). @internal */
@@ -110,11 +152,7 @@ export const CONTAINER_RULE = Is.shape({
   command: Is.strings(),
   args: Is.strings(),
   env: Is.present('must be a map of environment variable names to EnvVarValues'),
-  ports: Is.arrayOf(Is.shape({
-    number: Is.required(Is.integer(1, 65535)),
-    name: Is.matching(/^(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-      'port names are IANA service names: at most 15 lowercase letters, digits and single hyphens, with at least one letter', 15),
-  }, 'must be a port: { number, name? }')),
+  ports: Is.arrayOf(PORT_RULE),
   volumeMounts: Is.arrayOf(MOUNT),
   readiness: PROBE,
   liveness: PROBE,
@@ -128,12 +166,6 @@ export function renderContainer(scope: IConstruct, field: string, spec: Containe
   check(scope, field, spec, Is.required(CONTAINER_RULE));
   const name = spec.name ?? defaultName;
   checkDns1123Label(scope, `${field}.name`, name);
-  const ports = (spec.ports ?? []).map(p => ({ containerPort: p.number, name: p.name }));
-  const numbers = new Set<number>();
-  ports.forEach((p, i) => {
-    if (numbers.has(p.containerPort)) invalid(scope, `${field}.ports[${i}].number`, p.containerPort, 'each port may be listed only once per container');
-    numbers.add(p.containerPort);
-  });
   return {
     name,
     image: spec.image,
@@ -142,7 +174,7 @@ export function renderContainer(scope: IConstruct, field: string, spec: Containe
     args: spec.args,
     workingDir: spec.workingDir,
     env: renderEnv(scope, `${field}.env`, spec.env),
-    ports: ports.length ? ports : undefined,
+    ports: renderPorts(scope, `${field}.ports`, spec.ports),
     resources: renderResources(scope, `${field}.resources`, spec.resources),
     volumeMounts: renderVolumeMounts(scope, `${field}.volumeMounts`, spec.volumeMounts),
     readinessProbe: spec.readiness?._render(scope, `${field}.readiness`),

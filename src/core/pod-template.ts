@@ -274,6 +274,13 @@ export class PodTemplate {
       if (names.has(c.name)) invalid(scope, `${where}.name`, c.name, 'container names must be unique within a pod');
       names.add(c.name);
     });
+    const portNames = new Map<string, string>();
+    all.forEach(({ c, where }) => (c.ports ?? []).forEach((p: any, i: number) => {
+      if (p.name === undefined) return;
+      const other = portNames.get(p.name);
+      if (other !== undefined) invalid(scope, `${where}.ports[${i}].name`, p.name, `port names must be unique within a pod; container '${other}' has a port of this name`);
+      portNames.set(p.name, c.name);
+    }));
 
     const volumes = new Map<string, PodVolume>();
     const addVolume = (v: PodVolume, where: string) => {

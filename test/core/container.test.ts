@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { ImagePullPolicy, RestartPolicy } from 'cdk8s-plus-28';
+import { ImagePullPolicy, Protocol, RestartPolicy } from 'cdk8s-plus-28';
 import { ContainerSpec, isImageReference } from '../../src/core/container';
 import { PodTemplate } from '../../src/core/pod-template';
 import { ContainerProbe } from '../../src/core/probe';
@@ -11,7 +11,7 @@ function pod(...containers: ContainerSpec[]): PodTemplate {
   return new PodTemplate({ restartPolicy: RestartPolicy.NEVER, containers });
 }
 
-function fails(container: Partial<ContainerSpec>, message: RegExp) {
+function fails(container: Partial<ContainerSpec>, message: RegExp | string) {
   return expectValidationError(() => pod({ image: IMAGE, ...container }).toPodSpec(Testing.chart()), message);
 }
 
@@ -97,6 +97,48 @@ test.each(['http', 'grpc', 'h2c', 'metrics-9090', 'a', 'x'.repeat(15), '8080-htt
 test('ports render as containerPort with an optional name', () => {
   const { spec } = synthPodTemplate(pod({ image: IMAGE, ports: [{ number: 1 }, { number: 65535, name: 'max' }] }));
   expect(spec.containers[0].ports).toEqual([{ containerPort: 1 }, { containerPort: 65535, name: 'max' }]);
+});
+
+test('a port renders its protocol when given (TCP is the default and not written)', () => {
+  const { spec } = synthPodTemplate(pod({
+    image: IMAGE,
+    ports: [{ number: 53, name: 'dns', protocol: Protocol.UDP }, { number: 53, name: 'dns-tcp', protocol: Protocol.TCP }, { number: 9000, protocol: Protocol.SCTP }],
+  }));
+  expect(spec.containers[0].ports).toEqual([
+    { containerPort: 53, name: 'dns', protocol: 'UDP' },
+    { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
+    { containerPort: 9000, protocol: 'SCTP' },
+  ]);
+});
+
+test('a port protocol outside the Protocol enum is rejected', () => {
+  fails({ ports: [{ number: 8080, protocol: 'HTTP' as Protocol }] },
+    "[test] podTemplate.containers[0].ports[0].protocol: 'HTTP' is not valid; must be one of Protocol: 'TCP', 'UDP', 'SCTP'");
+});
+
+test('a port number listed twice for one protocol is rejected (TCP by default)', () => {
+  fails({ ports: [{ number: 8080, name: 'http' }, { number: 8080, name: 'alt', protocol: Protocol.TCP }] },
+    '[test] podTemplate.containers[0].ports[1].number: 8080 is not valid; each port may be listed only once per protocol (TCP) in a container');
+});
+
+test('a port name used twice in a container is rejected', () => {
+  fails({ ports: [{ number: 8080, name: 'http' }, { number: 8081, name: 'http' }] },
+    "[test] podTemplate.containers[0].ports[1].name: 'http' is not valid; port names must be unique within a pod");
+});
+
+test('a port name used by two containers of a pod is rejected', () => {
+  expectValidationError(() => pod({ image: IMAGE, ports: [{ number: 8080, name: 'http' }] }, { image: IMAGE, name: 'proxy', ports: [{ number: 9090, name: 'http' }] })
+    .toPodSpec(Testing.chart()),
+  "[test] podTemplate.containers[1].ports[0].name: 'http' is not valid; port names must be unique within a pod; container 'main' has a port of this name");
+});
+
+test('a port that is not a port object is rejected', () => {
+  fails({ ports: [8080 as any] }, '[test] podTemplate.containers[0].ports[0]: 8080 is not valid; must be a port: { number, name?, protocol? }');
+});
+
+test('an image pull policy outside the ImagePullPolicy enum is rejected', () => {
+  fails({ imagePullPolicy: 'Sometimes' as ImagePullPolicy },
+    "[test] podTemplate.containers[0].imagePullPolicy: 'Sometimes' is not valid; must be one of ImagePullPolicy: 'Always', 'IfNotPresent', 'Never'");
 });
 
 test('a minimal container renders only what is set', () => {
