@@ -11,3 +11,4 @@ export * from './local-queue';
 export * from './workload-priority-class';
 export * from './kueue-integration';
 export * from './queue-options';
+export * from './batch-job';

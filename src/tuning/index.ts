@@ -12,8 +12,6 @@ export type {
 } from './metrics-collector';
 export { KatibConfig } from './katib-config';
 export type { KatibConfigProps } from './katib-config';
-export { BatchJob } from './batch-job';
-export type { BatchJobProps } from './batch-job';
 export { TrialTemplate } from './trial-template';
 export type { TrialTemplateOptions } from './trial-template';
 export { HyperparameterExperiment, MetricStrategy, Objective, ObjectiveType, ResumePolicy } from './hyperparameter-experiment';

@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { BatchJob, BatchJobProps } from './batch-job';
+import { BatchJob, BatchJobProps } from '../compute/batch-job';
 import { Errors, invalid, ValidationError } from '../core/errors';
 import { StatusContract, StatusSource } from '../core/status-contract';
 import { IWorkload, RenderedWorkload, WorkloadBase } from '../core/workload';
