@@ -91,12 +91,15 @@ project.addTask('synth', {
 
 project.testTask.prependSpawn(upstream);
 
-// The package ships the pinned upstream schemas, so the cdk8s validation plugin works offline for users.
-project.packageTask.prependExec('rm -rf upstream-schemas && mkdir -p upstream-schemas && cp -r .upstream-cache/schemas upstream-schemas/schemas');
-// ... and the operator installs rendered from the pinned modules (src/operators), with Argo CD's built-in health
-// checks, so that users of every language synthesize installs without Go.
-project.packageTask.prependExec('rm -rf upstream-installs && mkdir -p upstream-installs && cp -r .upstream-cache/installs .upstream-cache/argocd upstream-installs/');
-project.packageTask.prependSpawn(upstream);
+// --- Install paths: every tarball carries the compiled library and the package's data files ---
+// The package ships the pinned upstream schemas (upstream-schemas/, so the cdk8s validation plugin works offline for
+// users) and the operator installs rendered from the pinned modules with Argo CD's built-in health checks
+// (upstream-installs/, so users of every language synthesize installs without Go). They are added by the prepack
+// step, which every `npm pack`/`npm publish` and jsii-pacmak's packing (the package task, the language bindings)
+// run, and by the prepare step of an install from git (scripts/prepack.sh).
+project.package.setScript('prepack', 'bash scripts/prepack.sh');
+project.package.setScript('prepare', 'bash scripts/prepack.sh --prepare');
+// --- end ---
 
 // Speed and memory are measured here, never in timed tests.
 project.addTask('bench', {

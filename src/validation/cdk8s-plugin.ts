@@ -1,6 +1,25 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import * as YAML from 'yaml';
+import { UPSTREAM_CACHE_DIR } from './cache';
 import { SchemaValidator } from './schema-validator';
+
+/**
+ * What an app author reads when the package holds no schemas (a tarball or copy made without the package's prepack
+ * step): where the plugin looked and how to get them.
+ * @internal
+ */
+export function missingSchemasMessage(cacheDir: string = UPSTREAM_CACHE_DIR): string {
+  const packageRoot = path.resolve(__dirname, '..', '..');
+  return [
+    `cdk8s-ai-platform validation plugin: the pinned upstream schemas are missing (looked in ${path.join(cacheDir, 'schemas')}).`,
+    'Every published release and every tarball made with `npm pack` carries them in upstream-schemas/ (added by the',
+    'package\'s prepack step); this copy of cdk8s-ai-platform at ' + packageRoot + ' was installed without them.',
+    'To fix: reinstall cdk8s-ai-platform from the registry or from a tarball made with `npm pack` in its repository',
+    '(an install from git runs the same step), or set CDK8S_AI_PLATFORM_UPSTREAM_CACHE to a folder that holds',
+    '`schemas/` (`npm run upstream` in a checkout of the repository writes one: .upstream-cache/).',
+  ].join('\n');
+}
 
 /**
  * A cdk8s CLI validation plugin: checks every synthesized object against the schemas of the
@@ -16,6 +35,9 @@ import { SchemaValidator } from './schema-validator';
  *
  * Properties (`properties:` in cdk8s.yaml): `failOnUnchecked` (default false) also fails on
  * objects of kinds that have no pinned schema.
+ *
+ * The schemas are read from `$CDK8S_AI_PLATFORM_UPSTREAM_CACHE`, else the repository's `.upstream-cache/`
+ * (development), else the `upstream-schemas/` folder shipped in the package.
  */
 export class AiPlatformValidation {
   private readonly failOnUnchecked: boolean;
@@ -25,6 +47,9 @@ export class AiPlatformValidation {
   }
 
   public async validate(context: any): Promise<void> {
+    if (!fs.existsSync(path.join(UPSTREAM_CACHE_DIR, 'schemas'))) {
+      throw new Error(missingSchemasMessage());
+    }
     const validator = SchemaValidator.default();
     let failed = false;
     for (const manifestPath of context.manifests as string[]) {
