@@ -1,19 +1,22 @@
 import { ApiObject, Duration } from 'cdk8s';
+import { ImagePullPolicy } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { ReplicaRole, ReplicaRoleOptions } from './replica-role';
 import { InitializerSource, ReplicaRestartPolicy, TrainingBackend } from './training-backend';
-import { TrainingFramework } from './training-framework';
+import { TrainingFramework, V1ReplicaRole } from './training-framework';
 import { TrainingRuntimeRef } from './training-runtime-ref';
 import {
   admitToQueue, checkJobName, checkRuntimeNamespace, reportAs, runtimePatch, trainingStatusContract, TRAINER_API_VERSION,
   TRAINING_OPERATOR_API_VERSION,
 } from './training-util';
 import { QueueOptions } from '../compute/queue-options';
-import { checkWorkloadProps, Is, Rule } from '../core/checks';
-import { ContainerSpec } from '../core/container';
+import { checkWorkloadProps, Is, NODE_POOL_RULE, Rule } from '../core/checks';
+import { ContainerPortSpec, ContainerSpec, PORT_RULE } from '../core/container';
 import { wholeSeconds } from '../core/durations';
 import { EnvVarValue, renderEnv } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
+import { INodePool } from '../core/node-pool';
 import { Placement } from '../core/placement';
 import { PodTemplate, prune } from '../core/pod-template';
 import { ComputeResources } from '../core/resources';
@@ -84,6 +87,26 @@ export interface DistributedTrainingProps extends WorkloadMetadataProps, Workloa
    */
   readonly args?: string[];
   /**
+   * Image pull policy of the training containers (Training Operator v1; a TrainJob's pull policy is its runtime's,
+   * e.g. `TrainingRuntime`'s `trainer.imagePullPolicy`).
+   * @default - Kubernetes default (Always for `:latest` or untagged images, IfNotPresent otherwise)
+   */
+  readonly imagePullPolicy?: ImagePullPolicy;
+  /**
+   * Ports of the training container, on every role unless the role sets its own (Training Operator v1; a TrainJob's
+   * ports are its runtime's).
+   * @default []
+   */
+  readonly ports?: ContainerPortSpec[];
+  /**
+   * Per-role pods: what each replica role (launcher, master, chief, parameter server, worker, evaluator) changes in
+   * the shared worker spec: command, args, env, resources, restart policy, ports and pool. Each role must exist in the
+   * job (e.g. `ReplicaRole.LAUNCHER` for MPI, `ReplicaRole.CHIEF` for a TFJob with a chief) and may be listed once.
+   * A Trainer v2 TrainJob can change only `env` per replicated job.
+   * @default [] - every role runs the shared worker spec (the v1 MPI launcher: without accelerators)
+   */
+  readonly roles?: ReplicaRoleOptions[];
+  /**
    * Volumes (datasets, caches) mounted into the training container.
    * @default []
    */
@@ -153,9 +176,31 @@ const DISTRIBUTED_TRAINING_RULES: { [name: string]: Rule } = {
     path: Is.absolutePath(),
   }, 'must be CheckpointStorage: { volume, path? }'),
   suspend: Is.boolean(),
+  imagePullPolicy: Is.enumOf(ImagePullPolicy, 'ImagePullPolicy'),
+  ports: Is.arrayOf(PORT_RULE),
+  roles: Is.arrayOf(Is.shape({
+    role: Is.required(Is.enumOf(ReplicaRole, 'ReplicaRole')),
+    command: Is.strings(),
+    args: Is.strings(),
+    env: Is.present('must be a map of environment variable names to EnvVarValues'),
+    resources: Is.shape({}, 'must be ComputeResources: { cpu?, memory?, accelerator?, ... }'),
+    restartPolicy: Is.enumOf(ReplicaRestartPolicy, 'ReplicaRestartPolicy'),
+    ports: Is.arrayOf(PORT_RULE),
+    pool: NODE_POOL_RULE,
+  }, 'must be ReplicaRoleOptions: { role, command?, args?, env?, resources?, restartPolicy?, ports?, pool? }')),
   // the TrainJob and runPolicy CRDs: activeDeadlineSeconds has a minimum of 1
   activeDeadline: Is.duration('seconds', 1, INT32),
 };
+
+/** The replicated job of a Trainer v2 runtime each role changes. */
+const V2_ROLE_JOBS: { [role: string]: string | undefined } = { [ReplicaRole.WORKER]: 'node', [ReplicaRole.LAUNCHER]: 'launcher' };
+
+/** Role options that change the role's pods (the others change its replica spec). */
+const ROLE_POD_FIELDS = ['command', 'args', 'env', 'resources', 'ports', 'pool'] as const;
+
+function hasAccelerator(r: ComputeResources | undefined): boolean {
+  return r?.accelerator !== undefined && r.accelerator !== null;
+}
 
 /** Field names of the workers' pod template after the props the user wrote. */
 const FIELD_NAMES = {
@@ -206,6 +251,9 @@ export class DistributedTraining extends WorkloadBase {
   private readonly workerTemplate: PodTemplate;
   private readonly launcherTemplate?: PodTemplate;
   private readonly leaderTemplate?: PodTemplate;
+  /** The v1 roles whose pods a role option changes, with their templates and pools. */
+  private readonly launcherTemplates = new Set<PodTemplate>();
+  private readonly roleTemplates = new Map<string, { template: PodTemplate; pool?: INodePool; field: string }>();
   private readonly templates: PodTemplate[];
 
   constructor(scope: Construct, id: string, props: DistributedTrainingProps = {}) {
@@ -254,7 +302,14 @@ export class DistributedTraining extends WorkloadBase {
       } else {
         framework._checkTrainerV2(this, 'framework');
         this.runtime = this.checkRuntime();
+        for (const f of ['imagePullPolicy', 'ports'] as const) {
+          if (props[f] !== undefined) {
+            invalid(this, f, props[f], `a Trainer v2.3.0 TrainJob has no ${f} setting (neither trainer nor runtimePatches); `
+              + `set it on the runtime's trainer container (TrainingRuntime trainer.${f}), or render with TrainingBackend.trainingOperatorV1()`);
+          }
+        }
       }
+      this.checkRoles();
 
       const { worker, launcher, leader } = this.createTemplates();
       this.workerTemplate = worker;
@@ -262,6 +317,9 @@ export class DistributedTraining extends WorkloadBase {
       this.leaderTemplate = leader;
       const owner = this.composition?.owner ?? this;
       placeWorkload(owner, 'pool', worker, props.pool, { runToCompletion: true });
+      // the v1 MPI launcher requests no accelerators: on the job's pool only when the workers request none either
+      if (launcher && !hasAccelerator(props.resourcesPerWorker)) placeWorkload(owner, 'pool', launcher, props.pool, { runToCompletion: true });
+      for (const { template, pool, field } of this.roleTemplates.values()) placeWorkload(owner, field, template, pool, { runToCompletion: true });
 
       this.apiObject = v1
         ? this.createApiObject(TRAINING_OPERATOR_API_VERSION, facts.v1Kind!)
@@ -283,8 +341,9 @@ export class DistributedTraining extends WorkloadBase {
   }
 
   /**
-   * The pod templates, rendered at synth: the workers' first, then the v1 MPI launcher's. Changes through their
-   * methods after construction count.
+   * The pod templates, rendered at synth: the workers' first, then those of the other v1 roles in the kind's order
+   * (e.g. the MPI launcher's, or a role's that `roles` changes). Changes through their methods after construction
+   * count.
    */
   public get podTemplates(): PodTemplate[] {
     return [...this.templates];
@@ -337,6 +396,73 @@ export class DistributedTraining extends WorkloadBase {
     return runtime;
   }
 
+  /** Checks `roles` against the job's roles (v1) or the runtime's replicated jobs (v2). */
+  private checkRoles(): void {
+    const props = this.props;
+    const roles = props.roles ?? [];
+    const facts = this.framework._facts;
+    const seen = new Set<string>();
+    roles.forEach((r, i) => {
+      if (seen.has(r.role)) invalid(this, `roles[${i}].role`, r.role, 'each role may be listed only once');
+      seen.add(r.role);
+    });
+    const list = (xs: string[]) => xs.map(x => `'${x}'`).join(', ');
+    if (this.backend._v1) {
+      const layout = this.framework._v1Layout(this.workers).roles.map(r => r.role);
+      roles.forEach((r, i) => {
+        const field = `roles[${i}]`;
+        if (!facts.v1Roles!.includes(r.role)) {
+          invalid(this, `${field}.role`, r.role, `a ${facts.v1Kind} has the roles ${list(facts.v1Roles!)}`);
+        }
+        if (!layout.includes(r.role)) {
+          invalid(this, `${field}.role`, r.role, `this ${facts.v1Kind} has no ${r.role} replicas (its roles: ${list(layout)}); ${this.missingRoleHint(r.role)}`);
+        }
+        const gpus = r.resources?.accelerator?.count;
+        if (r.role !== ReplicaRole.LAUNCHER && props.processesPerWorker !== undefined && typeof gpus === 'number' && gpus >= 1 && props.processesPerWorker > gpus) {
+          invalid(this, 'processesPerWorker', props.processesPerWorker, `must not exceed the GPUs per ${r.role} replica (${gpus}, ${field}.resources): each process drives one GPU`);
+        }
+      });
+      return;
+    }
+    const runtime = this.runtime!;
+    const jobs = runtime._layout.jobs.map(j => j.name);
+    roles.forEach((r, i) => {
+      const field = `roles[${i}]`;
+      const job = V2_ROLE_JOBS[r.role];
+      if (!job) {
+        invalid(this, `${field}.role`, r.role, "a TrainJob's roles are its runtime's replicated jobs: ReplicaRole.WORKER (the 'node' job) and "
+          + "ReplicaRole.LAUNCHER (the 'launcher' job of MPI runtimes); other roles exist only in the Training Operator v1");
+      }
+      if (!jobs.includes(job)) invalid(this, `${field}.role`, r.role, `runtime '${runtime.runtimeName}' has no '${job}' job (its jobs: ${list(jobs)})`);
+      for (const f of ['command', 'args', 'resources', 'restartPolicy', 'ports', 'pool'] as const) {
+        const value = r[f];
+        if (value === undefined) continue;
+        invalid(this, `${field}.${f}`, f === 'pool' ? (value as INodePool).poolName : value,
+          'a Trainer v2.3.0 TrainJob can change only env per replicated job (runtimePatches); set the other settings in the runtime '
+          + '(TrainingRuntime), or render with TrainingBackend.trainingOperatorV1()');
+      }
+      for (const name of Object.keys(r.env ?? {})) {
+        if (props.env?.[name] !== undefined || (name === 'CHECKPOINT_DIR' && props.checkpoints)) {
+          invalid(this, `${field}.env.${name}`, name, "is also in the job's env, which the TrainJob applies to the trainer's job itself; set it in one place");
+        }
+      }
+    });
+  }
+
+  private missingRoleHint(role: string): string {
+    const facts = this.framework._facts;
+    switch (role) {
+      case 'Chief': return 'add it with TrainingFramework.tensorFlow({ chief: true })';
+      case 'PS': return 'add them with TrainingFramework.tensorFlow({ parameterServers })';
+      case 'Evaluator': return 'add it with TrainingFramework.tensorFlow({ evaluator: true })';
+      case 'Master':
+        if (facts.id === 'tensorflow') return 'add it with TrainingFramework.tensorFlow({ master: true })';
+        if (facts.id === 'paddle') return 'add it with TrainingFramework.paddle({ master: true })';
+        return 'an elastic PyTorchJob has only Worker replicas';
+      default: return 'with workers: 1 the job is only its Master; raise workers';
+    }
+  }
+
   private createTemplates(): { worker: PodTemplate; launcher?: PodTemplate; leader?: PodTemplate } {
     const props = this.props;
     const facts = this.framework._facts;
@@ -355,8 +481,10 @@ export class DistributedTraining extends WorkloadBase {
     };
     const container: ContainerSpec = {
       image: props.image ?? 'placeholder.invalid/runtime-image',
+      imagePullPolicy: props.imagePullPolicy,
       command: props.command,
       args: props.args,
+      ports: props.ports,
       env,
       resources: props.resourcesPerWorker,
       volumeMounts: mounts,
@@ -370,21 +498,20 @@ export class DistributedTraining extends WorkloadBase {
     const names = this.composition?.fieldNames ?? FIELD_NAMES;
     worker._nameFields(names);
     let launcher: PodTemplate | undefined;
+    // The MPI launcher runs the same command without accelerators (it only starts mpirun).
+    const r = props.resourcesPerWorker;
+    const launcherContainer: ContainerSpec = {
+      image: props.image!,
+      imagePullPolicy: props.imagePullPolicy,
+      command: props.command,
+      args: props.args,
+      ports: props.ports,
+      env: props.env,
+      resources: r ? { cpu: r.cpu, memory: r.memory, cpuLimit: r.cpuLimit, memoryLimit: r.memoryLimit } : undefined,
+      volumeMounts: props.volumeMounts,
+    };
     if (this.backend._v1 && facts.id === 'mpi') {
-      // The MPI launcher runs the same command without accelerators (it only starts mpirun).
-      const r = props.resourcesPerWorker;
-      launcher = new PodTemplate({
-        ...pod,
-        containers: [{
-          image: props.image!,
-          command: props.command,
-          args: props.args,
-          env: props.env,
-          resources: r ? { cpu: r.cpu, memory: r.memory, cpuLimit: r.cpuLimit, memoryLimit: r.memoryLimit } : undefined,
-          volumeMounts: props.volumeMounts,
-        }],
-        placement: new Placement({ priorityClassName }),
-      });
+      launcher = new PodTemplate({ ...pod, containers: [launcherContainer], placement: new Placement({ priorityClassName }) });
       launcher._nameFields(names);
     }
     let leader: PodTemplate | undefined;
@@ -396,19 +523,61 @@ export class DistributedTraining extends WorkloadBase {
       });
       leader._nameFields(names);
     }
+    // the roles whose pods a role option changes (a restart policy alone changes the replica spec, not the pods)
+    const layout = this.backend._v1 ? this.framework._v1Layout(this.workers).roles : [];
+    (props.roles ?? []).forEach((o, i) => {
+      if (!this.backend._v1 || !ROLE_POD_FIELDS.some(f => o[f] !== undefined)) return;
+      const base = layout.find(x => x.role === o.role)!.template;
+      const from = base === 'launcher' ? launcherContainer : container;
+      const f = `roles[${i}]`;
+      const template = new PodTemplate({
+        ...pod,
+        containers: [{
+          ...from,
+          command: o.command ?? from.command,
+          args: o.args ?? from.args,
+          env: { ...(from.env ?? {}), ...(o.env ?? {}) },
+          resources: o.resources ?? from.resources,
+          ports: o.ports ?? from.ports,
+        }],
+        initContainers: base === 'leader' ? init : undefined,
+        sharedMemory: base === 'launcher' ? undefined : props.sharedMemory ?? facts.sharedMemory,
+        placement: new Placement({ priorityClassName }),
+      });
+      const roleNames: { [path: string]: string } = { ...names };
+      if (o.command) roleNames['containers[0].command'] = `${f}.command`;
+      if (o.args) roleNames['containers[0].args'] = `${f}.args`;
+      if (o.resources) roleNames['containers[0].resources'] = `${f}.resources`;
+      if (o.ports) roleNames['containers[0].ports'] = `${f}.ports`;
+      for (const k of Object.keys(o.env ?? {})) roleNames[`containers[0].env.${k}`] = `${f}.env.${k}`;
+      template._nameFields(roleNames);
+      // a role without accelerators in a job whose workers request some stays off the (GPU) pool
+      const onPool = hasAccelerator(o.resources ?? from.resources) || !hasAccelerator(props.resourcesPerWorker);
+      this.roleTemplates.set(o.role, { template, pool: o.pool ?? (onPool ? props.pool : undefined), field: o.pool ? `${f}.pool` : 'pool' });
+      if (base === 'launcher') this.launcherTemplates.add(template);
+    });
+    if (launcher) this.launcherTemplates.add(launcher);
     return { worker, launcher, leader };
   }
 
-  /** The templates the job renders, workers' first. */
+  /** The templates the job renders, the Worker role's first, then the others in the kind's order. */
   private renderedTemplates(): PodTemplate[] {
     if (!this.backend._v1) return [this.workerTemplate];
-    const used = this.framework._v1Layout(this.workers).roles.map(r => this.templateOf(r.template));
-    return [this.workerTemplate, this.leaderTemplate, this.launcherTemplate].filter((t): t is PodTemplate => t !== undefined && used.includes(t));
+    const roles = this.framework._v1Layout(this.workers).roles;
+    const workers = roles.filter(r => r.role === 'Worker');
+    const out: PodTemplate[] = [];
+    for (const r of [...workers, ...roles.filter(x => x.role !== 'Worker')]) {
+      const t = this.templateOf(r);
+      if (!out.includes(t)) out.push(t);
+    }
+    return out;
   }
 
-  private templateOf(role: 'worker' | 'launcher' | 'leader'): PodTemplate {
-    if (role === 'launcher') return this.launcherTemplate!;
-    return (role === 'leader' ? this.leaderTemplate : undefined) ?? this.workerTemplate;
+  private templateOf(r: V1ReplicaRole): PodTemplate {
+    const changed = this.roleTemplates.get(r.role);
+    if (changed) return changed.template;
+    if (r.template === 'launcher') return this.launcherTemplate!;
+    return (r.template === 'leader' ? this.leaderTemplate : undefined) ?? this.workerTemplate;
   }
 
   private renderV1Spec(): any {
@@ -423,14 +592,21 @@ export class DistributedTraining extends WorkloadBase {
         const spec = t.toPodTemplateSpec(this, facts.v1Container);
         // The launcher starts ranks with `kubectl exec` (the operator's kubexec.sh), authenticated by its
         // ServiceAccount token (the operator creates `<job>-launcher` with pods/exec rights): it must be mounted.
-        if (t === this.launcherTemplate) spec.spec.automountServiceAccountToken = props.serviceAccountName ? undefined : true;
+        if (this.launcherTemplates.has(t)) spec.spec.automountServiceAccountToken = props.serviceAccountName ? undefined : true;
         rendered.set(t, spec);
       }
       return rendered.get(t);
     };
+    // the shared spec first, so that its mistakes are named after the shared props, not a role's
+    if (this.roleTemplates.size) templateSpec(this.workerTemplate);
+    const roleOptions = new Map((props.roles ?? []).map(o => [o.role as string, o]));
     const replicaSpecs: Record<string, any> = {};
     for (const r of layout.roles) {
-      replicaSpecs[r.role] = { replicas: r.replicas, restartPolicy, template: templateSpec(this.templateOf(r.template)) };
+      replicaSpecs[r.role] = {
+        replicas: r.replicas,
+        restartPolicy: roleOptions.get(r.role)?.restartPolicy ?? restartPolicy,
+        template: templateSpec(this.templateOf(r)),
+      };
     }
     const gang = v1.gangScheduling;
     const pods = layout.roles.reduce((n, r) => n + r.replicas, 0);
@@ -456,6 +632,16 @@ export class DistributedTraining extends WorkloadBase {
     });
     if (this.composition?.sdkRunPolicy && !spec.runPolicy) spec.runPolicy = {};
     return spec;
+  }
+
+  /** The env of each replicated job that `roles` changes (Trainer v2). */
+  private roleEnv(): { [job: string]: any[] } {
+    const out: { [job: string]: any[] } = {};
+    (this.props.roles ?? []).forEach((o, i) => {
+      const env = renderEnv(this, `roles[${i}].env`, o.env);
+      if (env) out[V2_ROLE_JOBS[o.role]!] = env;
+    });
+    return out;
   }
 
   private renderTrainJobSpec(): any {
@@ -486,7 +672,7 @@ export class DistributedTraining extends WorkloadBase {
       },
       suspend: props.suspend,
       activeDeadlineSeconds: wholeSeconds(this, 'activeDeadline', props.activeDeadline),
-      runtimePatches: [runtimePatch(podTemplateSpec, runtime._layout, true)],
+      runtimePatches: [runtimePatch(podTemplateSpec, runtime._layout, true, this.roleEnv())],
     });
   }
 }

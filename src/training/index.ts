@@ -12,3 +12,4 @@ export {
 } from './training-runtime-base';
 export * from './training-runtime';
 export * from './cluster-training-runtime';
+export * from './replica-role';

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkProps, Is } from '../core/checks';
+import { check, checkProps, Is } from '../core/checks';
 import { checkInteger, invalid } from '../core/errors';
 
 /** Rendezvous backend of elastic PyTorch training. */
@@ -66,6 +66,11 @@ export interface TensorFlowOptions {
    * @default false
    */
   readonly evaluator?: boolean;
+  /**
+   * Add a `Master` replica (TensorFlow's older name of the chief; a TFJob has a Chief or a Master, not both).
+   * @default false
+   */
+  readonly master?: boolean;
 }
 
 /** Options of {@link TrainingFramework.mpi}. */
@@ -84,6 +89,11 @@ export interface PaddleOptions {
    * @default - a fixed number of workers
    */
   readonly elastic?: PaddleElasticOptions;
+  /**
+   * Add a `Master` replica (the operator points `PADDLE_MASTER` at it instead of the first worker).
+   * @default false
+   */
+  readonly master?: boolean;
 }
 
 /** Elastic PaddlePaddle training. */
@@ -109,6 +119,8 @@ export interface FrameworkFacts {
   readonly sharedMemory: boolean;
   /** Whether processes per worker is meaningful. */
   readonly processes: boolean;
+  /** Replica types of the Training Operator v1 kind. */
+  readonly v1Roles?: string[];
 }
 
 /** One replica role of a Training Operator v1 job. @internal */
@@ -145,13 +157,20 @@ export class TrainingFramework {
       v2Runtime: 'torch-distributed',
       sharedMemory: true,
       processes: true,
+      v1Roles: ['Master', 'Worker'],
     }, options?.elastic);
   }
 
   /** TensorFlow distributed strategies: v1 TFJob (Chief/PS/Worker/Evaluator). No built-in Trainer v2 runtime. */
   public static tensorFlow(options: TensorFlowOptions = {}): TrainingFramework {
     return new TrainingFramework({
-      id: 'tensorflow', v1Kind: 'TFJob', v1ReplicaField: 'tfReplicaSpecs', v1Container: 'tensorflow', sharedMemory: false, processes: false,
+      id: 'tensorflow',
+      v1Kind: 'TFJob',
+      v1ReplicaField: 'tfReplicaSpecs',
+      v1Container: 'tensorflow',
+      sharedMemory: false,
+      processes: false,
+      v1Roles: ['Chief', 'Master', 'PS', 'Worker', 'Evaluator'],
     }, undefined, options);
   }
 
@@ -164,7 +183,13 @@ export class TrainingFramework {
    */
   public static mpi(options: MpiOptions = {}): TrainingFramework {
     return new TrainingFramework({
-      id: 'mpi', v1Kind: 'MPIJob', v1ReplicaField: 'mpiReplicaSpecs', v1Container: 'mpi', sharedMemory: true, processes: false,
+      id: 'mpi',
+      v1Kind: 'MPIJob',
+      v1ReplicaField: 'mpiReplicaSpecs',
+      v1Container: 'mpi',
+      sharedMemory: true,
+      processes: false,
+      v1Roles: ['Launcher', 'Worker'],
     }, undefined, undefined, options);
   }
 
@@ -188,21 +213,35 @@ export class TrainingFramework {
       v2Runtime: 'xgboost-distributed',
       sharedMemory: false,
       processes: false,
+      v1Roles: ['Master', 'Worker'],
     });
   }
 
   /** JAX multi-controller: v1 JAXJob (Workers), v2 runtime `jax-distributed`. */
   public static jax(): TrainingFramework {
     return new TrainingFramework({
-      id: 'jax', v1Kind: 'JAXJob', v1ReplicaField: 'jaxReplicaSpecs', v1Container: 'jax', v2Runtime: 'jax-distributed', sharedMemory: true, processes: false,
+      id: 'jax',
+      v1Kind: 'JAXJob',
+      v1ReplicaField: 'jaxReplicaSpecs',
+      v1Container: 'jax',
+      v2Runtime: 'jax-distributed',
+      sharedMemory: true,
+      processes: false,
+      v1Roles: ['Worker'],
     });
   }
 
   /** PaddlePaddle collective training: v1 PaddleJob (Workers). No built-in Trainer v2 runtime. */
   public static paddle(options: PaddleOptions = {}): TrainingFramework {
     return new TrainingFramework({
-      id: 'paddle', v1Kind: 'PaddleJob', v1ReplicaField: 'paddleReplicaSpecs', v1Container: 'paddle', sharedMemory: true, processes: false,
-    }, undefined, undefined, undefined, options?.elastic);
+      id: 'paddle',
+      v1Kind: 'PaddleJob',
+      v1ReplicaField: 'paddleReplicaSpecs',
+      v1Container: 'paddle',
+      sharedMemory: true,
+      processes: false,
+      v1Roles: ['Master', 'Worker'],
+    }, undefined, undefined, undefined, options?.elastic, options?.master);
   }
 
   private constructor(
@@ -211,7 +250,13 @@ export class TrainingFramework {
     private readonly tf?: TensorFlowOptions,
     private readonly mpiOptions?: MpiOptions,
     private readonly paddleElastic?: PaddleElasticOptions,
+    private readonly paddleMaster?: boolean,
   ) {}
+
+  /** Whether a PaddleJob has a Master replica. @internal */
+  public get _paddleMaster(): boolean | undefined {
+    return this.paddleMaster;
+  }
 
   /** @internal */
   public get _facts(): FrameworkFacts {
@@ -275,6 +320,7 @@ export class TrainingFramework {
         return {
           roles: [
             ...(tf.chief ? [role('Chief', 1)] : []),
+            ...(tf.master ? [role('Master', 1)] : []),
             ...(tf.parameterServers ? [role('PS', tf.parameterServers)] : []),
             role('Worker', workers),
             ...(tf.evaluator ? [role('Evaluator', 1)] : []),
@@ -288,7 +334,7 @@ export class TrainingFramework {
         return { roles: masterAndWorkers(), extra: {} };
       default: // jax, paddle
         return {
-          roles: [role('Worker', workers)],
+          roles: [...(this.paddleMaster ? [role('Master', 1)] : []), role('Worker', workers)],
           extra: this.paddleElastic
             ? { elasticPolicy: { minReplicas: this.paddleElastic.minWorkers, maxReplicas: this.paddleElastic.maxWorkers } }
             : {},
@@ -305,6 +351,8 @@ export class TrainingFramework {
       ['elastic', this.elastic ?? this.paddleElastic, 'elasticity is configured in the runtime\'s mlPolicy'],
       ['parameterServers', this.tf?.parameterServers, 'TensorFlow replica roles exist only in the Training Operator v1'],
       ['slotsPerWorker', this.mpiOptions?.slotsPerWorker, 'Trainer v2 MPI runtimes take processesPerWorker'],
+      ['chief', this.tf?.chief || undefined, 'TensorFlow replica roles exist only in the Training Operator v1'],
+      ['master', this.tf?.master || this.paddleMaster || undefined, 'replica roles other than the runtime\'s jobs exist only in the Training Operator v1'],
     ];
     for (const [f, value, why] of v1Only) {
       if (value !== undefined) invalid(scope, `${field}.${f}`, value, `exists only in the Training Operator v1 (TrainingBackend.trainingOperatorV1()); ${why}`);
@@ -328,8 +376,14 @@ export class TrainingFramework {
       checkProps(scope, this._paddleElastic, { minWorkers: Is.required(Is.integer(1, INT32)), maxWorkers: Is.required(Is.integer(1, INT32)) }, `${field}.elastic.`, true);
     }
     if (this._tf !== undefined) {
-      checkProps(scope, this._tf, { parameterServers: Is.integer(0, INT32), chief: Is.boolean(), evaluator: Is.boolean() }, `${field}.`, true);
+      checkProps(scope, this._tf, {
+        parameterServers: Is.integer(0, INT32), chief: Is.boolean(), evaluator: Is.boolean(), master: Is.boolean(),
+      }, `${field}.`, true);
+      if (this._tf.chief && this._tf.master) {
+        invalid(scope, `${field}.master`, true, 'a TFJob has a Chief or a Master replica, not both (the operator treats both as the chief)');
+      }
     }
+    if (this.paddleMaster !== undefined) check(scope, `${field}.master`, this.paddleMaster, Is.boolean());
     if (this._mpi !== undefined) checkProps(scope, this._mpi, { slotsPerWorker: Is.integer(1, INT32) }, `${field}.`, true);
     if (e) {
       checkInteger(scope, `${field}.elastic.minWorkers`, e.minWorkers, 1);

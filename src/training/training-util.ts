@@ -92,9 +92,9 @@ const PATCHABLE_POD_FIELDS = [
  * Builds the TrainJob `runtimePatches` entry that carries a rendered pod template onto a runtime's replicated jobs:
  * pod-level security and service account on every job of the runtime, placement on all but the initializers,
  * which need no GPU node; container security on
- * every container; volume mounts (and env, when `withEnv`) on the trainer's `node` container.
+ * every container; volume mounts on the trainer's `node` container; `jobEnv` on the `node` container of the jobs it names.
  */
-export function runtimePatch(podTemplateSpec: any, layout: RuntimeLayout, trainerMounts: boolean): any {
+export function runtimePatch(podTemplateSpec: any, layout: RuntimeLayout, trainerMounts: boolean, jobEnv: { [job: string]: any[] } = {}): any {
   const spec = podTemplateSpec.spec;
   const main = spec.containers[0];
   const securityContext = main.securityContext;
@@ -106,6 +106,8 @@ export function runtimePatch(podTemplateSpec: any, layout: RuntimeLayout, traine
     const containers = job.containers.map(name => {
       const c: any = { name, securityContext };
       if (trainerMounts && job.name === 'node' && name === 'node' && main.volumeMounts) c.volumeMounts = main.volumeMounts;
+      // a role's env (DistributedTraining `roles`) on the job's trainer container
+      if (name === 'node' && jobEnv[job.name]) c.env = jobEnv[job.name];
       return pick(c, PATCHABLE_CONTAINER_FIELDS);
     });
     const volumes = job.name === 'node' ? pod.volumes : undefined;
