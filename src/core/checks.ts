@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { CRON_ACCEPTED, cronProblem } from './cron';
 import { describeValue, invalid } from './errors';
+import { QUANTITY_ACCEPTED, quantityOf } from './quantity';
 import { checkUniqueObjects } from './unique-objects';
 
 /*
@@ -132,6 +133,8 @@ function toKibibytes(s: any): number | undefined {
 }
 
 function showSize(s: any): unknown {
+  const q = quantityOf(s);
+  if (q) return q.quantity;
   if (s === null || typeof s !== 'object' || !('amount' in s)) return s;
   return `${describeValue(s.amount)} ${s.unit?.label ?? ''}`.trim();
 }
@@ -325,11 +328,13 @@ export class Is {
       accepted,
       check: (scope, field, v) => {
         if (typeof v !== 'object' || typeof v.toKibibytes !== 'function') invalid(scope, field, v, accepted);
+        if (quantityOf(v)?.valid === false) invalid(scope, field, showSize(v), QUANTITY_ACCEPTED);
         const k = toKibibytes(v);
         if (k === undefined || !Number.isFinite(k) || k < 0) invalid(scope, field, showSize(v), 'must be a finite, non-negative Size');
         const bytes = k * 1024;
         if (bytes > MAX_BYTES) invalid(scope, field, showSize(v), 'must be at most 8 EiB');
-        if (Math.abs(bytes - Math.round(bytes)) > 1e-6) invalid(scope, field, showSize(v), 'must be a whole number of bytes');
+        const whole = quantityOf(v)?.whole ?? Math.abs(bytes - Math.round(bytes)) <= 1e-6;
+        if (!whole) invalid(scope, field, showSize(v), 'must be a whole number of bytes');
         if (minBytes === undefined ? bytes <= 0 : bytes < minBytes) {
           invalid(scope, field, showSize(v), minBytes === undefined ? 'must be more than 0 bytes' : `must be at least ${minBytes} bytes`);
         }

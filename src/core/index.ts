@@ -11,6 +11,7 @@ export { PodTemplate } from './pod-template';
 export type { PodTemplateProps } from './pod-template';
 export { ContainerProbe } from './probe';
 export type { ContainerProbeOptions, HttpGetContainerProbeOptions } from './probe';
+export { Memory } from './quantity';
 export type { ComputeResources } from './resources';
 export { PodSecurityAnnotations, PodSecurityLevel } from './security';
 export type { PodSecurityOptions } from './security';

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { Accelerator } from './accelerator';
 import { check, checkProps, cpuMillicores, Is } from './checks';
 import { invalid } from './errors';
+import { renderByteQuantity } from './quantity';
 
 /** The rules of {@link ComputeResources}. @internal */
 export const COMPUTE_RESOURCES_RULES = {
@@ -13,6 +14,7 @@ export const COMPUTE_RESOURCES_RULES = {
   memoryLimit: Is.size(),
   ephemeralStorage: Is.size(),
   accelerator: Is.instance('_validate', 'must be an Accelerator, e.g. Accelerator.nvidia({ count: 1 })'),
+  limitsEqualRequests: Is.boolean(),
 };
 
 /**
@@ -30,7 +32,8 @@ export interface ComputeResources {
    */
   readonly cpuLimit?: Cpu;
   /**
-   * Memory request.
+   * Memory request: a cdk8s `Size` (written in binary units, `Size.gibibytes(10)` is `10Gi`) or a quantity made with
+   * {@link Memory} (written as given: `Memory.gigabytes(10)` is `10G`, `Memory.of('10G')` too).
    * @default - no request
    */
   readonly memory?: Size;
@@ -49,6 +52,15 @@ export interface ComputeResources {
    * @default - none
    */
   readonly accelerator?: Accelerator;
+  /**
+   * Whether every resource is requested and limited by the same amount, as the Kubeflow SDKs write
+   * `resources_per_worker={"cpu": 5, "memory": "10G", "gpu": 1}` (requests = limits): an unset CPU or memory limit
+   * is the request (and an unset request the limit), and accelerators are written under requests as well as limits.
+   * With CPU and memory set, every container so configured gets the Guaranteed QoS class. A limit that differs from
+   * its request is an error.
+   * @default false - CPU is not limited, memory is limited by its request, accelerators are written as limits only
+   */
+  readonly limitsEqualRequests?: boolean;
 }
 
 /** Renders resources in Kubernetes quantity syntax. */
@@ -57,24 +69,36 @@ export function renderResources(scope: IConstruct, field: string, r: ComputeReso
   checkProps(scope, r, COMPUTE_RESOURCES_RULES, `${field}.`);
   const requests: Record<string, string> = {};
   const limits: Record<string, string> = {};
-  if (r.cpu) requests.cpu = cpuString(r.cpu);
-  if (r.cpuLimit) limits.cpu = cpuString(r.cpuLimit);
-  if (r.memory) requests.memory = mib(r.memory);
-  if (r.memoryLimit ?? r.memory) limits.memory = mib((r.memoryLimit ?? r.memory)!);
+  const equal = r.limitsEqualRequests === true;
+  const cpu = r.cpu ?? (equal ? r.cpuLimit : undefined);
+  const cpuLimit = r.cpuLimit ?? (equal ? r.cpu : undefined);
+  const memory = r.memory ?? (equal ? r.memoryLimit : undefined);
+  const memoryLimit = r.memoryLimit ?? r.memory;
+  if (cpu) requests.cpu = cpuString(cpu);
+  if (cpuLimit) limits.cpu = cpuString(cpuLimit);
+  if (memory) requests.memory = mib(memory);
+  if (memoryLimit) limits.memory = mib(memoryLimit);
   if (r.ephemeralStorage) {
     requests['ephemeral-storage'] = mib(r.ephemeralStorage);
     limits['ephemeral-storage'] = mib(r.ephemeralStorage);
   }
+  const kib = (x: Size) => x.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (equal && r.cpu && r.cpuLimit && millis(r.cpuLimit) !== millis(r.cpu)) {
+    invalid(scope, `${field}.cpuLimit`, cpuString(r.cpuLimit), `must equal the CPU request (${cpuString(r.cpu)}) when limitsEqualRequests is set`);
+  }
+  if (equal && r.memory && r.memoryLimit && kib(r.memoryLimit) !== kib(r.memory)) {
+    invalid(scope, `${field}.memoryLimit`, mib(r.memoryLimit), `must equal the memory request (${mib(r.memory)}) when limitsEqualRequests is set`);
+  }
   if (r.cpu && r.cpuLimit && millis(r.cpuLimit) < millis(r.cpu)) {
     invalid(scope, `${field}.cpuLimit`, cpuString(r.cpuLimit), `must be at least the CPU request (${cpuString(r.cpu)})`);
   }
-  const kib = (x: Size) => x.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
   if (r.memory && r.memoryLimit && kib(r.memoryLimit) < kib(r.memory)) {
     invalid(scope, `${field}.memoryLimit`, mib(r.memoryLimit), `must be at least the memory request (${mib(r.memory)})`);
   }
   if (r.accelerator) {
     r.accelerator._validate(scope, `${field}.accelerator`);
     limits[r.accelerator.resourceName] = String(r.accelerator.count);
+    if (equal) requests[r.accelerator.resourceName] = String(r.accelerator.count);
   }
   const out: any = {};
   if (Object.keys(requests).length) out.requests = requests;
@@ -82,13 +106,12 @@ export function renderResources(scope: IConstruct, field: string, r: ComputeReso
   return out;
 }
 
-/** A size as a Kubernetes quantity string, in Gi when whole, else Mi, else Ki, else bytes. */
+/**
+ * A size as a Kubernetes quantity string: as given for a Size made with {@link Memory} (`10G`), else in Gi when whole,
+ * else Mi, else Ki, else bytes.
+ */
 export function mib(size: Size): string {
-  const k = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (k % (1024 * 1024) === 0) return `${k / 1024 / 1024}Gi`;
-  if (k % 1024 === 0) return `${k / 1024}Mi`;
-  if (Number.isInteger(k)) return `${k}Ki`;
-  return `${Math.ceil(k * 1024)}`;
+  return renderByteQuantity(size);
 }
 
 /** Checks a Size prop with the core rule, then renders it with {@link mib}. @internal */

@@ -12,7 +12,7 @@ import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
 import { checkDns1123Subdomain } from '../core/names';
 import { PodTemplate, prune } from '../core/pod-template';
-import { mib } from '../core/resources';
+import { ComputeResources, mib } from '../core/resources';
 import { StatusContract, WorkloadStatus } from '../core/status-contract';
 import { PodVolume } from '../core/volume';
 import { WorkloadBase, WorkloadMetadataProps, WorkloadPodOptions } from '../core/workload';
@@ -222,9 +222,16 @@ const RENAMED: Record<string, string> = {
  * container `pytorch` with the same arguments. With Kubeflow Trainer v2 it emits a TrainJob on a built-in torchtune
  * runtime, with the LoRA settings as torchtune overrides and the model and dataset as initializers.
  *
- * Differences from the SDK, for security: pods run as uid 1000 under the restricted Pod Security Standard, with
- * `HF_HOME` on the volume so the non-root user can cache, and a memory-backed `/dev/shm`; a token is passed as `HF_TOKEN` from a Secret, never
- * inlined in the arguments.
+ * `resourcesPerWorker` is mapped as the SDKs map `resources_per_worker`: every quantity is both the request and the
+ * limit (`{ cpu: Cpu.units(5), memory: Memory.gigabytes(10), accelerator: Accelerator.nvidia({ count: 1 }) }` is
+ * `{"cpu": 5, "memory": "10G", "gpu": 1}`: requests and limits of cpu `5`, memory `10G`, nvidia.com/gpu `1`); set
+ * `limitsEqualRequests: false` in it for the library's usual rendering (no CPU limit, accelerators as limits only).
+ *
+ * Differences from the SDK, for security (docs/training.md lists them): pods run as uid 1000 under the restricted
+ * Pod Security Standard (pod and container security contexts, no service account token), with `HF_HOME` on the
+ * volume so the non-root user can cache (and an `output_dir` under `/workspace`, which the non-root user can write);
+ * a token is passed as `HF_TOKEN` from a Secret, never inlined in the arguments. Beyond the SDK, a memory-backed
+ * `/dev/shm` is mounted unless `sharedMemory` is false.
  */
 export class FineTuning extends WorkloadBase {
   /** The storage initializer image the SDK uses by default. */
@@ -299,7 +306,7 @@ export class FineTuning extends WorkloadBase {
         annotations: props.annotations,
         framework: TrainingFramework.pyTorch(),
         workers,
-        resourcesPerWorker: props.resourcesPerWorker,
+        resourcesPerWorker: sdkResources(props.resourcesPerWorker),
         security: props.security,
         serviceAccountName: props.serviceAccountName,
         imagePullSecrets: props.imagePullSecrets,
@@ -491,6 +498,15 @@ export class FineTuning extends WorkloadBase {
 interface ComposedJob {
   readonly props: DistributedTrainingProps;
   readonly leaderInitContainers?: ContainerSpec[];
+}
+
+/**
+ * `resourcesPerWorker` as the Kubeflow SDKs map `resources_per_worker` (v1 `get_container_spec`, v2
+ * `get_resources_per_node`): the same quantities as requests and as limits, unless the user turns that off.
+ */
+function sdkResources(r: ComputeResources | undefined): ComputeResources | undefined {
+  if (r === null || typeof r !== 'object') return r;
+  return { ...r, limitsEqualRequests: r.limitsEqualRequests ?? true };
 }
 
 /** JSON as Python's `json.dumps` writes it (`", "` and `": "` separators), so arguments match the SDK's. */

@@ -1,8 +1,8 @@
 import { Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, BatchQueue, EnvVarValue, FineTuning, FineTuningProps, KueueIntegration, KueueIntegrations, LoraBias, QueueFlavors, ResourceQuota,
-  StatusSource, StorageAccessMode, TrainingBackend, TrainingRuntimeRef, TransformerType,
+  Accelerator, BatchQueue, EnvVarValue, FineTuning, FineTuningProps, KueueIntegration, KueueIntegrations, LoraBias, Memory, QueueFlavors,
+  ResourceQuota, StatusSource, StorageAccessMode, TrainingBackend, TrainingRuntimeRef, TransformerType,
 } from '../../src';
 import { expectValidationError, synthValid } from '../util';
 
@@ -78,10 +78,43 @@ test('v1: PyTorchJob with the storage-initializer init container and the Hugging
     '--training_parameters', '{"output_dir": "test_trainer", "save_strategy": "no", "do_eval": false}',
   ]);
   expect(trainer.env).toEqual([{ name: 'HF_HOME', value: '/workspace/.cache/huggingface' }]); // the token stays with the downloader
-  expect(trainer.resources).toEqual({ requests: { cpu: '5', memory: '10Gi' }, limits: { 'memory': '10Gi', 'nvidia.com/gpu': '1' } });
+  // as the SDK's get_container_spec: the resources_per_worker dict is both requests and limits
+  expect(trainer.resources).toEqual({
+    requests: { 'cpu': '5', 'memory': '10Gi', 'nvidia.com/gpu': '1' },
+    limits: { 'cpu': '5', 'memory': '10Gi', 'nvidia.com/gpu': '1' },
+  });
   expect(trainer.volumeMounts).toEqual([{ name: 'storage-initializer', mountPath: '/workspace' }, { name: 'dshm', mountPath: '/dev/shm' }]);
   expect(master.template.spec.volumes[0]).toEqual({ name: 'storage-initializer', persistentVolumeClaim: { claimName: 'bert' } });
   expect(master.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+});
+
+test('v1: resourcesPerWorker as the SDK maps resources_per_worker: decimal quantities as given, on requests and limits of every replica', () => {
+  const [, job] = synth({
+    workers: 2,
+    storage: { accessModes: [StorageAccessMode.READ_WRITE_MANY] },
+    resourcesPerWorker: { cpu: Cpu.units(5), memory: Memory.gigabytes(10), accelerator: Accelerator.nvidia({ count: 1 }) },
+  });
+  const sdk = { 'cpu': '5', 'memory': '10G', 'nvidia.com/gpu': '1' };
+  for (const role of ['Master', 'Worker']) {
+    expect(job.spec.pytorchReplicaSpecs[role].template.spec.containers[0].resources).toEqual({ requests: sdk, limits: sdk });
+  }
+});
+
+test('v1: limitsEqualRequests: false gives the library\'s usual rendering (no CPU limit, GPUs as limits)', () => {
+  const [, job] = synth({ resourcesPerWorker: { ...perWorker, limitsEqualRequests: false } });
+  expect(job.spec.pytorchReplicaSpecs.Master.template.spec.containers[0].resources).toEqual({
+    requests: { cpu: '5', memory: '10Gi' }, limits: { 'memory': '10Gi', 'nvidia.com/gpu': '1' },
+  });
+});
+
+test('error: a limit that differs from its request, as the SDK writes one quantity for both', () => {
+  expectValidationError(() => synth({ resourcesPerWorker: { ...perWorker, cpuLimit: Cpu.units(6) } }),
+    "[test/ft] resourcesPerWorker.cpuLimit: '6' is not valid; must equal the CPU request (5) when limitsEqualRequests is set");
+  expectValidationError(() => synth({ resourcesPerWorker: { memory: Memory.gigabytes(10), memoryLimit: Memory.gibibytes(10) } }),
+    "[test/ft] resourcesPerWorker.memoryLimit: '10Gi' is not valid; must equal the memory request (10G) when limitsEqualRequests is set");
+  expectValidationError(() => synth({ resourcesPerWorker: { memory: Memory.of('10GB') } }),
+    "[test/ft] resourcesPerWorker.memory: '10GB' is not valid; must be a Kubernetes quantity: a number with an optional binary suffix (Ki, Mi, Gi, Ti, Pi, Ei), "
+    + "decimal suffix (k, M, G, T, P, E) or exponent (e9), e.g. '10G' or '10Gi'");
 });
 
 test('v1: several workers get Worker replicas without the init container; defaults for LoRA and training arguments', () => {
@@ -146,7 +179,7 @@ test('v2: TrainJob on the torchtune runtime of the model, LoRA as torchtune over
   expect(job.spec.trainer).toEqual({
     args: ['model.lora_rank=8', 'model.lora_alpha=16', 'model.lora_dropout=0.05', 'model.lora_attn_modules=[q_proj,k_proj,v_proj]', 'dataset.split=train[:1000]', 'epochs=2'],
     numNodes: 1,
-    resourcesPerNode: { requests: { memory: '200Gi' }, limits: { 'memory': '200Gi', 'nvidia.com/gpu': '1' } },
+    resourcesPerNode: { requests: { 'memory': '200Gi', 'nvidia.com/gpu': '1' }, limits: { 'memory': '200Gi', 'nvidia.com/gpu': '1' } },
   });
   const jobs = job.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs;
   expect(jobs.map((j: any) => j.name)).toEqual(['dataset-initializer', 'model-initializer', 'node']);
