@@ -120,7 +120,7 @@ function synth(env: Record<string, string> = {}) {
     // The app's environment, not the repository's: no cache override from the developer's shell.
     env: { ...withoutUpstreamCache(process.env), ...env },
   });
-  const files = r.status === 0 ? fs.readdirSync(out).sort() : [];
+  const files = r.status === 0 ? fs.readdirSync(out).filter(f => f.endsWith('.k8s.yaml')).sort() : [];
   const yaml = Object.fromEntries(files.map(f => [f, fs.readFileSync(path.join(out, f), 'utf-8')]));
   fs.rmSync(out, { recursive: true, force: true });
   return { status: r.status, output: `${r.stdout}\n${r.stderr}`, yaml };
