@@ -82,7 +82,9 @@ test('XGBoost: master and workers with their own restart policies, args, ports a
 });
 
 test('a restart policy alone changes the replica spec, not the pods; a role that changes its pods gets its own template', () => {
-  const same = build({ framework: TrainingFramework.xgBoost(), workers: 2, roles: [{ role: ReplicaRole.MASTER, restartPolicy: ReplicaRestartPolicy.NEVER }] });
+  const same = build({
+    framework: TrainingFramework.xgBoost(), workers: 2, roles: [{ role: ReplicaRole.MASTER, restartPolicy: ReplicaRestartPolicy.NEVER }],
+  });
   expect(same.podTemplates).toHaveLength(1);
   const own = build({ framework: TrainingFramework.xgBoost(), workers: 2, roles: [{ role: ReplicaRole.MASTER, args: ['--master'] }] });
   expect(own.podTemplates).toHaveLength(2);
@@ -186,7 +188,9 @@ test('a ClusterQueue counts each role with its own resources', () => {
 });
 
 test('processes per worker must not exceed the GPUs of a role', () => {
-  expectValidationError(() => build({ processesPerWorker: 2, workers: 2, resourcesPerWorker: gpus(2), roles: [{ role: ReplicaRole.MASTER, resources: gpus(1) }] }),
+  expectValidationError(() => build({
+    processesPerWorker: 2, workers: 2, resourcesPerWorker: gpus(2), roles: [{ role: ReplicaRole.MASTER, resources: gpus(1) }],
+  }),
     '[test/train] processesPerWorker: 2 is not valid; must not exceed the GPUs per Master replica (1, roles[0].resources): each process drives one GPU');
 });
 
@@ -262,7 +266,9 @@ test.each([
 test('a role mistake found at render is named after the role prop', () => {
   expectValidationError(() => build({ workers: 2, roles: [{ role: ReplicaRole.MASTER, env: { X: 'plain' as any } }] }),
     "[test/train] roles[0].env.X: 'plain' is not valid; must be an EnvVarValue, e.g. EnvVarValue.fromValue('1') or EnvVarValue.fromSecretKey(secretName, key)");
-  expectValidationError(() => build({ workers: 2, roles: [{ role: ReplicaRole.MASTER, resources: { accelerator: Accelerator.nvidia({ count: 0 }) } }] }),
+  expectValidationError(() => build({
+    workers: 2, roles: [{ role: ReplicaRole.MASTER, resources: { accelerator: Accelerator.nvidia({ count: 0 }) } }],
+  }),
     /^\[test\/train\] roles\[0\]\.resources\.accelerator\.count: 0 is not valid/);
   expectValidationError(() => build({ workers: 2, roles: [{ role: ReplicaRole.MASTER, ports: [{ number: 1, name: 'a' }, { number: 2, name: 'a' }] }] }),
     "[test/train] roles[0].ports[1].name: 'a' is not valid; port names must be unique within a pod");
