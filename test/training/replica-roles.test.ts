@@ -191,7 +191,7 @@ test('processes per worker must not exceed the GPUs of a role', () => {
   expectValidationError(() => build({
     processesPerWorker: 2, workers: 2, resourcesPerWorker: gpus(2), roles: [{ role: ReplicaRole.MASTER, resources: gpus(1) }],
   }),
-    '[test/train] processesPerWorker: 2 is not valid; must not exceed the GPUs per Master replica (1, roles[0].resources): each process drives one GPU');
+  '[test/train] processesPerWorker: 2 is not valid; must not exceed the GPUs per Master replica (1, roles[0].resources): each process drives one GPU');
 });
 
 test('TFJob and PaddleJob Master replicas', () => {
@@ -269,7 +269,7 @@ test('a role mistake found at render is named after the role prop', () => {
   expectValidationError(() => build({
     workers: 2, roles: [{ role: ReplicaRole.MASTER, resources: { accelerator: Accelerator.nvidia({ count: 0 }) } }],
   }),
-    /^\[test\/train\] roles\[0\]\.resources\.accelerator\.count: 0 is not valid/);
+  /^\[test\/train\] roles\[0\]\.resources\.accelerator\.count: 0 is not valid/);
   expectValidationError(() => build({ workers: 2, roles: [{ role: ReplicaRole.MASTER, ports: [{ number: 1, name: 'a' }, { number: 2, name: 'a' }] }] }),
     "[test/train] roles[0].ports[1].name: 'a' is not valid; port names must be unique within a pod");
   // a mistake in the shared spec is named after the shared prop, even when a role's pods carry it too
