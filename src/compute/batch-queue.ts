@@ -49,6 +49,117 @@ export enum BorrowWithinCohortPreemption {
   LOWER_PRIORITY = 'LowerPriority',
 }
 
+/** Whether a workload tries the next flavor before borrowing (or preempting) in the flavor being evaluated. */
+export enum FlavorFungibilityPolicy {
+  /** Stop searching if the workload fits, or fits by borrowing (or preempting), in the current flavor. */
+  MAY_STOP_SEARCH = 'MayStopSearch',
+  /** Try the next flavor before borrowing (or preempting) in the current one. */
+  TRY_NEXT_FLAVOR = 'TryNextFlavor',
+}
+
+/** Which flavor wins when every candidate flavor needs borrowing, preemption or both. */
+export enum FlavorPreference {
+  /** Prefer borrowing to preemption. */
+  BORROWING_OVER_PREEMPTION = 'BorrowingOverPreemption',
+  /** Prefer preemption to borrowing. */
+  PREEMPTION_OVER_BORROWING = 'PreemptionOverBorrowing',
+}
+
+/**
+ * How a workload chooses among the flavors of a resource group (`flavorFungibility`): flavors are tried in order,
+ * and these decide whether to stop at a flavor where the workload fits only by borrowing or by preempting.
+ */
+export interface FlavorFungibility {
+  /**
+   * Whether to try the next flavor before borrowing in the current one.
+   * @default FlavorFungibilityPolicy.MAY_STOP_SEARCH
+   */
+  readonly whenCanBorrow?: FlavorFungibilityPolicy;
+  /**
+   * Whether to try the next flavor before preempting in the current one.
+   * @default FlavorFungibilityPolicy.TRY_NEXT_FLAVOR
+   */
+  readonly whenCanPreempt?: FlavorFungibilityPolicy;
+  /**
+   * Which flavor to choose when all need borrowing, preemption or both (only when both policies are TRY_NEXT_FLAVOR).
+   * @default - Kueue's (FlavorPreference.BORROWING_OVER_PREEMPTION)
+   */
+  readonly preference?: FlavorPreference;
+}
+
+/** Whether a ClusterQueue admits new workloads (`stopPolicy`). */
+export enum QueueStopPolicy {
+  /** Workloads are admitted. */
+  NONE = 'None',
+  /** No new admissions; admitted workloads run to completion, reservations are cancelled. */
+  HOLD = 'Hold',
+  /** No new admissions; admitted workloads are evicted and reservations cancelled. */
+  HOLD_AND_DRAIN = 'HoldAndDrain',
+}
+
+/** Whether the ClusterQueue orders admission by its LocalQueues' past usage (`admissionScope.admissionMode`). */
+export enum AdmissionFairSharingMode {
+  /** Admission fair sharing by the LocalQueues' usage (needs admission fair sharing in Kueue's configuration). */
+  USAGE_BASED = 'UsageBasedAdmissionFairSharing',
+  /** No admission fair sharing. */
+  NONE = 'NoAdmissionFairSharing',
+}
+
+/** How admitted workloads move to preferred flavors (`concurrentAdmissionPolicy.migration.mode`). */
+export enum FlavorMigrationMode {
+  /** An admitted workload keeps trying the flavors before its own, and moves when one has capacity. */
+  TRY_PREFERRED_FLAVORS = 'TryPreferredFlavors',
+  /** A workload stays on the flavor it was first admitted to. */
+  RETAIN_FIRST_ADMISSION = 'RetainFirstAdmission',
+}
+
+/** Concurrent admission of a ClusterQueue (`concurrentAdmissionPolicy`, Kueue's ConcurrentAdmission feature). */
+export interface ConcurrentAdmission {
+  /** Whether admitted workloads migrate to preferred flavors. */
+  readonly mode: FlavorMigrationMode;
+  /**
+   * The last flavor (in the ClusterQueue's order) a workload may migrate to (TRY_PREFERRED_FLAVORS only).
+   * @default - any flavor before the one it was admitted to
+   */
+  readonly lastAcceptableFlavor?: string;
+}
+
+/** An AdmissionCheck that the ClusterQueue's workloads must pass before they start. */
+export interface QueueAdmissionCheck {
+  /** Name of the AdmissionCheck object (e.g. one for ProvisioningRequests or MultiKueue). */
+  readonly name: string;
+  /**
+   * Flavors (of this ClusterQueue) whose workloads the check runs for.
+   * @default - all workloads of the ClusterQueue
+   */
+  readonly onFlavors?: string[];
+}
+
+/** Operator of a label selector requirement. */
+export enum LabelSelectorOperator {
+  /** The label's value is one of `values`. */
+  IN = 'In',
+  /** The label is absent or its value is none of `values`. */
+  NOT_IN = 'NotIn',
+  /** The label is present (no `values`). */
+  EXISTS = 'Exists',
+  /** The label is absent (no `values`). */
+  DOES_NOT_EXIST = 'DoesNotExist',
+}
+
+/** One requirement of a label selector (`matchExpressions[]`). */
+export interface LabelSelectorRequirement {
+  /** The label key. */
+  readonly key: string;
+  /** How the label is matched. */
+  readonly operator: LabelSelectorOperator;
+  /**
+   * The values (non-empty for IN and NOT_IN, empty for EXISTS and DOES_NOT_EXIST).
+   * @default []
+   */
+  readonly values?: string[];
+}
+
 /** Preemption policies of a ClusterQueue. */
 export interface QueuePreemption {
   /**
@@ -86,17 +197,38 @@ const QUOTA = Is.instance('_validate', "must be a ResourceQuota, e.g. ResourceQu
 /** The rules of {@link BatchQueueProps} (counts and combinations are checked where the queue renders). */
 const BATCH_QUEUE_RULES = {
   name: Is.dnsSubdomain(),
-  resourceGroups: Is.required(Is.arrayOf(Is.shape({
+  resourceGroups: Is.arrayOf(Is.shape({
     flavors: Is.required(Is.arrayOf(Is.shape({
       flavor: Is.required(QUEUE_FLAVOR_RULE),
       quotas: Is.required(Is.arrayOf(QUOTA)),
     }, 'must be the quotas of a flavor: { flavor, quotas }'))),
-  }, 'must be a resource group: { flavors }'))),
+  }, 'must be a resource group: { flavors }')),
   cohort: Is.dnsSubdomain(),
   queueingStrategy: Is.enumOf(QueueingStrategy, 'QueueingStrategy'),
   namespaceLabels: Is.labels(),
   preemption: Is.shape({}, 'must be QueuePreemption options'),
   integrations: Is.arrayOf(Is.enumOf(KueueIntegration, 'KueueIntegration')),
+  namespaceExpressions: Is.arrayOf(Is.shape({
+    key: Is.required(Is.labelKey()),
+    operator: Is.required(Is.enumOf(LabelSelectorOperator, 'LabelSelectorOperator')),
+    values: Is.arrayOf(Is.labelValue()),
+  }, 'must be a LabelSelectorRequirement: { key, operator, values }')),
+  flavorFungibility: Is.shape({
+    whenCanBorrow: Is.enumOf(FlavorFungibilityPolicy, 'FlavorFungibilityPolicy'),
+    whenCanPreempt: Is.enumOf(FlavorFungibilityPolicy, 'FlavorFungibilityPolicy'),
+    preference: Is.enumOf(FlavorPreference, 'FlavorPreference'),
+  }, 'must be FlavorFungibility options'),
+  stopPolicy: Is.enumOf(QueueStopPolicy, 'QueueStopPolicy'),
+  admissionChecks: Is.arrayOf(Is.shape({
+    name: Is.required(Is.string({ nonEmpty: true, maxLength: 316 })),
+    onFlavors: Is.arrayOf(Is.dnsSubdomain(), 0, 64),
+  }, 'must be a QueueAdmissionCheck: { name, onFlavors }'), 0, 64),
+  fairSharingWeight: Is.number(0),
+  admissionFairSharing: Is.enumOf(AdmissionFairSharingMode, 'AdmissionFairSharingMode'),
+  concurrentAdmission: Is.shape({
+    mode: Is.required(Is.enumOf(FlavorMigrationMode, 'FlavorMigrationMode')),
+    lastAcceptableFlavor: Is.dnsSubdomain(),
+  }, 'must be ConcurrentAdmission options'),
 };
 
 /** Props of {@link BatchQueue}. */
@@ -106,8 +238,13 @@ export interface BatchQueueProps {
    * @default - a unique name derived from the construct path
    */
   readonly name?: string;
-  /** Resource groups with per-flavor quotas (at least one). */
-  readonly resourceGroups: QueueResourceGroup[];
+  /**
+   * Resource groups with per-flavor quotas (at most 16). A ClusterQueue without any (an empty ClusterQueue) is valid:
+   * it admits only workloads that request none of the resources, e.g. a placeholder in a cohort or before quota is
+   * assigned.
+   * @default [] - an empty ClusterQueue
+   */
+  readonly resourceGroups?: QueueResourceGroup[];
   /**
    * Cohort the ClusterQueue belongs to; queues of a cohort borrow unused quota from each other.
    * @default - no cohort (no borrowing or lending)
@@ -124,10 +261,50 @@ export interface BatchQueueProps {
    */
   readonly namespaceLabels?: { [key: string]: string };
   /**
+   * Further requirements on the labels of namespaces that may submit (`namespaceSelector.matchExpressions`), ANDed
+   * with `namespaceLabels`.
+   * @default [] - none
+   */
+  readonly namespaceExpressions?: LabelSelectorRequirement[];
+  /**
    * Preemption policies.
    * @default - no preemption
    */
   readonly preemption?: QueuePreemption;
+  /**
+   * Whether a workload tries the next flavor before borrowing or preempting (`flavorFungibility`).
+   * @default - Kueue's: whenCanBorrow MAY_STOP_SEARCH, whenCanPreempt TRY_NEXT_FLAVOR
+   */
+  readonly flavorFungibility?: FlavorFungibility;
+  /**
+   * Stops admission (`stopPolicy`), e.g. to drain the queue before maintenance.
+   * @default QueueStopPolicy.NONE
+   */
+  readonly stopPolicy?: QueueStopPolicy;
+  /**
+   * AdmissionChecks the workloads must pass before they start (`admissionChecksStrategy.admissionChecks`, at most
+   * 64), for all flavors or some. The AdmissionCheck objects are declared separately; until they exist and are
+   * active, the ClusterQueue admits nothing.
+   * @default [] - none
+   */
+  readonly admissionChecks?: QueueAdmissionCheck[];
+  /**
+   * Weight of the ClusterQueue when fair sharing divides unused cohort quota (`fairSharing.weight`; only with fair
+   * sharing enabled in Kueue's configuration). 0 means it always loses; otherwise more than 10^-9.
+   * @default - Kueue's (1)
+   */
+  readonly fairSharingWeight?: number;
+  /**
+   * Admission fair sharing among the ClusterQueue's LocalQueues (`admissionScope.admissionMode`).
+   * @default - none (admission by priority and creation time only)
+   */
+  readonly admissionFairSharing?: AdmissionFairSharingMode;
+  /**
+   * Concurrent admission: workloads pursue several flavors at once and may migrate to a preferred one
+   * (`concurrentAdmissionPolicy`, Kueue's ConcurrentAdmission feature gate).
+   * @default - none
+   */
+  readonly concurrentAdmission?: ConcurrentAdmission;
   /**
    * Kueue integrations enabled in the cluster's Kueue configuration (`integrations.frameworks`); `admit()` rejects
    * workloads of other kinds. Set it when the installation differs from the default, e.g. to add
@@ -168,6 +345,8 @@ export class BatchQueue extends Construct implements IClusterQueue {
   public readonly cohort?: string;
   /** Admission order. */
   public readonly queueingStrategy: QueueingStrategy;
+  /** Whether the ClusterQueue admits (`stopPolicy`). */
+  public readonly stopPolicy: QueueStopPolicy;
   private readonly ownIntegrations?: KueueIntegration[];
   /** The flavors, in order of first use. */
   public readonly flavors: QueueFlavor[];
@@ -177,10 +356,11 @@ export class BatchQueue extends Construct implements IClusterQueue {
   constructor(scope: Construct, id: string, props: BatchQueueProps) {
     super(scope, id);
     checkProps(this, props, BATCH_QUEUE_RULES, '', true);
-    this.groups = props.resourceGroups;
+    this.groups = props.resourceGroups ?? [];
     this.name = props.name ?? ResourceNames.uniqueLabel(this);
     this.cohort = props.cohort;
     this.queueingStrategy = props.queueingStrategy ?? QueueingStrategy.BEST_EFFORT_FIFO;
+    this.stopPolicy = props.stopPolicy ?? QueueStopPolicy.NONE;
     this.ownIntegrations = props.integrations ? [...props.integrations] : undefined;
 
     checkDns1123Subdomain(this, 'name', this.name);
@@ -192,15 +372,21 @@ export class BatchQueue extends Construct implements IClusterQueue {
     }
     checkQueueIntegrationsInstalled(this, this.ownIntegrations);
 
-    const resourceGroups = this.renderResourceGroups(props.resourceGroups ?? []);
+    const resourceGroups = this.renderResourceGroups(this.groups);
     // the pools' device plugins (time-slicing, MIG) decide what they offer: checked when the whole app is declared
-    PlatformContext.of(this).check(() => this.checkFlavorPools(props.resourceGroups));
+    PlatformContext.of(this).check(() => this.checkFlavorPools(this.groups));
     const preemption = this.renderPreemption(props.preemption);
 
     this.flavors = [];
-    for (const group of props.resourceGroups) {
+    for (const group of this.groups) {
       for (const fq of group.flavors) this.flavors.push(fq.flavor);
     }
+    const flavorNames = this.flavors.map(f => f.name);
+    const namespaceExpressions = this.renderNamespaceExpressions(props.namespaceExpressions ?? []);
+    const flavorFungibility = this.renderFlavorFungibility(props.flavorFungibility);
+    const admissionChecks = this.renderAdmissionChecks(props.admissionChecks ?? [], flavorNames);
+    const weight = this.renderWeight(props.fairSharingWeight);
+    const concurrent = this.renderConcurrentAdmission(props.concurrentAdmission, flavorNames);
     this.flavors.forEach((f, i) => ensureResourceFlavor(this, `flavors[${i}]`, f));
 
     const cq = new ApiObject(this, 'Resource', {
@@ -209,11 +395,19 @@ export class BatchQueue extends Construct implements IClusterQueue {
       metadata: { name: this.name },
       spec: prune({
         cohortName: props.cohort,
-        namespaceSelector: props.namespaceLabels && Object.keys(props.namespaceLabels).length
-          ? { matchLabels: { ...props.namespaceLabels } } : {},
+        namespaceSelector: {
+          matchLabels: props.namespaceLabels && Object.keys(props.namespaceLabels).length ? { ...props.namespaceLabels } : undefined,
+          matchExpressions: namespaceExpressions,
+        },
         queueingStrategy: this.queueingStrategy,
         preemption,
-        resourceGroups,
+        flavorFungibility,
+        stopPolicy: props.stopPolicy,
+        admissionChecksStrategy: admissionChecks,
+        fairSharing: weight === undefined ? undefined : { weight },
+        admissionScope: props.admissionFairSharing === undefined ? undefined : { admissionMode: props.admissionFairSharing },
+        concurrentAdmissionPolicy: concurrent,
+        resourceGroups: resourceGroups.length ? resourceGroups : undefined,
       }),
     });
     clusterScoped(cq);
@@ -245,7 +439,6 @@ export class BatchQueue extends Construct implements IClusterQueue {
   }
 
   private renderResourceGroups(groups: QueueResourceGroup[]): any[] {
-    if (groups.length === 0) invalid(this, 'resourceGroups', groups, 'must have at least one resource group');
     if (groups.length > 16) invalid(this, 'resourceGroups', `${groups.length} groups`, 'must have at most 16 resource groups');
     const coveredBy = new Map<string, number>();
     const flavorIn = new Map<string, string>();
@@ -329,6 +522,75 @@ export class BatchQueue extends Construct implements IClusterQueue {
         }
       });
     }));
+  }
+
+  private renderNamespaceExpressions(reqs: LabelSelectorRequirement[]): any[] | undefined {
+    if (reqs.length === 0) return undefined;
+    return reqs.map((r, i) => {
+      const values = r.values ?? [];
+      const needsValues = r.operator === LabelSelectorOperator.IN || r.operator === LabelSelectorOperator.NOT_IN;
+      if (needsValues && values.length === 0) {
+        invalid(this, `namespaceExpressions[${i}].values`, values, `must be non-empty with operator ${r.operator}`);
+      }
+      if (!needsValues && values.length > 0) {
+        invalid(this, `namespaceExpressions[${i}].values`, values, `must be empty with operator ${r.operator}`);
+      }
+      return { key: r.key, operator: r.operator, values: values.length ? [...values] : undefined };
+    });
+  }
+
+  private renderFlavorFungibility(f: FlavorFungibility | undefined): any {
+    if (f === undefined) return undefined;
+    if (f.preference !== undefined && (f.whenCanBorrow !== FlavorFungibilityPolicy.TRY_NEXT_FLAVOR
+      || f.whenCanPreempt !== FlavorFungibilityPolicy.TRY_NEXT_FLAVOR)) {
+      invalid(this, 'flavorFungibility.preference', f.preference, 'can only be set when both whenCanBorrow and whenCanPreempt are TRY_NEXT_FLAVOR');
+    }
+    return prune({ whenCanBorrow: f.whenCanBorrow, whenCanPreempt: f.whenCanPreempt, preference: f.preference });
+  }
+
+  private renderAdmissionChecks(checks: QueueAdmissionCheck[], flavorNames: string[]): any {
+    if (checks.length === 0) return undefined;
+    const seen = new Set<string>();
+    return {
+      admissionChecks: checks.map((c, i) => {
+        if (seen.has(c.name)) invalid(this, `admissionChecks[${i}].name`, c.name, 'each AdmissionCheck may be listed only once');
+        seen.add(c.name);
+        const on = c.onFlavors ?? [];
+        on.forEach((f, fi) => {
+          if (!flavorNames.includes(f)) {
+            invalid(this, `admissionChecks[${i}].onFlavors[${fi}]`, f,
+              flavorNames.length ? `must be a flavor of this ClusterQueue: ${flavorNames.map(n => `'${n}'`).join(', ')}` : 'this ClusterQueue has no flavors');
+          }
+          if (on.indexOf(f) !== fi) invalid(this, `admissionChecks[${i}].onFlavors[${fi}]`, f, 'each flavor may be listed only once');
+        });
+        return { name: c.name, onFlavors: on.length ? [...on] : undefined };
+      }),
+    };
+  }
+
+  private renderWeight(weight: number | undefined): number | string | undefined {
+    if (weight === undefined) return undefined;
+    if (weight !== 0 && weight <= 1e-9) invalid(this, 'fairSharingWeight', weight, 'must be 0 or more than 10^-9');
+    if (Number.isInteger(weight)) return weight;
+    // a fraction is a Kubernetes quantity string (the field is an int-or-string quantity)
+    const text = String(weight);
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(text)) invalid(this, 'fairSharingWeight', weight, 'must be written as a plain decimal number (at most 9 decimal places)');
+    return text;
+  }
+
+  private renderConcurrentAdmission(c: ConcurrentAdmission | undefined, flavorNames: string[]): any {
+    if (c === undefined) return undefined;
+    if (c.lastAcceptableFlavor !== undefined) {
+      if (c.mode !== FlavorMigrationMode.TRY_PREFERRED_FLAVORS) {
+        invalid(this, 'concurrentAdmission.lastAcceptableFlavor', c.lastAcceptableFlavor, 'is only used with mode TRY_PREFERRED_FLAVORS');
+      }
+      if (!flavorNames.includes(c.lastAcceptableFlavor)) {
+        invalid(this, 'concurrentAdmission.lastAcceptableFlavor', c.lastAcceptableFlavor,
+          flavorNames.length ? `must be a flavor of this ClusterQueue: ${flavorNames.map(n => `'${n}'`).join(', ')}` : 'this ClusterQueue has no flavors');
+      }
+    }
+    const constraints = c.lastAcceptableFlavor === undefined ? undefined : { lastAcceptableFlavorName: c.lastAcceptableFlavor };
+    return { migration: prune({ mode: c.mode, constraints }) };
   }
 
   private renderPreemption(p: QueuePreemption | undefined): any {

@@ -259,9 +259,7 @@ test('admit() rejects a workload in another namespace', () => {
     /^\[test\/queue\/LocalQueue-ml-gpu\] workload\.namespace: 'other' is not valid; a LocalQueue serves only workloads of its own namespace 'ml'$/);
 });
 
-test('empty resource groups, flavors and quotas', () => {
-  expectValidationError(() => new BatchQueue(Testing.chart(), 'queue', simpleProps({ resourceGroups: [] })),
-    /^\[test\/queue\] resourceGroups: \[\] is not valid; must have at least one resource group$/);
+test('empty flavors and quotas (an empty ClusterQueue, without resource groups, is valid: test/compute/cluster-queue-spec.test.ts)', () => {
   expectValidationError(() => new BatchQueue(Testing.chart(), 'queue', simpleProps({ resourceGroups: [{ flavors: [] }] })),
     /^\[test\/queue\] resourceGroups\[0\]\.flavors: \[\] is not valid; must have at least one flavor$/);
   expectValidationError(() => new BatchQueue(Testing.chart(), 'queue', simpleProps({ resourceGroups: [{ flavors: [{ flavor: GPU_FLAVOR, quotas: [] }] }] })),
