@@ -6,6 +6,7 @@ import { checkDns1123Label, checkLabels } from '../core/names';
 import { POD_SECURITY_REASON_ANNOTATION, PodSecurityLevel } from '../core/security';
 import { KUBERNETES_VERSION } from '../core/versions';
 import { IWorkload, WORKLOADS } from '../core/workload';
+import { OPERATOR_INSTALLS } from '../operators/operator-install';
 import { HyperparameterExperiment } from '../tuning/hyperparameter-experiment';
 
 /** Registry key of pod security requirements declared outside workloads (e.g. a device plugin). @internal */
@@ -161,6 +162,14 @@ function workloadRequirements(workload: IWorkload): PodSecurityRequirement[] {
     out.push({ level: template.securityLevel, reason: `${what}${why ? ` (${why})` : ''}` });
   }
   const group = workload.apiObject.apiVersion.split('/')[0];
+  if (group === 'kubeflow.org' && workload.apiObject.kind === 'PyTorchJob' && pyTorchJobHasMasterAndWorkers(workload)
+    && !restrictedPyTorchInit(workload)) {
+    out.push({
+      level: PodSecurityLevel.BASELINE,
+      reason: `${what} (the Training Operator adds an init-pytorch init container without a security context to the workers; `
+        + 'a TrainingOperatorInstall in the app gives it one unless restrictedInitContainers is false)',
+    });
+  }
   if (group === 'kubeflow.org' && workload.apiObject.kind === 'MPIJob') {
     out.push({ level: PodSecurityLevel.BASELINE, reason: `${what} (the Training Operator adds a kubectl-delivery init container without a security context to the launcher)` });
   }
@@ -176,6 +185,22 @@ function workloadRequirements(workload: IWorkload): PodSecurityRequirement[] {
   }
   // one entry per workload and level: several templates of one workload give one reason each
   return out.filter((r, i) => out.findIndex(o => o.level === r.level && o.reason === r.reason) === i);
+}
+
+/** Whether a PyTorchJob has a Master and Workers: the Training Operator adds `init-pytorch` to such workers only. */
+function pyTorchJobHasMasterAndWorkers(workload: IWorkload): boolean {
+  const specs = workload.render().primary?.spec?.pytorchReplicaSpecs ?? {};
+  return specs.Master !== undefined && specs.Worker !== undefined && (specs.Worker.replicas ?? 1) > 0;
+}
+
+/**
+ * Whether the app's Training Operator install gives `init-pytorch` a restricted security context
+ * (`TrainingOperatorInstall.restrictedInitContainers`). Without an install in the app, upstream's install is assumed
+ * (its template has no security context).
+ */
+function restrictedPyTorchInit(scope: IConstruct): boolean {
+  const install = PlatformContext.of(scope).list<any>(OPERATOR_INSTALLS).find(i => i.operatorName === 'training-operator');
+  return install?.restrictedInitContainers === true;
 }
 
 /** Registers pods of `level` that run in `namespace` for `reason` (seen by the namespace's computation). @internal */

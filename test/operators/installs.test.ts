@@ -40,7 +40,9 @@ describe.each(INSTALLS)('$id install', ({ id, declare, namespace, controllers, d
     expect(install.namespace).toBe(namespace);
     expect(install.version).toBe(render.version);
     const renderKeys = render.objects.filter(o => o.kind !== 'Namespace').map(key);
-    const extra = id === 'trainer' ? loadRender('trainer-runtimes').objects.map(key) : [];
+    const extra = id === 'trainer' ? loadRender('trainer-runtimes').objects.map(key)
+      // the restricted init-pytorch template (TrainingOperatorInstall.restrictedInitContainers)
+      : id === 'training-operator' ? ['ConfigMap/kubeflow/training-operator-pytorch-init-container'] : [];
     const emitted = objects.map(key);
     expect(emitted).toEqual([...(id === 'karpenter' ? [] : [`Namespace//${namespace}`]), ...renderKeys, ...extra]);
     expect(install.objects.length).toBe(objects.length);
