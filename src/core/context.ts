@@ -31,6 +31,34 @@ export class PlatformContext {
     mutations++;
   }
 
+  /**
+   * Whether the app's cross-resource checks are running (what a check renders can be reused by the serialization
+   * that follows in the same synth, see {@link PlatformContext.synthPass}).
+   */
+  public static get checking(): boolean {
+    return checking > 0;
+  }
+
+  /**
+   * Identifies the current synth pass: two calls return equal keys (see {@link PlatformContext.samePass}) while
+   * nothing changed (no {@link PlatformContext.touch}) and within one tick of the event loop, as one
+   * `app.synth()` runs.
+   */
+  public static synthPass(): SynthPass {
+    if (!tick) {
+      const t = (tick = {});
+      queueMicrotask(() => {
+        if (tick === t) tick = undefined;
+      });
+    }
+    return { mutations, tick };
+  }
+
+  /** Whether `pass` (from {@link PlatformContext.synthPass}) is still the current synth pass. */
+  public static samePass(pass: SynthPass): boolean {
+    return pass.mutations === mutations && pass.tick === tick;
+  }
+
   private readonly registry = new Map<string, unknown[]>();
   private parent?: PlatformContext;
   private checksInstalled = false;
@@ -85,7 +113,12 @@ export class PlatformContext {
         // cdk8s validates the whole app again for every chart it serializes: within one synth (the same tick, nothing
         // changed since the checks last passed) they are not run again, which keeps synthesis linear in the app's size
         if (this.passedAt === mutations && this.passedInThisTick) return [];
-        for (const c of this.checks) c();
+        checking++;
+        try {
+          for (const c of this.checks) c();
+        } finally {
+          checking--;
+        }
         this.passedAt = mutations;
         this.passedInThisTick = true;
         queueMicrotask(() => { this.passedInThisTick = false; });
@@ -98,5 +131,15 @@ export class PlatformContext {
 
 /** Changes that may alter checks' outcomes, counted over the whole process (see {@link PlatformContext.touch}). */
 let mutations = 0;
+/** Depth of running check passes (see {@link PlatformContext.checking}). */
+let checking = 0;
+/** The current tick's token (see {@link PlatformContext.synthPass}). */
+let tick: object | undefined;
+
+/** A synth pass (see {@link PlatformContext.synthPass}). @internal */
+export interface SynthPass {
+  readonly mutations: number;
+  readonly tick: object;
+}
 
 const CONTEXTS = new WeakMap<IConstruct, PlatformContext>();

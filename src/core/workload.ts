@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectProps, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkProps, WORKLOAD_RULES } from './checks';
-import { PlatformContext } from './context';
+import { PlatformContext, SynthPass } from './context';
 import { invalid } from './errors';
 import { ResourceNames } from './names';
 import { INodePool, PlaceOptions } from './node-pool';
@@ -253,13 +253,23 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
  * render every workload once per chart: cdk8s validates the whole app again for each chart it serializes.)
  */
 class WorkloadApiObject extends ApiObject {
+  /** The JSON a cross-resource check rendered (e.g. a queue's demand check), for the serialization of the same synth. */
+  private fromChecks?: { json: any; pass: SynthPass };
+
   constructor(scope: Construct, id: string, props: ApiObjectProps, private readonly prepare: () => void) {
     super(scope, id, props);
   }
 
   public toJson(): any {
+    // A check that reads this object at synth and the serialization right after it render it once: the check's JSON
+    // is handed to the next serialization of the same synth pass (nothing changed, same tick), once.
+    const memo = this.fromChecks;
+    this.fromChecks = undefined;
+    if (memo && PlatformContext.samePass(memo.pass)) return memo.json;
     this.prepare();
-    return super.toJson();
+    const json = super.toJson();
+    if (PlatformContext.checking) this.fromChecks = { json, pass: PlatformContext.synthPass() };
+    return json;
   }
 }
 
