@@ -1,0 +1,3 @@
+import { exampleSuite } from './example-suite';
+
+exampleSuite('training-roles');
