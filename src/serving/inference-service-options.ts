@@ -168,8 +168,11 @@ export interface ModelPredictorOptions extends PredictorBaseOptions {
 /** A custom model server container ({@link Predictor.container}). */
 export interface ContainerPredictorOptions extends PredictorBaseOptions {
   /**
-   * The model server container (named `kserve-container`, the name KServe's storage initializer and agent look
-   * for); args, env, resources, mounts and probes are set on it. A `storageUri` reaches it as `STORAGE_URI`.
+   * The model server container; args, env, resources, mounts and probes are set on it. A `storageUri` reaches it as
+   * `STORAGE_URI`. Its name (`container.name`, default `kserve-container`) is what KServe's storage initializer and
+   * agent look for: KServe's defaulting webhook renames the only container of a predictor to `kserve-container`, so
+   * another name is accepted only beside `sidecars`, and then not with a `storageUri` (the model would not be
+   * downloaded) nor with a logger or batcher when the container listens on a port other than 8080.
    */
   readonly container: ContainerSpec;
 }
@@ -209,7 +212,10 @@ export class Predictor {
 
 /** A transformer or explainer: a custom container. */
 export interface CustomComponentOptions extends ComponentOptions {
-  /** The component's container (named `kserve-container`). */
+  /**
+   * The component's container. KServe's defaulting webhook names the first container of a transformer or explainer
+   * `kserve-container` whatever it was called, so `container.name` may only be unset or `kserve-container`.
+   */
   readonly container: ContainerSpec;
 }
 

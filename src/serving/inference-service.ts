@@ -111,8 +111,11 @@ export class InferenceService extends WorkloadBase {
   public readonly apiObject: ApiObject;
   /** {@link InferenceService.STATUS}. */
   public readonly statusContract: StatusContract = InferenceService.STATUS;
-  /** `kserve-container`: the main container of every component. */
-  public readonly primaryContainerName: string = MAIN;
+  /**
+   * The predictor's model server container: `kserve-container` (the name KServe gives it), or the name of a custom
+   * predictor container that has sidecars (the only case in which KServe keeps another name).
+   */
+  public readonly primaryContainerName: string;
   /** The predictor's protocol, if set. */
   public readonly protocol?: InferenceProtocol;
 
@@ -124,6 +127,7 @@ export class InferenceService extends WorkloadBase {
     checkInferenceServiceProps(this, props);
     this.props = props;
     this.protocol = props.predictor.protocol;
+    this.primaryContainerName = props.predictor._container?.container?.name ?? MAIN;
     this.components = [
       this.component('predictor', props.predictor.options, props.predictor, false),
       ...(props.transformer ? [this.component('transformer', props.transformer, undefined, false)] : []),
@@ -189,7 +193,8 @@ export class InferenceService extends WorkloadBase {
     } else {
       const uri = predictor?.options.storageUri;
       const c = custom ?? { image: '' };
-      main = { ...c, name: MAIN, env: uri ? { ...(c.env ?? {}), STORAGE_URI: EnvVarValue.fromValue(uri.uri) } : c.env };
+      const name = this.containerName(field, predictor !== undefined, c, options, uri !== undefined);
+      main = { ...c, name, env: uri ? { ...(c.env ?? {}), STORAGE_URI: EnvVarValue.fromValue(uri.uri) } : c.env };
     }
     const template = new PodTemplate({
       containers: [main, ...sidecars],
@@ -204,6 +209,37 @@ export class InferenceService extends WorkloadBase {
     template._nameFields(names);
     placeWorkload(this, `${field}.pool`, template, options.pool); // long-running pods: no do-not-disrupt
     return { field, options, template, predictor, canary };
+  }
+
+  /**
+   * The name of a custom container, as KServe (pinned version) treats it: its defaulting webhook renames the first
+   * container of a transformer or explainer, and of a predictor without sidecars, to `kserve-container`; a
+   * predictor's container keeps another name only beside sidecars, and then the storage initializer (storageUri)
+   * and the agent (logger, batcher) do not find it.
+   */
+  private containerName(field: string, isPredictor: boolean, c: ContainerSpec, options: ComponentOptions, hasStorageUri: boolean): string {
+    const name = c.name;
+    if (name === undefined || name === MAIN) return MAIN;
+    const version = upstreamPin('kserve').version;
+    const nameField = `${field}.container.name`;
+    if (!isPredictor) {
+      invalid(this, nameField, name, `KServe ${version}'s defaulting webhook renames the first container of a transformer or explainer to '${MAIN}', `
+        + 'so the InferenceService in the cluster would differ from this one; leave name unset');
+    }
+    if ((options.sidecars ?? []).length === 0) {
+      invalid(this, nameField, name, `KServe ${version}'s defaulting webhook renames the only container of a custom predictor to '${MAIN}', `
+        + 'so the InferenceService in the cluster would differ from this one; leave name unset (a predictor container keeps another name only beside sidecars)');
+    }
+    if (hasStorageUri) {
+      invalid(this, nameField, name, `with a storageUri, KServe ${version} downloads the model (storage initializer, STORAGE_URI) only for the container named '${MAIN}'; `
+        + `name it '${MAIN}' or leave name unset`);
+    }
+    const port = (c.ports ?? [])[0]?.number;
+    if ((options.logger !== undefined || options.batcher !== undefined) && port !== undefined && port !== 8080) {
+      invalid(this, nameField, name, `KServe ${version}'s agent (logger, batcher) forwards to the port of the container named '${MAIN}' and to 8080 without one, `
+        + `but this container listens on ${port}; name it '${MAIN}' or leave name unset`);
+    }
+    return name;
   }
 
   /** Checks that need only the props (run where the service is declared). */
