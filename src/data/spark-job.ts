@@ -19,7 +19,7 @@ import { LocalQueue } from '../compute/local-queue';
 import { QueueOptions } from '../compute/queue-options';
 import { WorkloadPriorityClass } from '../compute/workload-priority-class';
 import { checkProps, checkWorkloadProps, Is, NODE_POOL_RULE, Rule } from '../core/checks';
-import { isImageReference } from '../core/container';
+import { isImageReference, PORT_RULE } from '../core/container';
 import { durationMillis } from '../core/durations';
 import { EnvVarValue } from '../core/env';
 import { checkInteger, invalid } from '../core/errors';
@@ -361,13 +361,20 @@ export class SparkJob extends WorkloadBase {
     const m = p.monitoring;
     const exposeMetrics = m !== undefined && (role === 'driver' ? m.driverMetrics : m.executorMetrics);
     const jobMounts = p.volumeMounts ?? [];
+    const ports = [...(o.ports ?? [])];
+    ports.forEach((port, i) => {
+      if (port && SPARK_OWN_PORT_NAMES.includes(port.name as string)) {
+        invalid(this, `${role}.ports[${i}].name`, port.name, `Spark names its own ports ${SPARK_OWN_PORT_NAMES.map(n => `'${n}'`).join(', ')}; choose another name`);
+      }
+    });
+    if (exposeMetrics) ports.push({ number: m!.port, name: SPARK_METRICS_PORT_NAME });
     const template = new PodTemplate({
       containers: [{
         name: containerName,
         image: p.image,
         env: { ...(p.env ?? {}), ...(o.env ?? {}) },
         volumeMounts: [...jobMounts, ...(o.volumeMounts ?? [])],
-        ports: exposeMetrics ? [{ number: m!.port, name: SPARK_METRICS_PORT_NAME }] : undefined,
+        ports: ports.length ? ports : undefined,
         resources: o.accelerator ? { accelerator: o.accelerator } : undefined,
       }],
       serviceAccountName: role === 'driver' ? this.serviceAccountName : undefined,
@@ -384,8 +391,7 @@ export class SparkJob extends WorkloadBase {
       'containers[0]': role,
       'containers[0].image': 'image',
       'containers[0].resources': role,
-      'containers[0].ports': 'monitoring',
-      'containers[0].ports[0].number': 'monitoring.port',
+      'containers[0].ports': `${role}.ports`,
       'security': 'security',
       'serviceAccountName': 'serviceAccountName',
       'placement': `${role}.placement`,
@@ -394,6 +400,11 @@ export class SparkJob extends WorkloadBase {
     };
     for (const name of Object.keys(p.env ?? {})) {
       if (o.env?.[name] === undefined) names[`containers[0].env.${name}`] = `env.${name}`;
+    }
+    if (exposeMetrics) {
+      const i = ports.length - 1;
+      names[`containers[0].ports[${i}]`] = 'monitoring';
+      names[`containers[0].ports[${i}].number`] = 'monitoring.port';
     }
     jobMounts.forEach((_m, i) => names[`containers[0].volumeMounts[${i}]`] = `volumeMounts[${i}]`);
     (o.volumeMounts ?? []).forEach((_m, i) => names[`containers[0].volumeMounts[${jobMounts.length + i}]`] = `${role}.volumeMounts[${i}]`);
@@ -649,6 +660,9 @@ function mergeMaps(a: { [key: string]: string } | undefined, b: { [key: string]:
 /** The longest name of the primary object: run names of a scheduled job add a 20-character suffix. */
 const ENV_RULE = Is.present('must be a map of environment variable names to EnvVarValues');
 
+/** Names of the container ports Spark adds to its driver and executors itself. */
+const SPARK_OWN_PORT_NAMES = ['driver-rpc-port', 'blockmanager', 'spark-ui'];
+
 const SPARK_POD_RULES: { [name: string]: Rule } = {
   cores: Is.integer(1, INT32_MAX),
   coreRequest: Is.cpu(),
@@ -659,6 +673,7 @@ const SPARK_POD_RULES: { [name: string]: Rule } = {
   javaOptions: Is.string(),
   env: ENV_RULE,
   volumeMounts: Is.arrayOf(MOUNT),
+  ports: Is.arrayOf(PORT_RULE),
   pool: NODE_POOL_RULE,
   placement: Is.instance('_renderPodSpec', 'must be a Placement'),
   podLabels: Is.labels(),

@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { CronSchedule } from './cron-schedule';
 import { Accelerator } from '../core/accelerator';
+import { ContainerPortSpec } from '../core/container';
 import { EnvVarValue } from '../core/env';
 import { INodePool } from '../core/node-pool';
 import { Placement } from '../core/placement';
@@ -87,6 +88,12 @@ export interface SparkPodOptions {
    * @default []
    */
   readonly volumeMounts?: PodVolumeMount[];
+  /**
+   * Ports this role's container listens on (in the role's pod template; Spark adds its own, named
+   * `driver-rpc-port`, `blockmanager` and `spark-ui`, and `monitoring` adds the metrics port).
+   * @default []
+   */
+  readonly ports?: ContainerPortSpec[];
   /**
    * Node pool this role's pods run on (node selector, tolerations, and `karpenter.sh/do-not-disrupt` for batch
    * jobs). Pods requesting accelerators must name a pool when the app declares any (checked at synth).
