@@ -1,0 +1,7 @@
+import { SPARK_OPERATOR_CASES } from './spark-operator';
+import { UpstreamCase } from '../harness';
+
+/** Every case, by operator. */
+export const ALL_CASES: UpstreamCase[] = [
+  ...SPARK_OPERATOR_CASES,
+];

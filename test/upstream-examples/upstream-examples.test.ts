@@ -1,0 +1,38 @@
+import { compareCase, Outcome, readUpstream, synthCase, UpstreamCase } from './harness';
+import { ALL_CASES } from './cases';
+import { Errors } from '../../src';
+
+const CASES: UpstreamCase[] = ALL_CASES;
+
+describe.each(CASES.map(c => [`${c.component}: ${c.file}`, c] as [string, UpstreamCase]))('%s', (_, c) => {
+  test(c.outcome, () => {
+    const upstream = readUpstream(c.component, c.file);
+    expect(upstream.length).toBeGreaterThan(0);
+    if (c.outcome === Outcome.NOT_EXPRESSIBLE) {
+      expect(c.reason).toBeTruthy();
+      expect(c.build).toBeUndefined();
+      return;
+    }
+    if (c.outcome === Outcome.REFUSED) {
+      let message: string | undefined;
+      try {
+        synthCase(c, upstream);
+      } catch (e) {
+        expect(Errors.isValidationError(e)).toBe(true);
+        message = (e as Error).message;
+      }
+      expect(message).toEqual(c.reason);
+      return;
+    }
+    const library = synthCase(c, upstream);
+    const { differences, extra, missing } = compareCase(library, upstream);
+    expect(missing).toEqual([]);
+    expect(extra.sort()).toEqual(Object.keys(c.extraObjects ?? {}).sort());
+    const found = Object.fromEntries(Object.entries(differences).map(([p, d]) => [p, { library: d.library, upstream: d.upstream }]));
+    if (c.outcome === Outcome.EQUAL) {
+      expect(found).toEqual({});
+    } else {
+      expect(Object.keys(found).sort()).toEqual(Object.keys(c.differences ?? {}).sort());
+    }
+  });
+});
