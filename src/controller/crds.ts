@@ -61,8 +61,13 @@ export function specSchema(kind: string): Schema {
   const entry = platformKindEntries().find(k => k.kind === kind);
   if (!entry) throw new Error(`${kind} is not a platform kind`);
   const props = jsiiType(entry.propsFqn);
+  const base = structSchema(entry.propsFqn, [], METADATA_PROPS);
+  const ext = entry.extension?.schema();
+  const required = [...(base.required ?? []), ...(ext?.required ?? [])];
   return {
-    ...structSchema(entry.propsFqn, [], METADATA_PROPS),
+    type: 'object',
+    properties: { ...base.properties, ...(ext?.properties ?? {}) },
+    ...(required.length ? { required } : {}),
     description: `The props of ${kind} (${props.name}) in JSON form: quantities as strings, durations as Go durations, one-of choices as objects with one key (the static factory's name).`,
   };
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { fromSpecStruct, METADATA_PROPS, SpecErrors, toSpecStruct } from './spec';
-import { jsiiType, runtimeValue } from './spec-assembly';
+import { fromSpecStruct, fromSpecValue, METADATA_PROPS, Schema, SpecErrors, specProperties, structSchema, toSpecStruct } from './spec';
+import { JsiiMethod, jsiiType, onAssemblyReset, runtimeValue } from './spec-assembly';
 import { renameField } from '../core/errors';
 import { IWorkload } from '../core/workload';
 
@@ -27,7 +27,137 @@ export interface PlatformKindEntry extends PlatformKind {
   readonly constructFqn: string;
   /** jsii fqn of its props struct (the spec's type) */
   readonly propsFqn: string;
+  /** spec fields beyond the props: the construct's builder methods as data */
+  readonly extension?: SpecExtension;
 }
+
+/**
+ * Spec fields of a kind that are not props but calls of the construct's builder methods (e.g. a pipeline's
+ * `addContainer` / `addTask`), as data. The schemas of the methods' arguments are generated like the props'. @internal
+ */
+export interface SpecExtension {
+  /** the extra spec fields' schemas */
+  schema(): { properties: Schema; required: string[] };
+  /** makes the calls on the declared construct */
+  apply(workload: any, spec: any, errors: SpecErrors): void;
+}
+
+const STEP_TEMPLATE = 'cdk8s-ai-platform.StepTemplate';
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/**
+ * MLPipeline: `templates` (name → one of the step kinds, from the `add<Kind>(name, props)` methods), `tasks` (the
+ * DAG: `addTask(name, template, options)` with `dependsOn` naming tasks) and `exitHandler` (`onExit`).
+ */
+const PIPELINE_EXTENSION: SpecExtension = {
+  schema() {
+    const steps = pipelineStepMethods();
+    const templateChoices: Schema = {};
+    for (const [tag, m] of steps) {
+      const s = structSchema(m.parameters![1].type.fqn!);
+      templateChoices[tag] = { ...(m.docs?.summary ? { description: m.docs.summary } : {}), ...s };
+    }
+    const task = structSchema('cdk8s-ai-platform.TaskOptions');
+    return {
+      properties: {
+        templates: {
+          type: 'object',
+          description: 'Step templates by name, each one of: ' + steps.map(s => s[0]).join(', ') + ' (MLPipeline.add<Kind>(name, props)).',
+          additionalProperties: { type: 'object', properties: templateChoices, minProperties: 1, maxProperties: 1 },
+        },
+        tasks: {
+          type: 'array',
+          description: 'The DAG: tasks in order (MLPipeline.addTask), each running a template after the tasks it depends on.',
+          items: {
+            type: 'object',
+            required: ['name', 'template'],
+            properties: {
+              name: { type: 'string', description: 'Name of the task ({{tasks.<name>...}}).' },
+              template: { type: 'string', description: 'Name of the template it runs (a key of templates).' },
+              ...task.properties,
+              dependsOn: { type: 'array', items: { type: 'string' }, description: 'Names of the tasks this one runs after (they must succeed).' },
+            },
+          },
+        },
+        exitHandler: { type: 'string', description: 'Template run when a run ends, whatever its outcome (MLPipeline.onExit).' },
+      },
+      required: ['tasks'],
+    };
+  },
+  apply(pipeline, spec, errors) {
+    const steps = new Map(pipelineStepMethods());
+    const templates = new Map<string, any>();
+    const rawTemplates = spec.templates ?? {};
+    if (rawTemplates === null || typeof rawTemplates !== 'object' || Array.isArray(rawTemplates)) errors.fail('spec.templates', rawTemplates, 'must be an object of step templates by name');
+    for (const [name, choice] of Object.entries<any>(rawTemplates)) {
+      const field = `spec.templates.${name}`;
+      const keys = choice !== null && typeof choice === 'object' && !Array.isArray(choice) ? Object.keys(choice) : [];
+      if (keys.length !== 1 || !steps.has(keys[0])) errors.fail(field, choice, `must be an object with exactly one of the keys ${[...steps.keys()].join(', ')}`);
+      const m = steps.get(keys[0])!;
+      const props = fromSpecStruct(m.parameters![1].type.fqn!, choice[keys[0]] ?? {}, `${field}.${keys[0]}`, errors);
+      templates.set(name, pipeline[m.name](name, props));
+    }
+    const rawTasks = spec.tasks ?? [];
+    if (!Array.isArray(rawTasks)) errors.fail('spec.tasks', rawTasks, 'must be a list of tasks');
+    const tasks = new Map<string, any>();
+    const taskFields = specProperties('cdk8s-ai-platform.TaskOptions').map(p => p.name).filter(n => n !== 'dependsOn');
+    rawTasks.forEach((t: any, i: number) => {
+      const field = `spec.tasks[${i}]`;
+      if (t === null || typeof t !== 'object' || Array.isArray(t)) errors.fail(field, t, 'must be an object (name, template, dependsOn and the options of MLPipeline.addTask)');
+      const { name, template, dependsOn, ...options } = t;
+      if (typeof name !== 'string') errors.fail(`${field}.name`, name, 'required (a string)');
+      if (typeof template !== 'string' || !templates.has(template)) errors.fail(`${field}.template`, template, `must name one of the templates (${[...templates.keys()].join(', ')})`);
+      for (const k of Object.keys(options)) if (!taskFields.includes(k)) errors.fail(`${field}.${k}`, options[k], `not a field of a task; fields: name, template, dependsOn, ${taskFields.join(', ')}`);
+      const opts = fromSpecStruct('cdk8s-ai-platform.TaskOptions', options, field, errors);
+      tasks.set(name, pipeline.addTask(name, templates.get(template), opts));
+    });
+    rawTasks.forEach((t: any, i: number) => {
+      if (t.dependsOn === undefined) return;
+      const names = fromSpecValue({ collection: { kind: 'array', elementtype: { primitive: 'string' } } }, t.dependsOn, `spec.tasks[${i}].dependsOn`, errors) as string[];
+      names.forEach((n, j) => {
+        if (!tasks.has(n)) errors.fail(`spec.tasks[${i}].dependsOn[${j}]`, n, `must name another task (${[...tasks.keys()].join(', ')})`);
+      });
+      tasks.get(t.name).dependsOn(...names.map(n => tasks.get(n)));
+    });
+    if (spec.exitHandler !== undefined) {
+      if (!templates.has(spec.exitHandler)) errors.fail('spec.exitHandler', spec.exitHandler, `must name one of the templates (${[...templates.keys()].join(', ')})`);
+      pipeline.onExit(templates.get(spec.exitHandler));
+    }
+  },
+};
+
+/** MLPipeline's `add<Kind>(name, props)` methods that have a spec form, by tag (`container`, `script` ...). */
+function pipelineStepMethods(): Array<[string, JsiiMethod]> {
+  const t = jsiiType('cdk8s-ai-platform.MLPipeline');
+  return (t.methods ?? [])
+    .filter(m => !m.static && m.name.startsWith('add') && m.returns?.type.fqn === STEP_TEMPLATE)
+    .filter(m => m.parameters?.length === 2 && m.parameters[0].type.primitive === 'string' && m.parameters[1].type.fqn)
+    .filter(m => isRepresentableStruct(m.parameters![1].type.fqn!))
+    .map(m => [lowerFirst(m.name.slice(3)), m] as [string, JsiiMethod])
+    .sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+function isRepresentableStruct(fqn: string): boolean {
+  const all = structPropertiesAll(fqn);
+  const repr = specProperties(fqn).map(p => p.name);
+  return all.every(p => p.optional || repr.includes(p.name));
+}
+
+function structPropertiesAll(fqn: string): Array<{ name: string; optional?: boolean }> {
+  const out = new Map<string, { name: string; optional?: boolean }>();
+  const visit = (f: string) => {
+    const t = jsiiType(f);
+    for (const p of t.properties ?? []) if (!out.has(p.name)) out.set(p.name, p);
+    for (const i of t.interfaces ?? []) visit(i);
+  };
+  visit(fqn);
+  return [...out.values()];
+}
+
+const EXTENSIONS: { [kind: string]: SpecExtension } = { MLPipeline: PIPELINE_EXTENSION };
 
 /**
  * The workloads offered as platform kinds and their kubectl short names. Kinds are the construct names; where an
@@ -46,6 +176,7 @@ const KINDS: Array<[string, string[]]> = [
 ];
 
 let entries: PlatformKindEntry[] | undefined;
+onAssemblyReset(() => { entries = undefined; });
 
 /** Every platform kind with its construct and props types (read from the jsii assembly). @internal */
 export function platformKindEntries(): PlatformKindEntry[] {
@@ -57,7 +188,7 @@ export function platformKindEntries(): PlatformKindEntry[] {
     if (!propsFqn) throw new Error(`${constructFqn}'s initializer has no props parameter`);
     const lower = kind.toLowerCase();
     const singular = shortNames[0] === lower ? lower : lower;
-    return { kind, plural: `${lower}s`, singular, shortNames: shortNames.filter(s => s !== lower), constructFqn, propsFqn };
+    return { kind, plural: `${lower}s`, singular, shortNames: shortNames.filter(s => s !== lower), constructFqn, propsFqn, extension: EXTENSIONS[kind] };
   });
   return entries;
 }
@@ -87,11 +218,17 @@ export function workloadFromSpec(kind: string, scope: Construct, id: string, spe
   const entry = platformKind(kind);
   if (!entry) throw new Error(`${kind} is not a platform kind (${platformKindEntries().map(k => k.kind).join(', ')})`);
   const path = scope.node.path ? `${scope.node.path}/${id}` : id;
-  const props = fromSpecStruct(entry.propsFqn, spec ?? {}, 'spec', new SpecErrors(path), METADATA_PROPS);
+  const errors = new SpecErrors(path);
+  const extra = entry.extension ? Object.keys(entry.extension.schema().properties) : [];
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) errors.fail('spec', spec, `must be an object (${entry.kind}'s props)`);
+  const propsSpec = Object.fromEntries(Object.entries(spec ?? {}).filter(([k]) => !extra.includes(k)));
+  const props = fromSpecStruct(entry.propsFqn, propsSpec, 'spec', errors, METADATA_PROPS);
   const Cls = runtimeValue(entry.constructFqn);
   const meta = Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined));
   try {
-    return new Cls(scope, id, { ...props, ...meta });
+    const workload = new Cls(scope, id, { ...props, ...meta });
+    entry.extension?.apply(workload, spec ?? {}, errors);
+    return workload;
   } catch (e) {
     throw specError(e, path);
   }

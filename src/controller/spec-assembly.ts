@@ -119,6 +119,14 @@ export function assembly(name: string = ASSEMBLY_NAME): JsiiAssembly {
 /** Forgets the assemblies read (tests that point `CDK8S_AI_PLATFORM_JSII` elsewhere). @internal */
 export function resetAssemblies(): void {
   assemblies.clear();
+  for (const f of resetHooks) f();
+}
+
+const resetHooks: Array<() => void> = [];
+
+/** Runs `f` whenever the assemblies are forgotten (caches derived from them). @internal */
+export function onAssemblyReset(f: () => void): void {
+  resetHooks.push(f);
 }
 
 /** The type `fqn` from its assembly. @internal */

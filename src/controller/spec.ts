@@ -1,7 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { assembly, ASSEMBLY_NAME, JsiiDocs, JsiiMethod, JsiiParameter, JsiiProperty, JsiiType, JsiiTypeRef, jsiiType, runtimeValue } from './spec-assembly';
+import { assembly, ASSEMBLY_NAME, JsiiDocs, JsiiMethod, JsiiParameter, JsiiProperty, JsiiType, JsiiTypeRef, jsiiType, onAssemblyReset, runtimeValue } from './spec-assembly';
 import { ValidationError } from '../core/errors';
 
 /*
@@ -40,7 +40,7 @@ interface Scalar {
 }
 
 const SIZE_UNITS: Array<[string, (n: number) => Size, number]> = [
-  ['Pi', Size.pebibytes, 1024 ** 4], ['Ti', Size.tebibytes, 1024 ** 3], ['Gi', Size.gibibytes, 1024 ** 2],
+  ['Pi', Size.pebibyte, 1024 ** 4], ['Ti', Size.tebibytes, 1024 ** 3], ['Gi', Size.gibibytes, 1024 ** 2],
   ['Mi', Size.mebibytes, 1024], ['Ki', Size.kibibytes, 1],
 ];
 
@@ -117,6 +117,7 @@ export interface SpecFactory {
 }
 
 const reprMemo = new Map<string, boolean>();
+onAssemblyReset(() => reprMemo.clear());
 
 function isStruct(t: JsiiType): boolean {
   return t.kind === 'interface' && t.datatype === true;
@@ -425,9 +426,18 @@ export function fromSpecStruct(fqn: string, value: any, field: string, errors: S
       if (!p.optional) errors.fail(`${field}.${p.name}`, v, `required (${typeName(p.type)})`);
       continue;
     }
-    out[p.name] = fromSpecValue(p.type, v, `${field}.${p.name}`, errors);
+    const converted = fromSpecValue(p.type, v, `${field}.${p.name}`, errors);
+    // A value equal to the property's documented default is the default: the construct gets the prop unset, as a
+    // TypeScript user who left it out would give it (the API server writes the schema's defaults into the spec).
+    if (p.optional && isDefault(p, v)) continue;
+    out[p.name] = converted;
   }
   return out;
+}
+
+function isDefault(p: JsiiProperty, v: unknown): boolean {
+  const def = literalDefault(p.type, p.docs?.default);
+  return def !== undefined && JSON.stringify(def) === JSON.stringify(v);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
