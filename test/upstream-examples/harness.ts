@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { parseQuantity } from '../../src/compute/kueue-util';
 import { UPSTREAM_PINS } from '../../src/core/versions';
 import { UPSTREAM_CACHE_DIR } from '../../src/validation/cache';
 
@@ -75,7 +76,7 @@ export enum Normalization {
   QUANTITY = 'quantity',
 }
 
-const QUANTITY_PATH = /(\.resources\.(requests|limits)\.[^.]+|\.(nominalQuota|borrowingLimit|lendingLimit)|\.weight)$/;
+const QUANTITY_PATH = /(\.resources\.(requests|limits)\.[^.]+|\.(nominalQuota|borrowingLimit|lendingLimit|coreRequest|coreLimit)|\.weight)$/;
 
 /** A container or pod security context the library adds, or a field of one. */
 const HARDENING_PATHS: RegExp[] = [
@@ -140,6 +141,7 @@ const SPARK_APP_DEFAULTS: { [path: string]: any } = {
   'executor.cores': 1,
   'executor.memory': '1g',
   'executor.instances': 1,
+  'dynamicAllocation.shuffleTrackingEnabled': true,
 };
 const OPERATOR_DEFAULTS: { [kind: string]: { [path: string]: any } } = {
   SparkApplication: Object.fromEntries(Object.entries(SPARK_APP_DEFAULTS).map(([k, v]) => [`spec.${k}`, v])),
@@ -156,7 +158,13 @@ function isApiDefault(object: any, p: string, value: any): boolean {
 }
 
 function isQuantityEqual(p: string, a: any, b: any): boolean {
-  return QUANTITY_PATH.test(p) && a !== undefined && b !== undefined && String(a) === String(b);
+  if (!QUANTITY_PATH.test(p) || a === undefined || b === undefined) return false;
+  if (String(a) === String(b)) return true;
+  try {
+    return Math.abs(parseQuantity(String(a)) - parseQuantity(String(b))) < 1e-9;
+  } catch {
+    return false;
+  }
 }
 
 /** Every leaf difference between `a` (library) and `b` (upstream). */
@@ -233,10 +241,20 @@ function foldSparkTemplates(spec: any): void {
     if (ps.securityContext) r.podSecurityContext = { ...ps.securityContext, ...(r.podSecurityContext ?? {}) };
     delete ps.securityContext;
     if (ps.serviceAccountName === r.serviceAccount) delete ps.serviceAccountName;
+    // the operator sets the pods' scheduler to the batch scheduler
+    if (ps.schedulerName !== undefined && ps.schedulerName === spec.batchScheduler) delete ps.schedulerName;
+    // volumes of the template are the application's volumes (spec.volumes, shared by the roles)
+    for (const v of ps.volumes ?? []) {
+      spec.volumes = spec.volumes ?? [];
+      if (!spec.volumes.some((x: any) => JSON.stringify(x) === JSON.stringify(v))) spec.volumes.push(v);
+    }
+    delete ps.volumes;
     const main = (ps.containers ?? []).find((c: any) => c.name === SPARK_CONTAINERS[role]);
     if (main) {
       if (main.securityContext) r.securityContext = { ...main.securityContext, ...(r.securityContext ?? {}) };
       if (main.image === (r.image ?? spec.image)) delete main.image;
+      if (main.volumeMounts) r.volumeMounts = [...(r.volumeMounts ?? []), ...main.volumeMounts];
+      delete main.volumeMounts;
       delete main.securityContext;
       delete main.name;
       if (Object.keys(main).length === 0) ps.containers = ps.containers.filter((c: any) => c !== main);
