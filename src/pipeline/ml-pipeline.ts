@@ -471,6 +471,7 @@ export class MLPipeline extends WorkloadBase {
       resources: c.resources,
       volumeMounts: c.volumeMounts,
       imagePullPolicy: c.imagePullPolicy,
+      ports: c.ports,
     }, props.source);
   }
 

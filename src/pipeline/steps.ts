@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { ImagePullPolicy } from 'cdk8s-plus-28';
-import { ContainerSpec } from '../core/container';
+import { ContainerPortSpec, ContainerSpec } from '../core/container';
 import { EnvVarValue } from '../core/env';
 import { INodePool } from '../core/node-pool';
 import { ComputeResources } from '../core/resources';
@@ -287,6 +287,11 @@ export interface ScriptContainerOptions {
    * @default - the Kubernetes default
    */
   readonly imagePullPolicy?: ImagePullPolicy;
+  /**
+   * Ports the script's container listens on.
+   * @default []
+   */
+  readonly ports?: ContainerPortSpec[];
 }
 
 /** A value a workload step reads from the object it created, as `{{tasks.<task>.outputs.parameters.<name>}}`. */
