@@ -302,12 +302,14 @@ function prune(x: any): any {
 }
 
 /** Empty objects that mean something (a selector that selects all). */
-const EMPTY_KEPT: { [key: string]: true } = { namespaceSelector: true, emptyDir: true, spec: true };
+const EMPTY_KEPT: { [key: string]: true } = { namespaceSelector: true, emptyDir: true };
 
 /** The differences that remain after normalization. */
 export function remainingDifferences(library: any, upstream: any): Difference[] {
   const l = canonical(library);
   const u = canonical(upstream);
+  // upstream examples without a namespace are applied to kubectl's current namespace; the library names one
+  if (u.metadata?.namespace === undefined && l.metadata) delete l.metadata.namespace;
   return rawDiff(l, u).filter(d => normalization(l, u, d) === undefined);
 }
 
@@ -333,6 +335,12 @@ export interface UpstreamCase {
   readonly component: string;
   /** Path of the example inside the pinned module. */
   readonly file: string;
+  /**
+   * Further files of the same example read together with `file` (e.g. the flavors, queues and local queues of one
+   * setup).
+   * @default []
+   */
+  readonly alsoFiles?: string[];
   readonly outcome: Outcome;
   /** Declares the example with the library in `chart` (namespaced as upstream's first object). */
   readonly build?: (chart: Chart) => void;
@@ -344,6 +352,13 @@ export interface UpstreamCase {
   readonly reason?: string;
   /** Objects the library emits beside upstream's (Kind/name → why). */
   readonly extraObjects?: { [kindName: string]: string };
+  /** Upstream objects the library does not emit (Kind/name → why). */
+  readonly missingObjects?: { [kindName: string]: string };
+}
+
+/** The upstream documents of a case (all its files). */
+export function readCase(c: UpstreamCase): any[] {
+  return [c.file, ...(c.alsoFiles ?? [])].flatMap(f => readUpstream(c.component, f));
 }
 
 const key = (o: any) => `${o.kind}/${o.metadata?.name}`;
@@ -361,14 +376,16 @@ export function compareCase(library: any[], upstream: any[]): { differences: { [
   const many = upstream.length > 1;
   const differences: { [path: string]: Difference } = {};
   const missing: string[] = [];
+  const same = (lib: any, up: any) => key(lib) === key(up) || (lib.kind === up.kind && up.metadata?.name === undefined
+    && typeof up.metadata?.generateName === 'string' && `${lib.metadata?.name}-`.startsWith(up.metadata.generateName));
   for (const up of upstream) {
-    const lib = library.find(o => key(o) === key(up));
+    const lib = library.find(o => same(o, up));
     if (!lib) {
       missing.push(key(up));
       continue;
     }
     for (const d of remainingDifferences(lib, up)) differences[many ? `${key(up)}:${d.path}` : d.path] = d;
   }
-  const extra = library.filter(o => !upstream.some(u => key(u) === key(o))).map(key);
+  const extra = library.filter(o => !upstream.some(u => same(o, u))).map(key);
   return { differences, extra, missing };
 }

@@ -1,11 +1,11 @@
 // Prints a case's library output and remaining differences: npx ts-node --transpile-only -P test/tsconfig.json test/upstream-examples/show.ts <file>
 import * as YAML from 'yaml';
-import { compareCase, readUpstream, synthCase } from './harness';
+import { compareCase, readCase, synthCase } from './harness';
 import { ALL_CASES } from './cases';
 
 const file = process.argv[2];
 const c = ALL_CASES.find(x => x.file === file)!;
-const upstream = readUpstream(c.component, c.file);
+const upstream = readCase(c);
 const library = synthCase(c, upstream);
 if (process.argv[3] === 'yaml') process.stdout.write(library.map(o => YAML.stringify(o)).join('---\n'));
 const r = compareCase(library, upstream);

@@ -1,7 +1,9 @@
+import { KUEUE_CASES } from './kueue';
 import { SPARK_OPERATOR_CASES } from './spark-operator';
 import { UpstreamCase } from '../harness';
 
 /** Every case, by operator. */
 export const ALL_CASES: UpstreamCase[] = [
   ...SPARK_OPERATOR_CASES,
+  ...KUEUE_CASES,
 ];
