@@ -1,10 +1,10 @@
 import { Duration, Size } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import { Cpu, ImagePullPolicy, Protocol } from 'cdk8s-plus-28';
 import { BadInputCase, call, ref } from './harness';
 import {
   Accelerator, BatchQueue, CleanPodPolicy, ClusterTrainingRuntime, ContainerProbe, DistributedTraining, EnvVarValue, FineTuning, GpuInstances,
   GpuNodePool, KueueIntegration, KueueIntegrations, LoraBias, MlPolicy, PodGroupPolicy, PodVolume, QueueFlavors, RendezvousBackend,
-  ReplicaRestartPolicy, ResourceQuota, StorageAccessMode, TrainingBackend, TrainingFramework, TrainingRuntime, TransformerType,
+  ReplicaRestartPolicy, ReplicaRole, ResourceQuota, StorageAccessMode, TrainingBackend, TrainingFramework, TrainingRuntime, TransformerType,
 } from '../../src';
 
 const setup = (chart: any) => {
@@ -196,4 +196,65 @@ const fineTuning: BadInputCase = {
   },
 };
 
-export const cases: BadInputCase[] = [v1, v1Gang, v2, runtime, fineTuning];
+const roles: BadInputCase = {
+  name: 'DistributedTraining (per-role pods: MPI launcher, XGBoost master, TF parameter servers; Trainer v2 launcher env)',
+  namespace: 'ml-team',
+  setup,
+  recipe: () => ({
+    mpi: {
+      backend: call('TrainingBackend.trainingOperatorV1', TrainingBackend.trainingOperatorV1),
+      framework: call('TrainingFramework.mpi', TrainingFramework.mpi, { slotsPerWorker: 2 }),
+      image: 'ghcr.io/example/horovod:0.28.1',
+      imagePullPolicy: ImagePullPolicy.ALWAYS,
+      workers: 2,
+      resourcesPerWorker: { cpu: Cpu.units(8), memory: Size.gibibytes(32), accelerator: call('Accelerator.nvidia', Accelerator.nvidia, { count: 2 }) },
+      pool: ref('pool'),
+      roles: [{
+        role: ReplicaRole.LAUNCHER,
+        command: ['mpirun'],
+        args: ['-np', '4', 'python', 'train.py'],
+        env: { OMPI_MCA_btl: call('EnvVarValue.fromValue', EnvVarValue.fromValue, '^openib') },
+        resources: { cpu: Cpu.units(1), memory: Size.gibibytes(2) },
+        restartPolicy: ReplicaRestartPolicy.NEVER,
+      }],
+    },
+    xgb: {
+      backend: call('TrainingBackend.trainingOperatorV1', TrainingBackend.trainingOperatorV1),
+      framework: call('TrainingFramework.xgBoost', TrainingFramework.xgBoost),
+      image: 'ghcr.io/example/xgboost-iris:1.1',
+      workers: 3,
+      args: ['--job_type=Train'],
+      ports: [{ number: 9991, name: 'xgboostjob-port', protocol: Protocol.TCP }],
+      roles: [
+        { role: ReplicaRole.MASTER, restartPolicy: ReplicaRestartPolicy.NEVER, args: ['--job_type=Train', '--model_path=/tmp/model'], ports: [{ number: 9991, name: 'xgboostjob-port' }] },
+        { role: ReplicaRole.WORKER, restartPolicy: ReplicaRestartPolicy.EXIT_CODE },
+      ],
+    },
+    tf: {
+      backend: call('TrainingBackend.trainingOperatorV1', TrainingBackend.trainingOperatorV1),
+      framework: call('TrainingFramework.tensorFlow', TrainingFramework.tensorFlow, { parameterServers: 2, chief: true }),
+      image: 'ghcr.io/example/tf:2.15',
+      workers: 2,
+      resourcesPerWorker: { cpu: Cpu.units(8), memory: Size.gibibytes(32), accelerator: call('Accelerator.nvidia', Accelerator.nvidia, { count: 1 }) },
+      pool: ref('pool'),
+      roles: [{ role: ReplicaRole.PARAMETER_SERVER, resources: { cpu: Cpu.units(4), memory: Size.gibibytes(16) } }],
+    },
+    v2: {
+      framework: call('TrainingFramework.deepSpeed', TrainingFramework.deepSpeed),
+      image: 'ghcr.io/example/deepspeed:0.16.0',
+      workers: 2,
+      roles: [
+        { role: ReplicaRole.LAUNCHER, env: { OMPI_MCA_btl: call('EnvVarValue.fromValue', EnvVarValue.fromValue, '^openib') } },
+        { role: ReplicaRole.WORKER, env: { NCCL_DEBUG: call('EnvVarValue.fromValue', EnvVarValue.fromValue, 'INFO') } },
+      ],
+    },
+  }),
+  build: (chart, p) => {
+    new DistributedTraining(chart, 'mpi', p.mpi);
+    new DistributedTraining(chart, 'xgb', p.xgb);
+    new DistributedTraining(chart, 'tf', p.tf);
+    new DistributedTraining(chart, 'v2', p.v2);
+  },
+};
+
+export const cases: BadInputCase[] = [v1, v1Gang, v2, runtime, fineTuning, roles];
