@@ -148,9 +148,25 @@ const OPERATOR_DEFAULTS: { [kind: string]: { [path: string]: any } } = {
   ScheduledSparkApplication: Object.fromEntries(Object.entries(SPARK_APP_DEFAULTS).map(([k, v]) => [`spec.template.${k}`, v])),
 };
 
+/** Katib's Experiment defaulting (katib pkg/apis/controller/experiments/v1beta1/experiment_defaults.go, constants.go). */
+function experimentDefault(object: any, p: string): any {
+  const kind = object.spec?.trialTemplate?.trialSpec?.kind;
+  const job = kind === 'Job' || kind === 'TrainJob';
+  if (/^spec\.parameters\[\d+\]\.feasibleSpace\.distribution$/.test(p)) return 'uniform';
+  return ({
+    'spec.parallelTrialCount': 3,
+    'spec.resumePolicy': 'Never',
+    'spec.metricsCollectorSpec.collector.kind': 'StdOut',
+    'spec.trialTemplate.successCondition': `status.conditions.#(type=="${job ? 'Complete' : 'Succeeded'}")#|#(status=="True")#`,
+    'spec.trialTemplate.failureCondition': 'status.conditions.#(type=="Failed")#|#(status=="True")#',
+    // a Go bool with omitempty: false and absent are the same
+    'spec.trialTemplate.retain': false,
+  } as { [path: string]: any })[p];
+}
+
 function isApiDefault(object: any, p: string, value: any): boolean {
   if (value === undefined) return false;
-  const operatorDefault = OPERATOR_DEFAULTS[object.kind]?.[p];
+  const operatorDefault = object.kind === 'Experiment' ? experimentDefault(object, p) : OPERATOR_DEFAULTS[object.kind]?.[p];
   if (operatorDefault !== undefined && JSON.stringify(operatorDefault) === JSON.stringify(value)) return true;
   const node = schemaAt(crdSchema(object.apiVersion, object.kind), p);
   if (node && 'default' in node && JSON.stringify(node.default) === JSON.stringify(value)) return true;

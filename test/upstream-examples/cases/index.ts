@@ -1,3 +1,4 @@
+import { KATIB_CASES } from './katib';
 import { KUEUE_CASES } from './kueue';
 import { SPARK_OPERATOR_CASES } from './spark-operator';
 import { UpstreamCase } from '../harness';
@@ -6,4 +7,5 @@ import { UpstreamCase } from '../harness';
 export const ALL_CASES: UpstreamCase[] = [
   ...SPARK_OPERATOR_CASES,
   ...KUEUE_CASES,
+  ...KATIB_CASES,
 ];
