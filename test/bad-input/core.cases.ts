@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import { Cpu, ImagePullPolicy, RestartPolicy, TaintEffect } from 'cdk8s-plus-28';
+import { Cpu, ImagePullPolicy, Protocol, RestartPolicy, TaintEffect } from 'cdk8s-plus-28';
 import { BadInputCase, call } from './harness';
 import {
   Accelerator, ContainerProbe, EnvVarValue, GpuSharing, NodeOperator, Placement, PodSecurityLevel, PodTemplate, PodVolume,
@@ -23,7 +23,7 @@ const podTemplate: BadInputCase = {
         SETTINGS: call('EnvVarValue.fromConfigMapKey', EnvVarValue.fromConfigMapKey, 'settings', 'mode.yaml'),
         POD: call('EnvVarValue.fromFieldPath', EnvVarValue.fromFieldPath, 'metadata.name'),
       },
-      ports: [{ number: 8080, name: 'http' }],
+      ports: [{ number: 8080, name: 'http' }, { number: 8125, name: 'statsd', protocol: Protocol.UDP }],
       resources: {
         cpu: Cpu.units(2),
         cpuLimit: Cpu.units(4),

@@ -38,6 +38,7 @@ const sparkBase = () => ({
     env: { MODE: call('EnvVarValue.fromValue', EnvVarValue.fromValue, 'driver') },
     podLabels: { role: 'driver' },
     podAnnotations: { 'example.com/x': 'y' },
+    ports: [{ number: 8888, name: 'notebook' }],
   },
   executor: {
     instances: 2,
