@@ -6,6 +6,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { isCredentialKey } from './credentials';
 import { invalid } from '../core/errors';
+import { quantityOf } from '../core/quantity';
 import { cpuString } from '../core/resources';
 
 /** Spark's minimum heap: its unified memory manager refuses less than 1.5 × 300 MiB of reserved memory. */
@@ -16,7 +17,7 @@ export function jvmMemory(scope: IConstruct, field: string, size: Size | undefin
   if (size === undefined) return undefined;
   const kib = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
   if (!Number.isInteger(kib / 1024)) {
-    invalid(scope, field, `${kib}KiB`, 'Spark reads memory settings in whole mebibytes; use Size.mebibytes() or Size.gibibytes()');
+    invalid(scope, field, quantityOf(size)?.quantity ?? `${kib}KiB`, 'Spark reads memory settings in whole mebibytes; use Size.mebibytes() or Size.gibibytes()');
   }
   const mib = kib / 1024;
   if (mib < minMiB) {
