@@ -16,6 +16,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.3',
   packageManager: javascript.NodePackageManager.NPM,
+  // Node 20 (20.19+) and the current LTS lines 22 and 24; the suite's Node 24 run: test/node24.
+  minNodeVersion: '20.19.0',
   projenrcTs: true,
 
   // cdk8s-plus-28 gives typed core Kubernetes objects (its `k8s` namespace).
@@ -27,7 +29,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   publishToPypi: { distName: 'cdk8s-ai-platform', module: 'cdk8s_ai_platform' },
   publishToMaven: {
-    javaPackage: 'io.github.cdk8s_ai_platform',
+    javaPackage: 'io.github.cdk8saiplatform',
     mavenGroupId: 'io.github.cdk8s-ai-platform',
     mavenArtifactId: 'cdk8s-ai-platform',
   },
@@ -125,12 +127,43 @@ project.addTask('cluster', {
 project.testTask.prependSpawn(clusterBuild);
 // --- end of the integration-test API server block ---
 
+// --- Real operators against the test API server (test/operators-e2e; see docs/security.md) ---
+// Builds the pinned operators' controllers and webhooks from their Go modules (scripts/operator-binaries.sh, versions
+// from src/core/versions.ts) into ~/.cache/cdk8s-ai-platform/operators, a no-op once built; the operator end-to-end
+// tests run them as local processes against the test API server.
+const operatorsBuild = project.addTask('operators:build', {
+  description: 'Build the pinned operators (Training Operator, Kueue, KServe, JobSet, Trainer, Katib, Argo Workflows, Spark) from their Go modules (cached)',
+  exec: 'bash scripts/operator-binaries.sh',
+  receiveArgs: true,
+});
+project.testTask.prependSpawn(operatorsBuild);
+// --- end ---
+
 // --- Runtime controller (src/controller, bin cdk8s-ai-platform-controller; see docs/controller.md) ---
 // @kubernetes/client-node 1.x is the official Kubernetes client (informers, server-side apply, leases) and still runs
 // on Node 20 (2.x needs Node >= 22); prom-client is the standard Prometheus client for Node. Both are bundled, as
 // jsii requires for dependencies that are not jsii modules; only the controller's entry point loads them.
 project.addBundledDeps('@kubernetes/client-node@^1.4.0', 'prom-client@^15.1.3');
 project.addBins({ 'cdk8s-ai-platform-controller': 'lib/controller/main.js' });
+// `npm run demo`: the platform kinds reconciled by the controller on the local control plane (no cluster needed).
+project.addTask('demo', {
+  description: 'Run the runtime controller on a local API server and controller-manager, apply one resource of each platform kind, print what happens',
+  steps: [
+    { spawn: upstream.name },
+    { spawn: clusterBuild.name },
+    { exec: `${tsNode} scripts/controller-demo.ts`, receiveArgs: true },
+  ],
+});
+// The controller benchmark (500 resources vs concurrent server-side apply vs kubectl) is part of `npm run bench`.
+const benchController = project.addTask('bench:controller', {
+  description: 'Benchmark the runtime controller against the test API server (500 resources to steady state, no-op resync)',
+  steps: [
+    { spawn: upstream.name },
+    { spawn: clusterBuild.name },
+    { exec: `${tsNode} bench/controller.bench.ts`, receiveArgs: true },
+  ],
+});
+project.tasks.tryFind('bench')!.spawn(benchController);
 // --- end of the runtime controller block ---
 
 project.synth();

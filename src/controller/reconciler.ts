@@ -211,7 +211,9 @@ export class Reconciler {
 
     // Status from the primary child's contract.
     const primaryCache = await this.ctx.childCache(r.primary.apiVersion, r.primary.kind);
-    const primaryLive = primaryCache.get(r.primary.namespace, r.primary.name);
+    // The cache may not have seen a child just applied: the apply's answer is as fresh.
+    const primaryLive = primaryCache.get(r.primary.namespace, r.primary.name)
+      ?? applied.find((o) => o.kind === r.primary.kind && o.metadata.name === r.primary.name && o.metadata.namespace === r.primary.namespace);
     const state: ChildState = childState(r.statusContract, primaryLive);
     const conditions = conditionsFor(r.statusContract, kind, state, generation);
     const status: any = {

@@ -57,10 +57,10 @@ export function upstreamCrds(kinds: Set<string>): any[] {
   if (files.length === 0) throw new Error(`no CRDs in ${CRD_DIR}; run \`npm run upstream\``);
   const seen = new Set<string>();
   for (const file of files) {
-    // File names are <group>_<plural>.yaml: only parse the groups asked for.
-    const base = path.basename(file);
-    if (![...kinds].some((k) => base.startsWith(k.split('/')[0] + '_'))) continue;
-    for (const doc of YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+    // Only parse the files of the groups asked for.
+    const text = fs.readFileSync(file, 'utf8');
+    if (![...kinds].some((k) => text.includes(`group: ${k.split('/')[0]}`))) continue;
+    for (const doc of YAML.parseAllDocuments(text)) {
       const crd = doc.toJS({ maxAliasCount: -1 });
       if (crd?.kind !== 'CustomResourceDefinition') continue;
       const key = `${crd.spec.group}/${crd.spec.names.kind}`;
@@ -296,3 +296,135 @@ export function platformPath(plural: string, namespace: string, name?: string): 
 export function condition(obj: any, type: string): any | undefined {
   return (obj?.status?.conditions ?? []).find((c: any) => c.type === type);
 }
+
+/**
+ * A TCP proxy in front of the API server, for cutting a controller off (its watches expire meanwhile) while the
+ * API server stays up for everyone else.
+ */
+export class TcpProxy {
+  public port = 0;
+  private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  private paused = false;
+
+  constructor(private readonly targetPort: number, private readonly targetHost = '127.0.0.1') {}
+
+  public async listen(): Promise<number> {
+    this.server = net.createServer((client) => {
+      if (this.paused) {
+        client.destroy();
+        return;
+      }
+      const upstream = net.connect(this.targetPort, this.targetHost);
+      this.sockets.add(client);
+      this.sockets.add(upstream);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(upstream);
+      };
+      client.on('error', drop);
+      upstream.on('error', drop);
+      client.on('close', drop);
+      upstream.on('close', drop);
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this.port;
+  }
+
+  /** Drops every connection and refuses new ones. */
+  public pause(): void {
+    this.paused = true;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+  }
+
+  public resume(): void {
+    this.paused = false;
+  }
+
+  public async close(): Promise<void> {
+    this.pause();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** A kubeconfig like the cluster's, pointing at `server`. */
+export function kubeconfigVia(cluster: Cluster, server: string, file: string): string {
+  const text = fs.readFileSync(cluster.kubeconfig, 'utf8').replace(/server: \S+/, `server: ${server}`);
+  fs.writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
+/** The command line of a cluster process (from /proc). */
+export function processArgs(pid: number): string[] {
+  return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((s) => s !== '');
+}
+
+/** The etcd client URL of a cluster. */
+export function etcdUrl(cluster: Cluster): string {
+  const etcd = cluster.processes.find((p) => p.name === 'etcd');
+  if (!etcd) throw new Error('no etcd process');
+  const arg = processArgs(etcd.pid).find((a) => a.startsWith('--listen-client-urls='));
+  return arg!.split('=')[1].split(',')[0];
+}
+
+/** Compacts etcd's history up to its current revision: every older resourceVersion is gone (watches get 410). */
+export async function compactEtcd(cluster: Cluster): Promise<number> {
+  const url = etcdUrl(cluster);
+  const post = (p: string, body: unknown) => new Promise<any>((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = http.request(`${url}${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`etcd ${p}: ${res.statusCode} ${text}`))));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+  const range = await post('/v3/kv/range', { key: Buffer.from('/registry').toString('base64') });
+  const revision = String(range.header.revision);
+  await post('/v3/kv/compaction', { revision, physical: true });
+  return Number(revision);
+}
+
+/** Kills the cluster's kube-apiserver and starts it again with the same flags; returns a function to stop the new one. */
+export async function restartApiserver(cluster: Cluster, downMs = 0): Promise<() => Promise<void>> {
+  const current = apiserverPid ?? cluster.processes.find((p) => p.name === 'kube-apiserver')!.pid;
+  const args = processArgs(current);
+  process.kill(current, 'SIGKILL');
+  await waitFor('kube-apiserver to exit', () => {
+    try {
+      process.kill(current, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }, 30_000, 50);
+  if (downMs > 0) await sleep(downMs);
+  const log = fs.openSync(path.join(cluster.workDir, 'kube-apiserver.restarted.log'), 'a');
+  const child = spawn(args[0], args.slice(1), { stdio: ['ignore', log, log], detached: false });
+  fs.closeSync(log);
+  apiserverPid = child.pid!;
+  restartedApiservers.add(child);
+  child.once('exit', () => restartedApiservers.delete(child));
+  await waitFor('kube-apiserver /readyz after the restart', async () => (await cluster.request('GET', '/readyz')).status === 200, 120_000, 250);
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([new Promise((resolve) => child.once('exit', resolve)), sleep(10_000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  };
+}
+
+let apiserverPid: number | undefined;
+const restartedApiservers = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of restartedApiservers) c.kill('SIGKILL');
+});

@@ -1,0 +1,205 @@
+/**
+ * Benchmark of the runtime controller against the project's test API server (`npm run bench`; not a timed test).
+ *
+ *   1. raw floor: the children of N resources (rendered beforehand) applied by concurrent server-side apply, no
+ *      controller, through the same HTTP client the controller uses;
+ *   2. kubectl: `kubectl apply --server-side` of the same children as YAML;
+ *   3. controller: N custom resources created first, then the controller started; the time from its informers being
+ *      synced to every resource reconciled (children applied, status written);
+ *   4. a no-op resync of all N (SIGHUP): writes made (by the controller's count and the API server's) and
+ *      resourceVersions changed — both must be zero.
+ *
+ * Each phase uses its own namespace, so all three apply the same number of new objects to the same server.
+ *
+ *   npm run bench:controller -- [--resources 500] [--concurrency 16]
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { KubeClient } from '../src/controller/kube';
+import {
+  assemblyPath, ControllerProcess, installCrds, send, spawnController, startControllerCluster, sumMetric, waitFor,
+} from '../test/controller/harness';
+import { SAMPLE_SPECS, sampleResource } from '../test/controller/samples';
+import { assertBinaries, Cluster } from '../test/integration/cluster';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const N = arg('resources', 500);
+const CONCURRENCY = arg('concurrency', 16);
+const WRITE_VERBS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+async function apiserverWrites(cluster: Cluster): Promise<number> {
+  const text = (await cluster.request('GET', '/metrics')).body;
+  let n = 0;
+  for (const verb of ['POST', 'PUT', 'PATCH', 'DELETE', 'APPLY']) n += sumMetric(text, 'apiserver_request_total', { verb });
+  return n;
+}
+
+async function controllerWrites(p: ControllerProcess): Promise<number> {
+  const text = (await p.get('/metrics')).body;
+  return WRITE_VERBS.reduce((n, verb) => n + sumMetric(text, 'platform_controller_api_requests_total', { verb }), 0);
+}
+
+async function namespace(cluster: Cluster, name: string): Promise<void> {
+  await send(cluster, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+}
+
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  assertBinaries();
+  console.log(`controller benchmark: ${N} resources, concurrency ${CONCURRENCY}, ${os.cpus().length} cores`);
+  assemblyPath();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { platformCrds, platformKinds, renderResource } = require('../src/controller/render') as typeof import('../src/controller/render');
+  const kinds = platformKinds().filter((k) => {
+    try {
+      renderResource(sampleResource(k.kind, 'probe', 'default'));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const plural = Object.fromEntries(kinds.map((k) => [k.kind, k.plural]));
+  const resources = (ns: string) => Array.from({ length: N }, (_, i) => {
+    const k = kinds[i % kinds.length];
+    return sampleResource(k.kind, `b-${k.singular}-${i}`, ns, SAMPLE_SPECS[k.kind]);
+  });
+
+  const cluster = await startControllerCluster({});
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'controller-bench-'));
+  let controller: ControllerProcess | undefined;
+  const results: Record<string, string | number> = {};
+  try {
+    await installCrds(cluster, platformCrds(), renderResource);
+    for (const ns of ['bench-raw', 'bench-kubectl', 'bench-ctl']) await namespace(cluster, ns);
+    console.log(`kinds: ${kinds.map((k) => k.kind).join(', ')} (round robin)`);
+
+    // --- 1. raw floor ---
+    let t = Date.now();
+    const rawChildren = resources('bench-raw').flatMap((r) => renderResource(r).children);
+    const renderMs = Date.now() - t;
+    results.children = rawChildren.length;
+    results['render (all resources, in-process)'] = secs(renderMs);
+    const client = await KubeClient.load({ kubeconfig: cluster.kubeconfig, maxSockets: CONCURRENCY * 4 });
+    t = Date.now();
+    await mapLimit(rawChildren, CONCURRENCY, async (c) => {
+      await client.apply(c, 'bench-raw', true);
+    });
+    const rawMs = Date.now() - t;
+    client.close();
+    results['raw floor: concurrent server-side apply'] = secs(rawMs);
+
+    // --- 2. kubectl ---
+    const kubectlChildren = resources('bench-kubectl').flatMap((r) => renderResource(r).children);
+    const file = path.join(tmp, 'children.yaml');
+    fs.writeFileSync(file, kubectlChildren.map((c) => YAML.stringify(c)).join('---\n'));
+    t = Date.now();
+    const r = await cluster.kubectl(['apply', '--server-side', '--field-manager=bench-kubectl', '-f', file], { timeoutMs: 1_800_000 });
+    const kubectlMs = Date.now() - t;
+    if (r.code !== 0) throw new Error(`kubectl apply failed: ${r.stderr}`);
+    results['kubectl apply --server-side'] = secs(kubectlMs);
+
+    // --- 3. controller ---
+    const crs = resources('bench-ctl');
+    const creator = await KubeClient.load({ kubeconfig: cluster.kubeconfig, maxSockets: CONCURRENCY * 4 });
+    await mapLimit(crs, CONCURRENCY, async (cr) => {
+      await creator.request('POST', `/apis/platform.ai.cdk8s.io/v1alpha1/namespaces/bench-ctl/${plural[cr.kind]}`, cr);
+    });
+    creator.close();
+    const spawned = Date.now();
+    let startedAt = 0;
+    controller = await spawnController({
+      kubeconfig: cluster.kubeconfig,
+      args: ['--namespaces=bench-ctl', `--concurrency=${CONCURRENCY}`, '--resync-period=0'],
+      onLine: (l) => {
+        if (l.msg === 'controller started') startedAt = Date.parse(l.ts);
+      },
+    });
+    const expected = crs.flatMap((cr) => renderResource(cr).children).length;
+    const steadyAt = await waitFor('steady state', async () => {
+      const text = (await controller!.get('/metrics')).body;
+      const applied = sumMetric(text, 'platform_controller_objects_applied_total');
+      if (applied < expected || sumMetric(text, 'platform_controller_queue_depth') > 0) return undefined;
+      const at = Date.now();
+      // Confirm with the API server: every resource's status describes its generation.
+      const lists = await Promise.all(kinds.map((k) => send(cluster, 'GET', `/apis/platform.ai.cdk8s.io/v1alpha1/namespaces/bench-ctl/${k.plural}`)));
+      const all = lists.flatMap((l) => l.items);
+      return all.length === N && all.every((o: any) => o.status?.observedGeneration === o.metadata.generation) ? at : undefined;
+    }, 1_800_000, 100);
+    const controllerMs = steadyAt - startedAt;
+    results['controller: process start to informers synced'] = secs(startedAt - spawned);
+    results['controller: informers synced to steady state'] = secs(controllerMs);
+    const metricsText = (await controller.get('/metrics')).body;
+    for (const verb of ['GET', ...WRITE_VERBS]) {
+      results[`controller requests ${verb}`] = sumMetric(metricsText, 'platform_controller_api_requests_total', { verb });
+    }
+    results['controller reconciles'] = sumMetric(metricsText, 'platform_controller_reconcile_total');
+
+    // --- 4. no-op resync ---
+    let last = await controllerWrites(controller);
+    await waitFor('no writes for 2 s', async () => {
+      await new Promise((res) => setTimeout(res, 2_000));
+      const now = await controllerWrites(controller!);
+      const quiet = now === last;
+      last = now;
+      return quiet;
+    }, 120_000, 0);
+    const snapshot = async () => {
+      const items: any[] = [];
+      for (const k of kinds) items.push(...(await send(cluster, 'GET', `/apis/platform.ai.cdk8s.io/v1alpha1/namespaces/bench-ctl/${k.plural}`)).items);
+      for (const c of new Set(crs.flatMap((cr) => renderResource(cr).children).map((x) => `${x.apiVersion}|${x.kind}`))) {
+        const [apiVersion, kind] = c.split('|');
+        const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+        const res = JSON.parse((await cluster.request('GET', base)).body).resources.find((x: any) => x.kind === kind && !x.name.includes('/'));
+        items.push(...(await send(cluster, 'GET', `${base}/namespaces/bench-ctl/${res.name}`)).items);
+      }
+      return new Map(items.map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.resourceVersion]));
+    };
+    const before = await snapshot();
+    const ctlWritesBefore = await controllerWrites(controller);
+    const apiWritesBefore = await apiserverWrites(cluster);
+    const reconcilesBefore = sumMetric((await controller.get('/metrics')).body, 'platform_controller_reconcile_total');
+    t = Date.now();
+    controller.child.kill('SIGHUP');
+    await waitFor('resync done', async () => {
+      const text = (await controller!.get('/metrics')).body;
+      return sumMetric(text, 'platform_controller_reconcile_total') >= reconcilesBefore + N && sumMetric(text, 'platform_controller_queue_depth') === 0;
+    }, 600_000, 50);
+    const resyncMs = Date.now() - t;
+    const after = await snapshot();
+    const changed = [...before].filter(([k, v]) => after.get(k) !== v).length;
+    results['no-op resync of all resources'] = secs(resyncMs);
+    results['no-op resync: controller writes'] = (await controllerWrites(controller)) - ctlWritesBefore;
+    // The API server's count includes the benchmark's own reads only as GET, so writes are everyone's writes.
+    results['no-op resync: API server writes (all clients)'] = (await apiserverWrites(cluster)) - apiWritesBefore;
+    results['no-op resync: objects whose resourceVersion changed'] = `${changed} of ${before.size}`;
+
+    results['controller / raw floor'] = (controllerMs / rawMs).toFixed(2);
+    results['controller / kubectl'] = (controllerMs / kubectlMs).toFixed(2);
+  } finally {
+    await controller?.stop('SIGTERM');
+    await cluster.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log('');
+  const width = Math.max(...Object.keys(results).map((k) => k.length));
+  for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
