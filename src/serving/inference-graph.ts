@@ -99,8 +99,11 @@ export class GraphNode {
     return new GraphNode(name, RouterType.SEQUENCE, steps);
   }
 
-  /** The first step whose condition matches runs. */
-  public static switch(name: string, steps: GraphStep[]): GraphNode {
+  /**
+   * The first step whose condition matches runs (KServe's `Switch` router; named so that it reads the same in every
+   * language: `switch` is a keyword in Java, C# and Go).
+   */
+  public static conditional(name: string, steps: GraphStep[]): GraphNode {
     return new GraphNode(name, RouterType.SWITCH, steps);
   }
 

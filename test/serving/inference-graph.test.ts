@@ -17,7 +17,7 @@ test('Sequence, Switch, Ensemble and Splitter nodes with typed references to Inf
   const [catDog, dogBreed, a, b] = services(chart, 'ml');
   const split = GraphNode.splitter('ab', [GraphStep.service(a, { weight: 80 }), GraphStep.service(b, { weight: 20 })]);
   const ensemble = GraphNode.ensemble('vote', [GraphStep.service(a, { name: 'a' }), GraphStep.service(b, { name: 'b' })]);
-  const sw = GraphNode.switch('route', [GraphStep.node(split, { condition: '[@this].#(amount>100)' }), GraphStep.node(ensemble, { condition: '[@this].#(amount<=100)' })]);
+  const sw = GraphNode.conditional('route', [GraphStep.node(split, { condition: '[@this].#(amount>100)' }), GraphStep.node(ensemble, { condition: '[@this].#(amount<=100)' })]);
   new InferenceGraph(chart, 'graph', {
     name: 'dog-pipeline',
     namespace: 'ml',
@@ -47,7 +47,7 @@ test('errors: splitter weights, switch conditions, duplicate steps, cycles, name
     /^\[test\/g1\] nodes\.root\.steps: 90 is not valid; the weights of a Splitter node must add up to 100$/);
   expectValidationError(() => new InferenceGraph(chart, 'g2', { root: GraphNode.splitter('s', [GraphStep.service(a), GraphStep.service(b, { weight: 40 })]) }),
     /^\[test\/g2\] nodes\.root\.steps\[0\]\.weight: undefined is not valid; every step of a Splitter node needs a weight$/);
-  expectValidationError(() => new InferenceGraph(chart, 'g3', { root: GraphNode.switch('s', [GraphStep.service(a)]) }),
+  expectValidationError(() => new InferenceGraph(chart, 'g3', { root: GraphNode.conditional('s', [GraphStep.service(a)]) }),
     /^\[test\/g3\] nodes\.root\.steps\[0\]\.condition: undefined is not valid; every step of a Switch node needs a condition$/);
   expectValidationError(() => new InferenceGraph(chart, 'g4', { root: GraphNode.ensemble('e', [GraphStep.service(a, { name: 'x' }), GraphStep.service(b, { name: 'x' })]) }),
     /^\[test\/g4\] nodes\.root\.steps\[1\]\.name: 'x' is not valid; step names must be unique within a node$/);
