@@ -18,8 +18,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   packageManager: javascript.NodePackageManager.NPM,
   // Node 20 (20.19+) and the current LTS lines 22 and 24; the suite's Node 24 run: test/node24.
   minNodeVersion: '20.19.0',
-  // Node 20 (20.19+) and the current LTS lines 22 and 24; the suite's Node 24 run: test/node24.
-  minNodeVersion: '20.19.0',
   projenrcTs: true,
 
   // cdk8s-plus-28 gives typed core Kubernetes objects (its `k8s` namespace).
