@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu, ImagePullPolicy, Protocol, RestartPolicy, TaintEffect } from 'cdk8s-plus-28';
 import { BadInputCase, call } from './harness';
 import {
-  Accelerator, ContainerProbe, EnvVarValue, GpuSharing, NodeOperator, Placement, PodSecurityLevel, PodTemplate, PodVolume,
+  Accelerator, ContainerProbe, EnvVarValue, GpuSharing, Memory, NodeOperator, Placement, PodSecurityLevel, PodTemplate, PodVolume,
 } from '../../src';
 import { addPodTemplateObject } from '../util';
 
@@ -74,12 +74,21 @@ const podTemplate: BadInputCase = {
   ],
 };
 
-/** Accelerator builders, through a pod template. */
+/** Accelerator builders and Memory quantities (with requests = limits), through a pod template. */
 const accelerators: BadInputCase = {
   name: 'Accelerator builders',
   recipe: () => ({
     containers: [
-      { image: 'busybox:1.36', resources: { accelerator: call('Accelerator.nvidiaMig', Accelerator.nvidiaMig, '1g.10gb', 2) } },
+      {
+        image: 'busybox:1.36',
+        resources: {
+          cpu: Cpu.units(2),
+          memory: call('Memory.of', Memory.of, '10G'),
+          ephemeralStorage: call('Memory.gigabytes', Memory.gigabytes, 20),
+          accelerator: call('Accelerator.nvidiaMig', Accelerator.nvidiaMig, '1g.10gb', 2),
+          limitsEqualRequests: true,
+        },
+      },
       { image: 'busybox:1.36', name: 'amd', resources: { accelerator: call('Accelerator.amd', Accelerator.amd, 1) } },
       { image: 'busybox:1.36', name: 'neuron', resources: { accelerator: call('Accelerator.awsNeuron', Accelerator.awsNeuron, 2) } },
       { image: 'busybox:1.36', name: 'fpga', resources: { accelerator: call('Accelerator.resource', Accelerator.resource, 'example.com/fpga', 1) } },

@@ -15,6 +15,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { Errors } from '../../src/core/errors';
 import { ResourceNames } from '../../src/core/names';
+import { Memory } from '../../src/core/quantity';
 import { PlatformTesting } from '../../src/platform/testing';
 
 /**
@@ -81,6 +82,8 @@ function withAmount<T extends object>(x: T, amount: any): T {
 const badSizes = (): any[] => [
   withAmount(Size.gibibytes(1), NaN), withAmount(Size.gibibytes(1), Infinity), withAmount(Size.gibibytes(1), -1),
   Size.gibibytes(0), Size.gibibytes(1e30), Size.kibibytes(0.3), Size.mebibytes(1e-7), Size.tebibytes(1e7),
+  // decimal and parsed quantities: malformed, negative, fractional bytes, too large, not a number
+  Memory.of('10GB'), Memory.of('-1G'), Memory.of('100m'), Memory.of('10E'), Memory.gigabytes(NaN), Memory.of(''),
 ];
 const badCpus = (): any[] => [
   Cpu.units(NaN), Cpu.units(Infinity), Cpu.units(-1), Cpu.units(0), Cpu.units(1e30), Cpu.millis(0.5), Cpu.units(0.0001), Cpu.millis(-5),
