@@ -74,6 +74,8 @@ export enum Normalization {
   API_DEFAULT = 'api-default',
   /** The same quantity written differently (`1` and `"1"`, as the API server stores it). */
   QUANTITY = 'quantity',
+  /** A label the library adds to find its objects (`ai-platform.cdk8s.io/...`). */
+  LIBRARY_LABEL = 'library-label',
 }
 
 const QUANTITY_PATH = /(\.resources\.(requests|limits)\.[^.]+|\.(nominalQuota|borrowingLimit|lendingLimit|coreRequest|coreLimit)|\.weight)$/;
@@ -164,9 +166,16 @@ function experimentDefault(object: any, p: string): any {
   } as { [path: string]: any })[p];
 }
 
+/** Argo Workflows names a template's container `main` (its default container name, workflow/common). */
+function workflowDefault(p: string): any {
+  return /(^|\.)templates\[\d+\]\.(container|script)\.name$/.test(p) ? 'main' : undefined;
+}
+
 function isApiDefault(object: any, p: string, value: any): boolean {
   if (value === undefined) return false;
-  const operatorDefault = object.kind === 'Experiment' ? experimentDefault(object, p) : OPERATOR_DEFAULTS[object.kind]?.[p];
+  const operatorDefault = object.kind === 'Experiment' ? experimentDefault(object, p)
+    : ['Workflow', 'CronWorkflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'].includes(object.kind) ? workflowDefault(p)
+      : OPERATOR_DEFAULTS[object.kind]?.[p];
   if (operatorDefault !== undefined && JSON.stringify(operatorDefault) === JSON.stringify(value)) return true;
   const node = schemaAt(crdSchema(object.apiVersion, object.kind), p);
   if (node && 'default' in node && JSON.stringify(node.default) === JSON.stringify(value)) return true;
@@ -212,6 +221,7 @@ function leaves(x: any, p: string): [string, any][] {
 /** How one difference is normalized away, or undefined when it remains. */
 export function normalization(library: any, upstream: any, d: Difference): Normalization | undefined {
   if (isQuantityEqual(d.path, d.library, d.upstream)) return Normalization.QUANTITY;
+  if (d.upstream === undefined && /\.labels\.ai-platform\.cdk8s\.io\/[^.]+$/.test(d.path)) return Normalization.LIBRARY_LABEL;
   if (HARDENING_PATHS.some(r => r.test(d.path)) && d.library !== undefined) return Normalization.HARDENING;
   // a memory limit equal to the request: the library bounds memory so that a pod is not killed for its neighbours' sake
   const limit = /^(.*\.resources)\.limits\.memory$/.exec(d.path);

@@ -1,3 +1,4 @@
+import { ARGO_WORKFLOWS_CASES } from './argo-workflows';
 import { KATIB_CASES } from './katib';
 import { KUEUE_CASES } from './kueue';
 import { SPARK_OPERATOR_CASES } from './spark-operator';
@@ -8,4 +9,5 @@ export const ALL_CASES: UpstreamCase[] = [
   ...SPARK_OPERATOR_CASES,
   ...KUEUE_CASES,
   ...KATIB_CASES,
+  ...ARGO_WORKFLOWS_CASES,
 ];
