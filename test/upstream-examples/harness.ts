@@ -148,6 +148,8 @@ const SPARK_APP_DEFAULTS: { [path: string]: any } = {
 const OPERATOR_DEFAULTS: { [kind: string]: { [path: string]: any } } = {
   SparkApplication: Object.fromEntries(Object.entries(SPARK_APP_DEFAULTS).map(([k, v]) => [`spec.${k}`, v])),
   ScheduledSparkApplication: Object.fromEntries(Object.entries(SPARK_APP_DEFAULTS).map(([k, v]) => [`spec.template.${k}`, v])),
+  // fluid pkg/utils/dataset.go GetAccessModesOfDataset: no access modes are ReadOnlyMany
+  Dataset: { 'spec.accessModes[0]': 'ReadOnlyMany' },
 };
 
 /** Katib's Experiment defaulting (katib pkg/apis/controller/experiments/v1beta1/experiment_defaults.go, constants.go). */

@@ -1,4 +1,5 @@
 import { ARGO_WORKFLOWS_CASES } from './argo-workflows';
+import { FLUID_CASES } from './fluid';
 import { KATIB_CASES } from './katib';
 import { KUEUE_CASES } from './kueue';
 import { SPARK_OPERATOR_CASES } from './spark-operator';
@@ -10,4 +11,5 @@ export const ALL_CASES: UpstreamCase[] = [
   ...KUEUE_CASES,
   ...KATIB_CASES,
   ...ARGO_WORKFLOWS_CASES,
+  ...FLUID_CASES,
 ];
