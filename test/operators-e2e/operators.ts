@@ -1,0 +1,132 @@
+/**
+ * How each pinned operator is run locally by the harness: the platform's rendered install is applied first (webhooks
+ * pointed at the local process), then the controller starts with the install's own arguments and configuration
+ * files, only the ports, certificate paths and leader election changed for a local process.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { controllerCommand, freePorts, Harness, installObjects, KObject, patchInstall, setFlags } from './harness';
+import { IOperatorInstall } from '../../src';
+
+async function httpStatus(url: string): Promise<number> {
+  try {
+    return (await fetch(url)).status;
+  } catch {
+    return 0;
+  }
+}
+
+function workDir(build: string): string {
+  return fs.mkdtempSync(path.join('/tmp', `aip-${build}-`));
+}
+
+/** The Secret a cert-controller based operator keeps its webhook certificate in, filled with the harness's. */
+function certSecret(h: Harness, namespace: string, name: string): KObject {
+  return {
+    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace },
+    stringData: { 'ca.crt': h.certs.caCrt, 'ca.key': h.certs.caKey, 'tls.crt': h.certs.tlsCrt, 'tls.key': h.certs.tlsKey },
+  };
+}
+
+/** Writes the harness's certificate where a pod would mount the operator's certificate Secret. */
+function mountCerts(h: Harness, dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries({ 'ca.crt': h.certs.caCrt, 'tls.crt': h.certs.tlsCrt, 'tls.key': h.certs.tlsKey })) {
+    const target = path.join(dir, file);
+    if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) fs.writeFileSync(target, text);
+  }
+}
+
+/**
+ * The Training Operator v1.9.4: its cert-controller keeps the certificate of its Secret (valid for its service and
+ * 127.0.0.1) and injects the CA into its ValidatingWebhookConfiguration.
+ */
+export async function startTrainingOperator(h: Harness, install: IOperatorInstall, schemes: string[] = ['pytorchjob']): Promise<void> {
+  const objects = installObjects(install);
+  const ns = install.namespace;
+  const [metrics, health, webhook] = await freePorts(3);
+  await h.apply(patchInstall(objects, { services: { [`${ns}/training-operator`]: webhook }, ca: h.certs.caCrt }));
+  await h.apply([certSecret(h, ns, 'training-operator-webhook-cert')]);
+  // where the pod mounts that Secret; the operator waits for the files there (a fixed path, the same certificate every run)
+  mountCerts(h, '/tmp/k8s-webhook-server/serving-certs');
+  const dir = workDir('training-operator');
+  const cmd = controllerCommand(objects, 'training-operator', 'training-operator', dir);
+  await h.runOperator({
+    build: 'training-operator',
+    serviceAccount: { namespace: ns, name: 'training-operator' },
+    args: setFlags(cmd.args, {
+      'metrics-bind-address': `127.0.0.1:${metrics}`,
+      'health-probe-bind-address': `127.0.0.1:${health}`,
+      'webhook-server-port': String(webhook),
+    }).concat(schemes.map(s => `--enable-scheme=${s}`)),
+    env: cmd.env,
+    cwd: dir,
+    ready: async () => (await httpStatus(`http://127.0.0.1:${health}/readyz`)) === 200,
+  });
+}
+
+/**
+ * Kueue v0.19.2 with the install's manager configuration (integrations, fair sharing), its webhook certificate given
+ * by the harness (internal certificate management off) and the visibility API server off (its APIService is left out).
+ */
+export async function startKueue(h: Harness, install: IOperatorInstall): Promise<void> {
+  const objects = installObjects(install);
+  const ns = install.namespace;
+  const [metrics, health, webhook] = await freePorts(3);
+  await h.apply(patchInstall(objects, {
+    services: { [`${ns}/kueue-webhook-service`]: webhook },
+    ca: h.certs.caCrt,
+    omit: o => o.kind === 'APIService',
+  }));
+  const dir = workDir('kueue');
+  const cmd = controllerCommand(objects, 'kueue-controller-manager', 'manager', dir);
+  const configFile = cmd.mounts['/controller_manager_config.yaml'];
+  const config = YAML.parse(fs.readFileSync(configFile, 'utf8'));
+  config.health = { ...config.health, healthProbeBindAddress: `127.0.0.1:${health}` };
+  config.metrics = { ...config.metrics, bindAddress: `127.0.0.1:${metrics}` };
+  config.webhook = { ...config.webhook, port: webhook, certDir: h.certs.dir };
+  config.leaderElection = { ...config.leaderElection, leaderElect: false };
+  config.internalCertManagement = { enable: false };
+  config.featureGates = { ...config.featureGates, VisibilityOnDemand: false };
+  fs.writeFileSync(configFile, YAML.stringify(config));
+  await h.runOperator({
+    build: 'kueue',
+    serviceAccount: { namespace: ns, name: 'kueue-controller-manager' },
+    args: cmd.args,
+    env: cmd.env,
+    cwd: dir,
+    ready: async () => (await httpStatus(`http://127.0.0.1:${health}/readyz`)) === 200,
+  });
+}
+
+/**
+ * The KServe v0.20.0 controller manager (controllers and webhooks in one process), reading the install's
+ * `inferenceservice-config`. cert-manager does not run here: the webhook certificate cert-manager would issue is the
+ * harness's, found where the manager's webhook server looks (`$TMPDIR/k8s-webhook-server/serving-certs`).
+ */
+export async function startKServe(h: Harness, install: IOperatorInstall): Promise<void> {
+  const objects = installObjects(install);
+  const ns = install.namespace;
+  const [metrics, health, webhook] = await freePorts(3);
+  await h.apply(patchInstall(objects, { services: { [`${ns}/kserve-webhook-server-service`]: webhook }, ca: h.certs.caCrt }));
+  const dir = workDir('kserve');
+  const certDir = path.join(dir, 'tmp', 'k8s-webhook-server', 'serving-certs');
+  fs.mkdirSync(certDir, { recursive: true });
+  fs.writeFileSync(path.join(certDir, 'tls.crt'), h.certs.tlsCrt);
+  fs.writeFileSync(path.join(certDir, 'tls.key'), h.certs.tlsKey);
+  const cmd = controllerCommand(objects, 'kserve-controller-manager', 'manager', dir);
+  await h.runOperator({
+    build: 'kserve',
+    serviceAccount: { namespace: ns, name: 'kserve-controller-manager' },
+    args: setFlags(cmd.args, {
+      'metrics-addr': `127.0.0.1:${metrics}`,
+      'health-probe-addr': `127.0.0.1:${health}`,
+      'webhook-port': String(webhook),
+      'leader-elect': 'false',
+    }),
+    env: { ...cmd.env, TMPDIR: path.join(dir, 'tmp') },
+    cwd: dir,
+    ready: async () => (await httpStatus(`http://127.0.0.1:${health}/readyz`)) === 200,
+  });
+}
