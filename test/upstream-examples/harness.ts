@@ -148,6 +148,9 @@ const SPARK_APP_DEFAULTS: { [path: string]: any } = {
 const OPERATOR_DEFAULTS: { [kind: string]: { [path: string]: any } } = {
   SparkApplication: Object.fromEntries(Object.entries(SPARK_APP_DEFAULTS).map(([k, v]) => [`spec.${k}`, v])),
   ScheduledSparkApplication: Object.fromEntries(Object.entries(SPARK_APP_DEFAULTS).map(([k, v]) => [`spec.template.${k}`, v])),
+  // kserve config/configmap/inferenceservice.yaml: defaultDeploymentMode "Serverless" (named Knative since KServe 0.15);
+  // the library writes the mode explicitly, so that the object does not depend on the cluster's configuration
+  InferenceService: { 'metadata.annotations.serving.kserve.io/deploymentMode': 'Knative' },
   // fluid pkg/utils/dataset.go GetAccessModesOfDataset: no access modes are ReadOnlyMany
   Dataset: { 'spec.accessModes[0]': 'ReadOnlyMany' },
 };
@@ -293,9 +296,25 @@ function foldSparkTemplates(spec: any): void {
   }
 }
 
+/** KServe's predictor shorthands, which its defaulting webhook rewrites to `predictor.model` (assign<X>Runtime). */
+const KSERVE_PREDICTOR_FORMATS = ['sklearn', 'tensorflow', 'xgboost', 'pytorch', 'onnx', 'huggingface', 'pmml', 'lightgbm', 'paddle', 'triton'];
+
+/**
+ * KServe: `predictor.sklearn: {...}` is `predictor.model: { modelFormat: { name: sklearn }, ... }` (kserve
+ * pkg/apis/serving/v1beta1/inference_service_defaults.go, setPredictorModelDefaults).
+ */
+function foldKServePredictor(predictor: any): void {
+  for (const format of KSERVE_PREDICTOR_FORMATS) {
+    if (!predictor?.[format]) continue;
+    predictor.model = { modelFormat: { name: format }, ...predictor[format] };
+    delete predictor[format];
+  }
+}
+
 /** Rewrites an object into a canonical form in which equivalent writings are equal (see docs/upstream-examples.md). */
 export function canonical(object: any): any {
   const o = JSON.parse(JSON.stringify(object));
+  if (o.kind === 'InferenceService') foldKServePredictor(o.spec?.predictor);
   if (o.kind === 'SparkApplication') foldSparkTemplates(o.spec);
   if (o.kind === 'ScheduledSparkApplication') foldSparkTemplates(o.spec?.template);
   const walk = (n: any): void => {

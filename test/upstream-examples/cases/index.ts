@@ -1,6 +1,7 @@
 import { ARGO_WORKFLOWS_CASES } from './argo-workflows';
 import { FLUID_CASES } from './fluid';
 import { KATIB_CASES } from './katib';
+import { KSERVE_CASES } from './kserve';
 import { KUEUE_CASES } from './kueue';
 import { SPARK_OPERATOR_CASES } from './spark-operator';
 import { UpstreamCase } from '../harness';
@@ -12,4 +13,5 @@ export const ALL_CASES: UpstreamCase[] = [
   ...KATIB_CASES,
   ...ARGO_WORKFLOWS_CASES,
   ...FLUID_CASES,
+  ...KSERVE_CASES,
 ];
