@@ -10,7 +10,8 @@
  * - YAML floor: the same objects through cdk8s's own YAML call (`Yaml.stringify`);
  * - raw cdk8s: the same objects as plain `ApiObject`s in a fresh app, then `app.synthYaml()`;
  * - the validation plugin on the library's output: cold (new process, first call compiles the schemas of the kinds
- *   present) and warm (second call).
+ *   present and keeps them on disk), cold with the compiled validators on disk (a new process again: every later
+ *   `cdk8s synth`) and warm (second call in one process).
  *
  * It prints CPU and wall times, the ratios library / raw cdk8s and library / YAML floor, the 10x-work linearity
  * ratios (CPU time) and each phase's peak RSS. Compare ratios between commits; absolute times depend on the machine
@@ -31,7 +32,14 @@ import {
 import { DeploymentMode } from '../src/serving/kserve-config';
 import { SchemaValidator } from '../src/validation/schema-validator';
 
-interface Measure { readonly ms: number; readonly cpuMs: number; readonly rssMiB: number; readonly objects?: number; readonly warmMs?: number }
+interface Measure {
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly rssMiB: number;
+  readonly startRssMiB: number;
+  readonly objects?: number;
+  readonly warmMs?: number;
+}
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 /** CPU time of this process (user + system, all threads): steadier than wall time on a loaded machine. */
@@ -40,6 +48,8 @@ const cpu = () => {
   return (u.user + u.system) / 1000;
 };
 const rssMiB = () => process.resourceUsage().maxRSS / 1024;
+/** RSS when the phase starts: node, ts-node and the modules loaded (the phase's own memory is the peak above it). */
+let startRssMiB = 0;
 
 /** Builds the app: `units` of the mix, spread over teams (one namespace, LocalQueue and chart per 100 units). */
 export function buildLibraryApp(units: number): App {
@@ -95,6 +105,7 @@ export function buildLibraryApp(units: number): App {
 
 /** Child process: one phase, one size; prints a JSON Measure. */
 function child(phase: string, units: number, file: string): void {
+  startRssMiB = process.memoryUsage().rss / 1024 / 1024;
   if (phase === 'library') {
     const t0 = now();
     const c0 = cpu();
@@ -117,7 +128,7 @@ function child(phase: string, units: number, file: string): void {
       if (o) fs.writeSync(out, `${JSON.stringify(o)}\n`);
     }
     fs.closeSync(out);
-    process.stdout.write(JSON.stringify({ ms, cpuMs, rssMiB: rss, objects: yaml.split('\n---\n').length }));
+    process.stdout.write(JSON.stringify({ ms, cpuMs, rssMiB: rss, startRssMiB, objects: yaml.split('\n---\n').length }));
     return;
   }
   const objects = fs.readFileSync(file, 'utf-8').split('\n').filter(Boolean).map(l => JSON.parse(l));
@@ -125,7 +136,7 @@ function child(phase: string, units: number, file: string): void {
     const t0 = now();
     const c0 = cpu();
     Yaml.stringify(...objects);
-    process.stdout.write(JSON.stringify({ ms: now() - t0, cpuMs: cpu() - c0, rssMiB: rssMiB() }));
+    process.stdout.write(JSON.stringify({ ms: now() - t0, cpuMs: cpu() - c0, rssMiB: rssMiB(), startRssMiB }));
   } else if (phase === 'raw') {
     const t0 = now();
     const c0 = cpu();
@@ -141,7 +152,7 @@ function child(phase: string, units: number, file: string): void {
       new ApiObject(chart, `o${i}`, o);
     });
     app.synthYaml();
-    process.stdout.write(JSON.stringify({ ms: now() - t0, cpuMs: cpu() - c0, rssMiB: rssMiB() }));
+    process.stdout.write(JSON.stringify({ ms: now() - t0, cpuMs: cpu() - c0, rssMiB: rssMiB(), startRssMiB }));
   } else if (phase === 'plugin') {
     const t0 = now();
     const c0 = cpu();
@@ -153,13 +164,13 @@ function child(phase: string, units: number, file: string): void {
     validator.validateAll(objects);
     const warm = now() - t1;
     if (first.violations.length) throw new Error(`bench output has ${first.violations.length} schema violations: ${JSON.stringify(first.violations[0])}`);
-    process.stdout.write(JSON.stringify({ ms: cold, cpuMs: coldCpu, warmMs: warm, rssMiB: rssMiB() }));
+    process.stdout.write(JSON.stringify({ ms: cold, cpuMs: coldCpu, warmMs: warm, rssMiB: rssMiB(), startRssMiB }));
   }
 }
 
-function run(phase: string, units: number, file: string): Measure {
+function run(phase: string, units: number, file: string, env: NodeJS.ProcessEnv = {}): Measure {
   const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--child', phase, String(units), file], {
-    encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env },
   });
   return JSON.parse(out);
 }
@@ -173,14 +184,21 @@ function main(sizes: number[], skipPlugin: boolean): void {
     const lib = run('library', units, file);
     const floor = run('floor', units, file);
     const raw = run('raw', units, file);
-    const plugin = skipPlugin ? undefined : run('plugin', units, file);
+    // the plugin in a new process: first with no compiled validators on disk (a machine's first synth), then with the
+    // validators the first run compiled (every later synth)
+    const validators = path.join(path.dirname(file), 'validators');
+    const pluginEnv = { CDK8S_AI_PLATFORM_VALIDATOR_CACHE: validators };
+    const plugin = skipPlugin ? undefined : run('plugin', units, file, pluginEnv);
+    const pluginCached = skipPlugin ? undefined : run('plugin', units, file, pluginEnv);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
     rows.push({ units, lib, floor, raw, plugin });
     process.stdout.write(`${String(units).padStart(6)} workloads ${String(lib.objects).padStart(6)} objects\n`
       + `  cpu  ms: library ${f(lib.cpuMs)} | YAML floor ${f(floor.cpuMs)} | raw cdk8s ${f(raw.cpuMs)} | library/raw ${x(lib.cpuMs, raw.cpuMs)} | library/floor ${x(lib.cpuMs, floor.cpuMs)}\n`
       + `  wall ms: library ${f(lib.ms)} | YAML floor ${f(floor.ms)} | raw cdk8s ${f(raw.ms)} | library/raw ${x(lib.ms, raw.ms)} | library/floor ${x(lib.ms, floor.ms)}\n`
-      + `  peak RSS MiB: library ${f(lib.rssMiB)} | YAML floor ${f(floor.rssMiB)} | raw cdk8s ${f(raw.rssMiB)}\n`
-      + (plugin ? `  plugin: cold ${f(plugin.ms)} ms (cpu ${f(plugin.cpuMs)}), warm ${f(plugin.warmMs ?? 0)} ms, peak RSS ${f(plugin.rssMiB)} MiB\n` : ''));
+      + `  peak RSS MiB (above the phase's start): library ${f(lib.rssMiB)} (${f(lib.rssMiB - lib.startRssMiB)}) | YAML floor ${f(floor.rssMiB)} `
+      + `(${f(floor.rssMiB - floor.startRssMiB)}) | raw cdk8s ${f(raw.rssMiB)} (${f(raw.rssMiB - raw.startRssMiB)})\n`
+      + (plugin && pluginCached ? `  plugin (new process): cold ${f(plugin.ms)} ms (cpu ${f(plugin.cpuMs)}) compiling the schemas of the kinds present, `
+        + `${f(pluginCached.ms)} ms (cpu ${f(pluginCached.cpuMs)}) with them compiled on disk; warm ${f(plugin.warmMs ?? 0)} ms; peak RSS ${f(plugin.rssMiB)} MiB\n` : ''));
   }
   for (let i = 1; i < rows.length; i++) {
     const a = rows[i - 1];

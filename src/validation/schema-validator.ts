@@ -1,7 +1,10 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import Ajv, { _, ErrorObject, Format, ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { UPSTREAM_CACHE_DIR } from './cache';
 
 /** One problem found in one synthesized object. */
@@ -144,22 +147,78 @@ function forEachSubschema(schema: any, fn: (node: any) => void): void {
   for (const key of SCHEMA_KEYS_WITH_SUBSCHEMA_LISTS) if (Array.isArray(schema[key])) schema[key].forEach((x: any) => forEachSubschema(x, fn));
 }
 
+const int = (bits: number): Format => ({
+  type: 'number',
+  validate: (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** (bits - 1),
+});
+
+/** The formats the schemas use: ajv-formats' full set and Kubernetes' own. */
+const FORMATS: Record<string, Format> = {
+  ...fullFormats,
+  'int32': int(32),
+  'int64': int(64),
+  'double': { type: 'number', validate: () => true },
+  'float': { type: 'number', validate: () => true },
+  'byte': /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+  'duration': new RegExp(GO_DURATION),
+  'int-or-string': true,
+  'quantity': new RegExp(QUANTITY),
+};
+
+/** How compiled validators name {@link FORMATS} (resolved by {@link loadCompiled}). */
+const FORMATS_MODULE = 'cdk8s-ai-platform:schema-formats';
+
+/**
+ * What a compiled validator depends on besides its schema file: this module (the schema rewriting, the formats, ajv's
+ * options) and ajv's version. Validators cached on disk under another fingerprint are compiled again.
+ */
+function compiledFingerprint(): string {
+  if (fingerprint === undefined) {
+    let ajvVersion = 'unknown';
+    try {
+      ajvVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('ajv')), '..', 'package.json'), 'utf-8')).version;
+    } catch {
+      // keyed on this module alone
+    }
+    fingerprint = createHash('sha256').update(fs.readFileSync(__filename)).update(`|ajv ${ajvVersion}`).digest('hex');
+  }
+  return fingerprint;
+}
+let fingerprint: string | undefined;
+
 function newAjv(): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateSchema: false });
-  addFormats(ajv);
-  const int = (bits: number) => ({
-    type: 'number' as const,
-    validate: (n: number) => Number.isInteger(n) && Math.abs(n) <= 2 ** (bits - 1),
+  return new Ajv({
+    strict: false,
+    allErrors: true,
+    logger: false,
+    validateSchema: false,
+    formats: FORMATS,
+    // compiled validators can be written out as code (see SchemaValidator's disk cache)
+    code: { source: true, formats: _`require(${FORMATS_MODULE})` },
   });
-  ajv.addFormat('int32', int(32));
-  ajv.addFormat('int64', int(64));
-  ajv.addFormat('double', { type: 'number', validate: () => true });
-  ajv.addFormat('float', { type: 'number', validate: () => true });
-  ajv.addFormat('byte', /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
-  ajv.addFormat('duration', new RegExp(GO_DURATION));
-  ajv.addFormat('int-or-string', true);
-  ajv.addFormat('quantity', new RegExp(QUANTITY));
-  return ajv;
+}
+
+/** Loads a validator written by ajv's standalone code generator. */
+function loadCompiled(code: string): ValidateFunction {
+  const module = { exports: {} as any };
+  // the code requires ajv's runtime helpers (e.g. ajv/dist/runtime/ucs2length) and the formats
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = (id: string) => (id === FORMATS_MODULE ? FORMATS : require(id));
+  // the code is ajv's own output for a schema of the pinned versions, read back from the validator cache
+  new Function('require', 'module', 'exports', code)(load, module, module.exports);
+  return module.exports.default ?? module.exports;
+}
+
+/**
+ * Where compiled validators are kept between processes: `$CDK8S_AI_PLATFORM_VALIDATOR_CACHE` (`off` disables the
+ * cache), else `validators/` in the user's cache directory (`$XDG_CACHE_HOME`, else `~/.cache`).
+ */
+function defaultCompiledCacheDir(): string | undefined {
+  const fromEnv = process.env.CDK8S_AI_PLATFORM_VALIDATOR_CACHE;
+  if (fromEnv === 'off') return undefined;
+  if (fromEnv) return path.resolve(fromEnv);
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'cdk8s-ai-platform', 'validators');
 }
 
 function splitApiVersion(apiVersion: string): { group: string; version: string } {
@@ -170,6 +229,16 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
 interface KindSchema {
   readonly validate: ValidateFunction;
   readonly namespaced: boolean;
+}
+
+/** Options of {@link SchemaValidator}. */
+export interface SchemaValidatorOptions {
+  /**
+   * Directory where compiled validators are kept between processes (a kind's schema is compiled once per machine,
+   * not once per `cdk8s synth`); `null` disables it.
+   * @default - `$CDK8S_AI_PLATFORM_VALIDATOR_CACHE`, else `~/.cache/cdk8s-ai-platform/validators`
+   */
+  readonly compiledCacheDir?: string | null;
 }
 
 /**
@@ -187,15 +256,23 @@ export class SchemaValidator {
 
   private static shared?: SchemaValidator;
 
-  private readonly ajv = newAjv();
+  private ajvInstance?: Ajv;
   private readonly kinds = new Map<string, KindSchema | string>();
   private readonly coreDocs = new Map<string, any>();
+  private readonly compiledCacheDir?: string;
+  /** Where validators came from: compiled in this process, or loaded compiled from the disk cache. @internal */
+  public readonly _stats = { compiled: 0, loaded: 0 };
 
-  constructor(private readonly cacheDir: string = UPSTREAM_CACHE_DIR) {
+  constructor(private readonly cacheDir: string = UPSTREAM_CACHE_DIR, options: SchemaValidatorOptions = {}) {
     const marker = path.join(cacheDir, 'schemas');
     if (!fs.existsSync(marker)) {
       throw new Error(`no upstream schemas in ${cacheDir}: run \`npm run upstream\` first (it extracts the pinned upstream CRDs and Kubernetes schemas)`);
     }
+    this.compiledCacheDir = options.compiledCacheDir === undefined ? defaultCompiledCacheDir() : options.compiledCacheDir ?? undefined;
+  }
+
+  private get ajv(): Ajv {
+    return (this.ajvInstance ??= newAjv());
   }
 
   /** Validates many objects (e.g. one synthesized manifest). */
@@ -271,24 +348,67 @@ export class SchemaValidator {
     const { group, version } = splitApiVersion(apiVersion);
     const crdFile = path.join(this.cacheDir, 'schemas', 'crd', group, version, `${kind}.json`);
     if (group && fs.existsSync(crdFile)) {
-      const crd = JSON.parse(fs.readFileSync(crdFile, 'utf-8'));
-      const schema = crd.schema;
-      // metadata is validated by the API server itself, not by the CRD schema
-      if (schema.properties?.metadata) schema.properties.metadata = { type: 'object' };
-      toJsonSchema(schema, true);
-      return { validate: this.ajv.compile(dedupeSubschemas(schema)), namespaced: crd.scope === 'Namespaced' };
+      const text = fs.readFileSync(crdFile, 'utf-8');
+      return this.cached(`crd|${apiVersion}|${kind}`, text, () => {
+        const crd = JSON.parse(text);
+        const schema = crd.schema;
+        // metadata is validated by the API server itself, not by the CRD schema
+        if (schema.properties?.metadata) schema.properties.metadata = { type: 'object' };
+        toJsonSchema(schema, true);
+        return { validate: this.ajv.compile(dedupeSubschemas(schema)), namespaced: crd.scope === 'Namespaced' };
+      }) ?? this.noSchema(apiVersion, kind);
     }
     const docFile = group === '' ? `api__${version}_openapi.json` : `apis__${group}__${version}_openapi.json`;
-    const doc = this.coreDoc(docFile);
-    if (doc) {
+    const docPath = path.join(this.cacheDir, 'schemas', 'k8s', docFile);
+    if (!fs.existsSync(docPath)) return this.noSchema(apiVersion, kind);
+    const found = this.cached(`core|${apiVersion}|${kind}`, fs.readFileSync(docPath, 'utf-8'), () => {
+      const doc = this.coreDoc(docFile);
       const schemas = doc.components.schemas;
       const id = Object.keys(schemas).find(k => (schemas[k]['x-kubernetes-group-version-kind'] ?? [])
         .some((g: any) => g.group === group && g.version === version && g.kind === kind));
-      if (id) {
-        return { validate: this.ajv.getSchema(`${docFile}#/components/schemas/${id}`)!, namespaced: true };
+      return id ? { validate: this.ajv.getSchema(`${docFile}#/components/schemas/${id}`)!, namespaced: true } : undefined;
+    });
+    return found ?? this.noSchema(apiVersion, kind);
+  }
+
+  private noSchema(apiVersion: string, kind: string): string {
+    return `no schema for ${apiVersion} ${kind} in the pinned upstream versions (src/core/versions.ts)`;
+  }
+
+  /**
+   * A kind's validator from the disk cache (keyed by the schema file's content, the kind and
+   * {@link compiledFingerprint}), else compiled by `compile` and written to the cache. A cache that cannot be read or
+   * written is skipped: the validator is then compiled in this process.
+   */
+  private cached(key: string, schemaText: string, compile: () => KindSchema | undefined): KindSchema | undefined {
+    const dir = this.compiledCacheDir;
+    const file = dir && path.join(dir, `${createHash('sha256').update(`${compiledFingerprint()}|${key}|`).update(schemaText).digest('hex')}.js`);
+    if (file) {
+      try {
+        const code = fs.readFileSync(file, 'utf-8');
+        const namespaced = code.startsWith('// namespaced: true\n');
+        const validate = loadCompiled(code);
+        this._stats.loaded++;
+        return { validate, namespaced };
+      } catch {
+        // not cached yet (or unreadable): compile
       }
     }
-    return `no schema for ${apiVersion} ${kind} in the pinned upstream versions (src/core/versions.ts)`;
+    const compiled = compile();
+    if (compiled === undefined) return undefined;
+    this._stats.compiled++;
+    if (file) {
+      try {
+        const code = `// namespaced: ${compiled.namespaced}\n${standaloneCode(this.ajv, compiled.validate)}`;
+        fs.mkdirSync(dir, { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, code);
+        fs.renameSync(tmp, file);
+      } catch {
+        // a read-only or full disk: the next process compiles again
+      }
+    }
+    return compiled;
   }
 
   private coreDoc(file: string): any {
