@@ -78,3 +78,35 @@ test('tree traversal work grows linearly with the number of workloads (20 → 40
   expect(medium.visited / small.visited).toBeLessThan(2.3);
   expect(large.visited / medium.visited).toBeLessThan(2.3);
 });
+
+/** Spec renders of each workload class while building, and while synthesizing, an app of `units` workload units. */
+function specRenders(units: number): { construct: number; synth: number; workloads: number } {
+  // DistributedTraining renders through renderSpecNow (renderSpec adds the error reporting of a composed training)
+  const methods: Array<[any, string]> = [[DistributedTraining.prototype, 'renderSpecNow'], [InferenceService.prototype, 'renderSpec'], [SparkJob.prototype, 'renderSpec']];
+  const originals = methods.map(([p, m]) => p[m]);
+  let count = 0;
+  methods.forEach(([p, m], i) => {
+    p[m] = function (this: unknown, ...args: any[]) {
+      count++;
+      return originals[i].apply(this, args);
+    };
+  });
+  try {
+    const app = build(units);
+    const construct = count;
+    count = 0;
+    app.synthYaml();
+    return { construct, synth: count, workloads: units * 3 };
+  } finally {
+    methods.forEach(([p, m], i) => { p[m] = originals[i]; });
+  }
+}
+
+test('each workload spec is rendered once per synth, whatever checks read it (a queue\'s demand check reads every TrainJob)', () => {
+  for (const units of [10, 40]) {
+    const { construct, synth, workloads } = specRenders(units);
+    expect(synth).toBe(workloads);
+    // SparkJob and DistributedTraining render once when declared, so that invalid props fail there
+    expect(construct).toBe(units * 2);
+  }
+});
