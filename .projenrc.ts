@@ -103,6 +103,15 @@ project.package.setScript('prepack', 'bash scripts/prepack.sh');
 project.package.setScript('prepare', 'bash scripts/prepack.sh --prepare');
 // --- end ---
 
+// --- Language packages and bindings in CI (test/bindings; scripts/*-binding.sh) ---
+// The registries reachable here serve neither org.cdk8s:cdk8s 2.70.x / cdk8s-plus-28 (Maven) nor cdk8s-core-go /
+// cdk8s-plus-go (Go proxy): package:java and package:go first put the cdk8s and cdk8s-plus-28 bindings generated
+// locally from node_modules (cached) into dist/java and dist/go, where jsii-pacmak resolves them. examples/java and
+// examples/go build against those folders.
+project.tasks.tryFind('package:java')!.prependExec('mkdir -p dist/java && cp -r "$(bash scripts/java-binding.sh --deps-only | tail -1)/." dist/java/');
+project.tasks.tryFind('package:go')!.prependExec('mkdir -p dist/go && cp -rL "$(bash scripts/go-binding.sh --deps-only | tail -1)/." dist/go/');
+// --- end ---
+
 // Speed and memory are measured here, never in timed tests.
 project.addTask('bench', {
   description: 'Benchmark synthesis and schema validation at platform scale',
