@@ -257,6 +257,10 @@ test.each([
     "[test/train] ports[0].protocol: 'QUIC' is not valid; must be one of Protocol: 'TCP', 'UDP', 'SCTP'"],
   ['a pull policy outside the enum', { imagePullPolicy: 'Sometimes' as ImagePullPolicy },
     "[test/train] imagePullPolicy: 'Sometimes' is not valid; must be one of ImagePullPolicy: 'Always', 'IfNotPresent', 'Never'"],
+  ['a TF master that is not a boolean', { framework: TrainingFramework.tensorFlow({ master: 'yes' as any }) },
+    "[test/train] framework.master: 'yes' is not valid; must be true or false"],
+  ['a Paddle master that is not a boolean', { framework: TrainingFramework.paddle({ master: 1 as any }) },
+    '[test/train] framework.master: 1 is not valid; must be true or false'],
   ['a TFJob with both a chief and a master', { framework: TrainingFramework.tensorFlow({ chief: true, master: true }) },
     '[test/train] framework.master: true is not valid; a TFJob has a Chief or a Master replica, not both (the operator treats both as the chief)'],
 ])('v1 error: %s', (_, props, message) => {
@@ -322,6 +326,9 @@ test.each([
   ['a TensorFlow chief', { framework: TrainingFramework.tensorFlow({ chief: true }), backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.clusterRuntime('tf') }) },
     '[test/train] framework.chief: true is not valid; exists only in the Training Operator v1 (TrainingBackend.trainingOperatorV1()); '
     + 'TensorFlow replica roles exist only in the Training Operator v1'],
+  ['a Paddle master', { framework: TrainingFramework.paddle({ master: true }), backend: TrainingBackend.trainerV2({ runtime: TrainingRuntimeRef.clusterRuntime('paddle') }) },
+    '[test/train] framework.master: true is not valid; exists only in the Training Operator v1 (TrainingBackend.trainingOperatorV1()); '
+    + "replica roles other than the runtime's jobs exist only in the Training Operator v1"],
 ])('v2 error: %s', (_, props, message) => {
   expectValidationError(() => new DistributedTraining(Testing.chart(), 'train', {
     name: 'job', image: IMAGE, ...(props as Partial<DistributedTrainingProps>),
