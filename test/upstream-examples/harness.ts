@@ -176,8 +176,19 @@ function workflowDefault(p: string): any {
   return /(^|\.)templates\[\d+\]\.(container|script)\.name$/.test(p) ? 'main' : undefined;
 }
 
+/** Training Operator v1 replica defaults (training-operator pkg/apis/kubeflow.org/v1/*_types.go, *_defaults.go). */
+const V1_RESTART_POLICY: { [kind: string]: string } = {
+  PyTorchJob: 'OnFailure', TFJob: 'Never', MPIJob: 'Never', PaddleJob: 'OnFailure', JAXJob: 'Never', XGBoostJob: 'Never',
+};
+function trainingOperatorDefault(kind: string, p: string): any {
+  if (/^spec\.[a-zA-Z]+ReplicaSpecs\.[A-Za-z]+\.restartPolicy$/.test(p)) return V1_RESTART_POLICY[kind];
+  if (/^spec\.[a-zA-Z]+ReplicaSpecs\.[A-Za-z]+\.replicas$/.test(p)) return 1;
+  return undefined;
+}
+
 function isApiDefault(object: any, p: string, value: any): boolean {
   if (value === undefined) return false;
+  if (V1_RESTART_POLICY[object.kind] !== undefined && trainingOperatorDefault(object.kind, p) === value) return true;
   const operatorDefault = object.kind === 'Experiment' ? experimentDefault(object, p)
     : ['Workflow', 'CronWorkflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'].includes(object.kind) ? workflowDefault(p)
       : OPERATOR_DEFAULTS[object.kind]?.[p];

@@ -4,11 +4,13 @@ import { KATIB_CASES } from './katib';
 import { KSERVE_CASES } from './kserve';
 import { KUEUE_CASES } from './kueue';
 import { SPARK_OPERATOR_CASES } from './spark-operator';
+import { TRAINING_OPERATOR_CASES } from './training-operator';
 import { UpstreamCase } from '../harness';
 
 /** Every case, by operator. */
 export const ALL_CASES: UpstreamCase[] = [
   ...SPARK_OPERATOR_CASES,
+  ...TRAINING_OPERATOR_CASES,
   ...KUEUE_CASES,
   ...KATIB_CASES,
   ...ARGO_WORKFLOWS_CASES,
