@@ -84,11 +84,31 @@ export const ASSEMBLY_ENV = 'CDK8S_AI_PLATFORM_JSII';
 
 const assemblies = new Map<string, JsiiAssembly>();
 
-/** Where this library's `.jsii` is: `$CDK8S_AI_PLATFORM_JSII`, else the package root (`lib/controller/../../.jsii`). @internal */
+/**
+ * Where this library's `.jsii` is: `$CDK8S_AI_PLATFORM_JSII`; else, running from the TypeScript sources (tests,
+ * examples, `ts-node`), the assembly of the current sources from `scripts/jsii-assembly.sh` (compiled once, cached by
+ * a hash of src/), or the repository's last `.jsii` when the sources do not compile right now; else (the package) the
+ * package root's `.jsii`. @internal
+ */
 export function assemblyFile(): string {
   const fromEnv = process.env[ASSEMBLY_ENV];
   if (fromEnv) return path.resolve(fromEnv);
-  return path.resolve(__dirname, '..', '..', '.jsii');
+  const root = path.resolve(__dirname, '..', '..');
+  const script = path.join(root, 'scripts', 'jsii-assembly.sh');
+  if (__filename.endsWith('.ts') && fs.existsSync(script)) {
+    let file = path.join(root, '.jsii');
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const out: string = require('child_process').execFileSync(script, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      file = out.trim().split('\n').pop()!;
+    } catch (e) {
+      const why = String((e as any).stderr ?? e).split('\n').filter(l => /error/i.test(l)).slice(0, 3).join('; ');
+      process.stderr.write(`scripts/jsii-assembly.sh failed (${why}); the platform schemas are read from ${file}\n`);
+    }
+    process.env[ASSEMBLY_ENV] = file;
+    return file;
+  }
+  return path.join(root, '.jsii');
 }
 
 /** The assembly named `name` (this library's, or one of its jsii dependencies' from node_modules). @internal */

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PlatformController, PlatformControllerProps } from './platform-controller';
 import { describeRequirements, loosest, PlatformNamespace, PlatformNamespaceOptions, podSecurityLabels, PodSecurityRequirement, registerPodSecurityRequirement } from './platform-namespace';
 import { podSecurityLevelOf } from './testing';
 import { CERT_MANAGER, PlatformTier, PlatformTiers, registerInstall, usesCertManager } from './tiers';
@@ -74,6 +75,12 @@ export interface AiPlatformProps {
    * @default true
    */
   readonly checkOperators?: boolean;
+  /**
+   * Install the runtime controller, which offers the workload constructs as custom resources
+   * (`platform.ai.cdk8s.io`) reconciled by the same code (see {@link PlatformController}).
+   * @default - not installed
+   */
+  readonly controller?: PlatformControllerProps;
 }
 
 /**
@@ -93,6 +100,8 @@ export class AiPlatform extends Construct {
   private readonly pools: GpuNodePool[] = [];
   private readonly queueList: BatchQueue[] = [];
   private readonly checkOperators: boolean;
+  /** The runtime controller, when the `controller` prop asks for it. */
+  public readonly controller?: PlatformController;
 
   constructor(scope: Construct, id: string, props: AiPlatformProps = {}) {
     super(scope, id);
@@ -101,6 +110,7 @@ export class AiPlatform extends Construct {
     this.checkOperators = props.checkOperators ?? true;
     for (const install of props.operators ?? []) this.addOperator(install);
     for (const name of props.namespaces ?? []) this.addNamespace(name);
+    if (props.controller) this.controller = new PlatformController(this, 'controller', props.controller);
     PlatformContext.of(this).check(() => this.checkInstalls());
     // before serialization: the operators' own namespaces get the Pod Security their pods meet
     this.node.addValidation({ validate: () => { this.labelOperatorNamespaces(); return []; } });

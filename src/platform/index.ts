@@ -12,3 +12,5 @@ export type { NamespacePodSecurity, PlatformNamespaceOptions, PlatformNamespaceP
 export { PlatformTesting } from './testing';
 export type { PlatformTestingOptions } from './testing';
 export { PlatformTier, PlatformTiers } from './tiers';
+export { PlatformController } from './platform-controller';
+export type { PlatformControllerProps } from './platform-controller';

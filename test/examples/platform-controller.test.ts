@@ -1,0 +1,3 @@
+import { exampleSuite } from './example-suite';
+
+exampleSuite('platform-controller', { yamlSnapshot: true });
