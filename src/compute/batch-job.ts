@@ -227,6 +227,19 @@ export class BatchJob extends WorkloadBase {
   /** A batch Job succeeds with condition `Complete` and fails for good with condition `Failed`. */
   public static readonly STATUS: StatusContract = BATCH_JOB_STATUS;
 
+  /**
+   * Declares a BatchJob from its spec: the JSON form of its props, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` BatchJob custom resource (quantities as strings, durations as Go durations,
+   * one-of choices as `{ "<factory>": { <arguments> } }`; see docs/platform-apis.md). The workload's name is
+   * derived from the construct path. An invalid spec throws the library's ValidationError naming `spec.<field>`.
+   * @param spec the spec
+   */
+  public static fromSpec(scope: Construct, id: string, spec: any): BatchJob {
+    // the controller module reads the jsii assembly: loaded on first use, not when the library is imported
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadFromSpec('BatchJob', scope, id, spec) as BatchJob;
+  }
+
   /** The Job. */
   public readonly apiObject: ApiObject;
   /** {@link BatchJob.STATUS}. */

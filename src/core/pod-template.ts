@@ -346,14 +346,22 @@ function isAccelerator(a: unknown): a is Accelerator {
 export function prune<T>(value: T): T {
   if (Array.isArray(value)) return value.map(prune) as any;
   if (value && typeof value === 'object') {
+    // runs over every rendered spec: no entry arrays, and emptiness without listing keys
     const out: any = {};
-    for (const [k, v] of Object.entries(value)) {
+    for (const k of Object.keys(value)) {
+      const v = (value as any)[k];
       if (v === undefined) continue;
       const p = prune(v);
-      if (p && typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0 && k !== 'emptyDir') continue;
+      if (p && typeof p === 'object' && !Array.isArray(p) && isEmptyObject(p) && k !== 'emptyDir') continue;
       out[k] = p;
     }
     return out;
   }
   return value;
+}
+
+/** Whether a plain object (one `prune` made) has no keys. */
+function isEmptyObject(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }

@@ -116,6 +116,19 @@ export class Dataset extends WorkloadBase implements IDataset {
     return new ImportedDataset(scope, id, name, options);
   }
 
+  /**
+   * Declares a Dataset from its spec: the JSON form of its props, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` Dataset custom resource (quantities as strings, durations as Go durations,
+   * one-of choices as `{ "<factory>": { <arguments> } }`; see docs/platform-apis.md). The workload's name is
+   * derived from the construct path. An invalid spec throws the library's ValidationError naming `spec.<field>`.
+   * @param spec the spec
+   */
+  public static fromSpec(scope: Construct, id: string, spec: any): Dataset {
+    // the controller module reads the jsii assembly: loaded on first use, not when the library is imported
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadFromSpec('Dataset', scope, id, spec) as Dataset;
+  }
+
   /** How a Dataset's readiness is read ({@link Dataset.STATUS}). */
   public readonly statusContract: StatusContract = Dataset.STATUS;
   /** None: Fluid builds the cache's pods from the runtime. */

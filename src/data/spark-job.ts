@@ -230,6 +230,19 @@ export class SparkJob extends WorkloadBase {
     completes: false,
   };
 
+  /**
+   * Declares a SparkJob from its spec: the JSON form of its props, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` SparkJob custom resource (quantities as strings, durations as Go durations,
+   * one-of choices as `{ "<factory>": { <arguments> } }`; see docs/platform-apis.md). The workload's name is
+   * derived from the construct path. An invalid spec throws the library's ValidationError naming `spec.<field>`.
+   * @param spec the spec
+   */
+  public static fromSpec(scope: Construct, id: string, spec: any): SparkJob {
+    // the controller module reads the jsii assembly: loaded on first use, not when the library is imported
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadFromSpec('SparkJob', scope, id, spec) as SparkJob;
+  }
+
   /** Kind of the emitted resource: `SparkApplication`, or `ScheduledSparkApplication` for a scheduled job. */
   public readonly kind: string;
   /** The emitted SparkApplication or ScheduledSparkApplication. */

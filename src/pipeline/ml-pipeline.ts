@@ -392,6 +392,19 @@ export class MLPipeline extends WorkloadBase {
     completes: false,
   };
 
+  /**
+   * Declares a MLPipeline from its spec: the JSON form of its props, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` MLPipeline custom resource (quantities as strings, durations as Go durations,
+   * one-of choices as `{ "<factory>": { <arguments> } }`; see docs/platform-apis.md). The workload's name is
+   * derived from the construct path. An invalid spec throws the library's ValidationError naming `spec.<field>`.
+   * @param spec the spec
+   */
+  public static fromSpec(scope: Construct, id: string, spec: any): MLPipeline {
+    // the controller module reads the jsii assembly: loaded on first use, not when the library is imported
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadFromSpec('MLPipeline', scope, id, spec) as MLPipeline;
+  }
+
   public readonly apiObject: ApiObject;
   public readonly statusContract: StatusContract;
   /** `main`: the container of a container or script step. */

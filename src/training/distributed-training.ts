@@ -233,6 +233,19 @@ export class DistributedTraining extends WorkloadBase {
     }
   }
 
+  /**
+   * Declares a DistributedTraining from its spec: the JSON form of its props, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` DistributedTraining custom resource (quantities as strings, durations as Go durations,
+   * one-of choices as `{ "<factory>": { <arguments> } }`; see docs/platform-apis.md). The workload's name is
+   * derived from the construct path. An invalid spec throws the library's ValidationError naming `spec.<field>`.
+   * @param spec the spec
+   */
+  public static fromSpec(scope: Construct, id: string, spec: any): DistributedTraining {
+    // the controller module reads the jsii assembly: loaded on first use, not when the library is imported
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadFromSpec('DistributedTraining', scope, id, spec) as DistributedTraining;
+  }
+
   /** The job object (TrainJob or the v1 kind). */
   public readonly apiObject: ApiObject;
   /** Conditions `Complete` (TrainJob) or `Succeeded` (v1) and `Failed`. */

@@ -239,6 +239,19 @@ export class FineTuning extends WorkloadBase {
   /** The Hugging Face trainer image the SDK uses by default. */
   public static readonly TRAINER_IMAGE = 'ghcr.io/kubeflow/training-v1/trainer-huggingface';
 
+  /**
+   * Declares a FineTuning from its spec: the JSON form of its props, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` FineTuning custom resource (quantities as strings, durations as Go durations,
+   * one-of choices as `{ "<factory>": { <arguments> } }`; see docs/platform-apis.md). The workload's name is
+   * derived from the construct path. An invalid spec throws the library's ValidationError naming `spec.<field>`.
+   * @param spec the spec
+   */
+  public static fromSpec(scope: Construct, id: string, spec: any): FineTuning {
+    // the controller module reads the jsii assembly: loaded on first use, not when the library is imported
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadFromSpec('FineTuning', scope, id, spec) as FineTuning;
+  }
+
   /** The job (PyTorchJob or TrainJob): the composed training's job object. */
   public readonly apiObject: ApiObject;
   /** The PersistentVolumeClaim (Training Operator v1 only), a supporting object. */

@@ -245,6 +245,19 @@ export class HyperparameterExperiment extends WorkloadBase {
     completes: true,
   };
 
+  /**
+   * Declares a HyperparameterExperiment from its spec: the JSON form of its props, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` HyperparameterExperiment custom resource (quantities as strings, durations as Go durations,
+   * one-of choices as `{ "<factory>": { <arguments> } }`; see docs/platform-apis.md). The workload's name is
+   * derived from the construct path. An invalid spec throws the library's ValidationError naming `spec.<field>`.
+   * @param spec the spec
+   */
+  public static fromSpec(scope: Construct, id: string, spec: any): HyperparameterExperiment {
+    // the controller module reads the jsii assembly: loaded on first use, not when the library is imported
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadFromSpec('HyperparameterExperiment', scope, id, spec) as HyperparameterExperiment;
+  }
+
   /** The Experiment. */
   public readonly apiObject: ApiObject;
   /** {@link HyperparameterExperiment.STATUS}. */
