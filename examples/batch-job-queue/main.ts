@@ -2,7 +2,11 @@
  * A plain batch/v1 Job on a Kueue LocalQueue: Kueue's own quick start (`single-clusterqueue-setup.yaml` and
  * `sample-job.yaml` of the Kueue documentation) re-expressed with the library. One ResourceFlavor, one ClusterQueue
  * with 9 CPUs and 36Gi of memory for all namespaces, a LocalQueue `user-queue`, and a Job of three parallel pods
- * (1 CPU, 200Mi each) that Kueue admits as a whole, created suspended and resumed on admission.
+ * (1 CPU, 200Mi each) that Kueue admits as a whole: its webhook suspends the Job on creation and Kueue resumes it on
+ * admission.
+ *
+ * Unlike the upstream sample, the Job does not write `suspend: true`: Kueue sets it, and a GitOps tool that heals
+ * drift would otherwise suspend the Job again once Kueue has resumed it.
  *
  * Beyond the upstream sample, the Job's pods meet the restricted Pod Security Standard, the Job is deleted an hour
  * after it finishes, and a preempted or evicted pod does not count as a failure.

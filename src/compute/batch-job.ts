@@ -181,9 +181,11 @@ export interface BatchJobProps extends WorkloadMetadataProps, WorkloadPodOptions
    */
   readonly ttlAfterFinished?: Duration;
   /**
-   * Create the Job suspended (`suspend: true`): no pods run until it is resumed. A queued Job (`queue`) is always
-   * created suspended (Kueue resumes it on admission), so with a queue this may only be `true`.
-   * @default - true with a queue (as Kueue's webhook would set it), false without
+   * Create the Job suspended (`suspend: true`): no pods run until it is resumed. A queued Job (`queue`) needs no
+   * `suspend`: Kueue's webhook suspends it on creation and Kueue resumes it on admission (so `false` is refused with a
+   * queue). Writing `true` for a queued Job, as Kueue's samples do, makes a GitOps tool that heals drift suspend it
+   * again after Kueue has admitted it: leave it unset unless the tool ignores `/spec/suspend`.
+   * @default - unset (not suspended; a queued Job is suspended by Kueue until admitted)
    */
   readonly suspend?: boolean;
   /**
@@ -217,9 +219,9 @@ const BATCH_JOB_RULES = {
  * (`restartPolicy: Never`); the Job retries failed pods up to `backoffLimit` times (or per index), and a pod
  * failure policy can fail the Job early or ignore disruptions.
  *
- * With `queue`, the Job carries the label `kueue.x-k8s.io/queue-name` and is created suspended; Kueue admits it
- * when the ClusterQueue has quota for all its pods (`parallelism` × the pod's requests), injects the flavor's node
- * labels and tolerations, and resumes it.
+ * With `queue`, the Job carries the label `kueue.x-k8s.io/queue-name`; Kueue's webhook suspends it on creation,
+ * and Kueue admits it when the ClusterQueue has quota for all its pods (`parallelism` × the pod's requests), injects
+ * the flavor's node labels and tolerations, and resumes it.
  *
  * As a Katib trial (`TrialTemplate.batchJob()`), it is what the Katib SDK's `tune()` and the Katib examples use.
  */
@@ -309,7 +311,7 @@ export class BatchJob extends WorkloadBase {
       maxFailedIndexes: indexed ? p.maxFailedIndexes : undefined,
       activeDeadlineSeconds: wholeSeconds(this, 'activeDeadline', p.activeDeadline),
       ttlSecondsAfterFinished: wholeSeconds(this, 'ttlAfterFinished', p.ttlAfterFinished),
-      suspend: p.suspend ?? (p.queue ? true : undefined),
+      suspend: p.suspend,
       podFailurePolicy: renderedRules.length ? { rules: renderedRules } : undefined,
       template: this.template.toPodTemplateSpec(this, 'main'),
     };

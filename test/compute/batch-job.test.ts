@@ -84,7 +84,7 @@ test('parallelism, completions, indexed completion, backoff per index, deadlines
   });
 });
 
-test('a queued Job carries the queue label, is created suspended, and is in the queue namespace', () => {
+test('a queued Job carries the queue label and is in the queue namespace; suspend is left to Kueue unless set', () => {
   const c = chart();
   const q = queue(c);
   const prio = new WorkloadPriorityClass(c, 'prio', { name: 'high', value: 1000 });
@@ -92,7 +92,10 @@ test('a queued Job carries the queue label, is created suspended, and is in the 
   const j = synthValid(c).find(o => o.kind === 'Job');
   expect(j.metadata.labels).toEqual({ 'kueue.x-k8s.io/queue-name': 'user-queue', 'kueue.x-k8s.io/priority-class': 'high' });
   expect(j.metadata.namespace).toBe('team-a');
-  expect(j.spec.suspend).toBe(true);
+  expect(j.spec.suspend).toBeUndefined();
+  const c2 = chart();
+  job({ queue: queue(c2), suspend: true }, c2);
+  expect(spec(c2).suspend).toBe(true);
 });
 
 test('the queue counts parallelism × the pod: a Job larger than the ClusterQueue fails at synth', () => {

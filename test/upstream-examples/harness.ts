@@ -186,8 +186,18 @@ function trainingOperatorDefault(kind: string, p: string): any {
   return undefined;
 }
 
+/**
+ * Kueue's webhook suspends a queued job on creation (kueue pkg/controller/jobframework/defaults.go
+ * ApplyDefaultForSuspend): for an object with the queue-name label, `suspend: true` is what the API stores anyway.
+ */
+function kueueSuspended(object: any, p: string, value: any): boolean {
+  if (object.metadata?.labels?.['kueue.x-k8s.io/queue-name'] === undefined || value !== true) return false;
+  return p === 'spec.suspend' || p === 'spec.runPolicy.suspend';
+}
+
 function isApiDefault(object: any, p: string, value: any): boolean {
   if (value === undefined) return false;
+  if (kueueSuspended(object, p, value)) return true;
   if (V1_RESTART_POLICY[object.kind] !== undefined && trainingOperatorDefault(object.kind, p) === value) return true;
   const operatorDefault = object.kind === 'Experiment' ? experimentDefault(object, p)
     : ['Workflow', 'CronWorkflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'].includes(object.kind) ? workflowDefault(p)
@@ -220,8 +230,9 @@ export function rawDiff(a: any, b: any, p = ''): Difference[] {
     return a.flatMap((x, i) => rawDiff(x, b[i], `${p}[${i}]`));
   }
   // a missing object or array on one side: one difference per leaf of the other side
-  if (a === undefined && (isObj(b) || Array.isArray(b)) && Object.keys(b).length > 0) return leaves(b, p).map(([lp, v]) => ({ path: lp, upstream: v }));
-  if (b === undefined && (isObj(a) || Array.isArray(a)) && Object.keys(a).length > 0) return leaves(a, p).map(([lp, v]) => ({ path: lp, library: v }));
+  const nonEmpty = (x: any) => (isObj(x) || Array.isArray(x)) && Object.keys(x).length > 0;
+  if (a === undefined && nonEmpty(b)) return leaves(b, p).map(([lp, v]) => ({ path: lp, upstream: v }));
+  if (b === undefined && nonEmpty(a)) return leaves(a, p).map(([lp, v]) => ({ path: lp, library: v }));
   return [{ path: p, library: a, upstream: b }];
 }
 
@@ -322,9 +333,37 @@ function foldKServePredictor(predictor: any): void {
   }
 }
 
+/**
+ * Trainer v2: the library carries its pod hardening (security contexts) to the runtime's containers in a
+ * `runtimePatches` entry; without them, the entry is only the names that address the container.
+ */
+function dropHardeningPatches(spec: any): void {
+  const patches = spec?.runtimePatches;
+  if (!Array.isArray(patches)) return;
+  spec.runtimePatches = patches.filter((patch: any) => {
+    const jobs = patch?.trainingRuntimeSpec?.template?.spec?.replicatedJobs;
+    if (!Array.isArray(jobs)) return true;
+    const kept = jobs.filter((job: any) => {
+      const pod = job?.template?.spec?.template?.spec;
+      if (!pod) return true;
+      delete pod.securityContext;
+      pod.containers = (pod.containers ?? []).filter((c: any) => {
+        delete c.securityContext;
+        return Object.keys(c).some(k => k !== 'name');
+      });
+      if (pod.containers.length === 0) delete pod.containers;
+      return Object.keys(pod).length > 0 || Object.keys(job).some(k => k !== 'name' && k !== 'template');
+    });
+    patch.trainingRuntimeSpec.template.spec.replicatedJobs = kept;
+    return kept.length > 0;
+  });
+  if (spec.runtimePatches.length === 0) delete spec.runtimePatches;
+}
+
 /** Rewrites an object into a canonical form in which equivalent writings are equal (see docs/upstream-examples.md). */
 export function canonical(object: any): any {
   const o = JSON.parse(JSON.stringify(object));
+  if (o.kind === 'TrainJob') dropHardeningPatches(o.spec);
   if (o.kind === 'InferenceService') foldKServePredictor(o.spec?.predictor);
   if (o.kind === 'SparkApplication') foldSparkTemplates(o.spec);
   if (o.kind === 'ScheduledSparkApplication') foldSparkTemplates(o.spec?.template);

@@ -1,7 +1,7 @@
 // Prints a case's library output and remaining differences: npx ts-node --transpile-only -P test/tsconfig.json test/upstream-examples/show.ts <file>
 import * as YAML from 'yaml';
-import { compareCase, readCase, synthCase } from './harness';
 import { ALL_CASES } from './cases';
+import { compareCase, readCase, synthCase } from './harness';
 
 const file = process.argv[2];
 const c = ALL_CASES.find(x => x.file === file)!;

@@ -1,5 +1,5 @@
-import { compareCase, Outcome, readCase, synthCase, UpstreamCase } from './harness';
 import { ALL_CASES } from './cases';
+import { compareCase, Outcome, readCase, synthCase, UpstreamCase } from './harness';
 import { Errors } from '../../src';
 
 const CASES: UpstreamCase[] = ALL_CASES;

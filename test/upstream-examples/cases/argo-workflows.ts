@@ -7,7 +7,7 @@ const C = 'argo-workflows';
 /** The least-privilege account the library gives a pipeline's steps (Argo's executor records step results). */
 const STEPS_ACCOUNT = (name: string) => ({
   [`ServiceAccount/${name}-steps`]: 'the steps run as their own ServiceAccount, not the namespace default',
-  [`Role/${name}-steps`]: "allows the executor exactly what it needs: create and patch workflowtaskresults",
+  [`Role/${name}-steps`]: 'allows the executor exactly what it needs: create and patch workflowtaskresults',
   [`RoleBinding/${name}-steps`]: 'binds the Role to the steps\' ServiceAccount',
 });
 

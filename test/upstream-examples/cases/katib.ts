@@ -1,6 +1,6 @@
-import { Chart } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { Size } from 'cdk8s';
+
 import { CmaEsRestartStrategy, HyperparameterExperiment, Objective, SearchAlgorithm, SearchParameter, TrialTemplate } from '../../../src';
 import { Outcome, UpstreamCase } from '../harness';
 

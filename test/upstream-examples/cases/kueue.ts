@@ -1,6 +1,6 @@
-import { Size } from 'cdk8s';
+
+import { Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { Chart } from 'cdk8s';
 import {
   BatchJob, BatchQueue, BorrowWithinCohortPreemption, FlavorFungibilityPolicy, LocalQueue, QueueFlavor, ReclaimWithinCohortPreemption, ResourceQuota,
   WithinClusterQueuePreemption, WorkloadPriorityClass,
@@ -33,12 +33,18 @@ function queues(chart: Chart): void {
     ],
   });
   const agi = new BatchQueue(chart, 'agi', {
-    name: 'agi-cluster-queue', cohort: COHORT, preemption: { reclaimWithinCohort: ReclaimWithinCohortPreemption.NEVER },
-    flavorFungibility: STOP_SEARCH, resourceGroups: SMALL,
+    name: 'agi-cluster-queue',
+    cohort: COHORT,
+    preemption: { reclaimWithinCohort: ReclaimWithinCohortPreemption.NEVER },
+    flavorFungibility: STOP_SEARCH,
+    resourceGroups: SMALL,
   });
   const llm = new BatchQueue(chart, 'llm', {
-    name: 'llm-cluster-queue', cohort: COHORT, preemption: { reclaimWithinCohort: ReclaimWithinCohortPreemption.LOWER_PRIORITY },
-    flavorFungibility: STOP_SEARCH, resourceGroups: SMALL,
+    name: 'llm-cluster-queue',
+    cohort: COHORT,
+    preemption: { reclaimWithinCohort: ReclaimWithinCohortPreemption.LOWER_PRIORITY },
+    flavorFungibility: STOP_SEARCH,
+    resourceGroups: SMALL,
   });
   new BatchQueue(chart, 'unused', { name: 'unused-cluster-queue' });
   emergency.addLocalQueue('default', 'emergency-queue');
@@ -47,7 +53,18 @@ function queues(chart: Chart): void {
 }
 
 /** A demo Job on an existing LocalQueue, with an existing priority class. */
-function demoJob(chart: Chart, o: { job: string; queue: string; priority: string; value: number; container: string; command: string; cpu: number }): void {
+/** One of the demo's Jobs. */
+interface DemoJob {
+  readonly job: string;
+  readonly queue: string;
+  readonly priority: string;
+  readonly value: number;
+  readonly container: string;
+  readonly command: string;
+  readonly cpu: number;
+}
+
+function demoJob(chart: Chart, o: DemoJob): void {
   const clusterQueue = BatchQueue.fromClusterQueueName(chart, 'cq', 'demo');
   const queue = new LocalQueue(chart, 'queue', { clusterQueue, namespace: 'default', name: o.queue });
   const priorityClass = new WorkloadPriorityClass(chart, 'priority', { name: o.priority, value: o.value });
@@ -93,8 +110,13 @@ export const KUEUE_CASES: UpstreamCase[] = [
     file: `${DIR}/03-agi-job.yaml`,
     outcome: Outcome.DIFFERS,
     build: chart => demoJob(chart, {
-      job: 'agi', queue: 'agi-model-queue', priority: 'long-term-research', value: 1, container: 'agi-training-brain',
-      command: 'echo "Training AGI ... this may take a while ..." && sleep 600', cpu: 50,
+      job: 'agi',
+      queue: 'agi-model-queue',
+      priority: 'long-term-research',
+      value: 1,
+      container: 'agi-training-brain',
+      command: 'echo "Training AGI ... this may take a while ..." && sleep 600',
+      cpu: 50,
     }),
     differences: JOB_DIFFERENCES,
     extraObjects: {
@@ -107,8 +129,13 @@ export const KUEUE_CASES: UpstreamCase[] = [
     file: `${DIR}/04-llm-job.yaml`,
     outcome: Outcome.DIFFERS,
     build: chart => demoJob(chart, {
-      job: 'llm', queue: 'llm-model-queue', priority: 'business-impacting', value: 1000, container: 'llm-training',
-      command: 'echo "Training llm..." && sleep 180', cpu: 10,
+      job: 'llm',
+      queue: 'llm-model-queue',
+      priority: 'business-impacting',
+      value: 1000,
+      container: 'llm-training',
+      command: 'echo "Training llm..." && sleep 180',
+      cpu: 10,
     }),
     differences: JOB_DIFFERENCES,
     extraObjects: {
@@ -121,8 +148,13 @@ export const KUEUE_CASES: UpstreamCase[] = [
     file: `${DIR}/05-cancer-cure-research.yaml`,
     outcome: Outcome.DIFFERS,
     build: chart => demoJob(chart, {
-      job: 'cancer-research', queue: 'emergency-queue', priority: 'human-critical', value: 1000000, container: 'cancer-cure-research-model-update',
-      command: 'echo "Searching cure against cancer..." && sleep 120', cpu: 10,
+      job: 'cancer-research',
+      queue: 'emergency-queue',
+      priority: 'human-critical',
+      value: 1000000,
+      container: 'cancer-cure-research-model-update',
+      command: 'echo "Searching cure against cancer..." && sleep 120',
+      cpu: 10,
     }),
     differences: JOB_DIFFERENCES,
     extraObjects: {
@@ -136,7 +168,8 @@ export const KUEUE_CASES: UpstreamCase[] = [
     outcome: Outcome.EQUAL,
     build: chart => {
       new WorkloadPriorityClass(chart, 'human-critical', {
-        name: 'human-critical', value: 1000000,
+        name: 'human-critical',
+        value: 1000000,
         description: 'Use for critical human critical workloads like research on disease or natural disaster avoidance',
       });
       new WorkloadPriorityClass(chart, 'business-impacting', { name: 'business-impacting', value: 1000, description: 'Use for business critical impacting workloads' });

@@ -29,7 +29,10 @@ export const SPARK_OPERATOR_CASES: UpstreamCase[] = [
     file: 'examples/spark-pi.yaml',
     outcome: Outcome.EQUAL,
     build: chart => new SparkJob(chart, 'spark-pi', {
-      name: 'spark-pi', ...common, ...SCALA_PI, args: ['5000'],
+      name: 'spark-pi',
+      ...common,
+      ...SCALA_PI,
+      args: ['5000'],
       driver: { ...common.driver, podLabels: { version: '4.0.0' } },
       executor: { ...common.executor, podLabels: { version: '4.0.0' } },
     }),
@@ -39,7 +42,9 @@ export const SPARK_OPERATOR_CASES: UpstreamCase[] = [
     file: 'examples/spark-pi-python.yaml',
     outcome: Outcome.EQUAL,
     build: chart => new SparkJob(chart, 'spark-pi-python', {
-      name: 'spark-pi-python', ...common, type: SparkApplicationType.PYTHON,
+      name: 'spark-pi-python',
+      ...common,
+      type: SparkApplicationType.PYTHON,
       mainApplicationFile: 'local:///opt/spark/examples/src/main/python/pi.py',
     }),
   },
@@ -55,7 +60,9 @@ export const SPARK_OPERATOR_CASES: UpstreamCase[] = [
     file: 'examples/spark-pi-scheduled.yaml',
     outcome: Outcome.EQUAL,
     build: chart => new SparkJob(chart, 'spark-pi-scheduled', {
-      name: 'spark-pi-scheduled', ...common, ...SCALA_PI,
+      name: 'spark-pi-scheduled',
+      ...common,
+      ...SCALA_PI,
       run: SparkRun.scheduled({ schedule: CronSchedule.expression('@every 3m'), concurrencyPolicy: SparkConcurrencyPolicy.ALLOW }),
     }),
   },
@@ -64,7 +71,9 @@ export const SPARK_OPERATOR_CASES: UpstreamCase[] = [
     file: 'examples/spark-pi-dynamic-allocation.yaml',
     outcome: Outcome.EQUAL,
     build: chart => new SparkJob(chart, 'spark-pi-dynamic-allocation', {
-      name: 'spark-pi-dynamic-allocation', ...common, ...SCALA_PI,
+      name: 'spark-pi-dynamic-allocation',
+      ...common,
+      ...SCALA_PI,
       dynamicAllocation: { initialExecutors: 2, maxExecutors: 5, minExecutors: 1 },
     }),
   },
@@ -81,7 +90,9 @@ export const SPARK_OPERATOR_CASES: UpstreamCase[] = [
     file: 'examples/spark-pi-custom-resource.yaml',
     outcome: Outcome.EQUAL,
     build: chart => new SparkJob(chart, 'spark-pi-custom-resource', {
-      name: 'spark-pi-custom-resource', ...common, ...SCALA_PI,
+      name: 'spark-pi-custom-resource',
+      ...common,
+      ...SCALA_PI,
       driver: { coreRequest: Cpu.millis(500), coreLimit: Cpu.millis(800), memory: Size.mebibytes(512) },
       executor: { instances: 1, coreRequest: Cpu.millis(1200), coreLimit: Cpu.millis(1500), memory: Size.mebibytes(512) },
     }),
@@ -94,7 +105,9 @@ export const SPARK_OPERATOR_CASES: UpstreamCase[] = [
       const config = PodVolume.fromConfigMap('config-vol', 'test-configmap');
       const mounts = [{ volume: config, path: '/opt/spark/config' }];
       new SparkJob(chart, 'spark-pi-configmap', {
-        name: 'spark-pi-configmap', ...common, ...SCALA_PI,
+        name: 'spark-pi-configmap',
+        ...common,
+        ...SCALA_PI,
         driver: { ...common.driver, volumeMounts: mounts },
         executor: { ...common.executor, volumeMounts: mounts },
       });
@@ -108,7 +121,10 @@ export const SPARK_OPERATOR_CASES: UpstreamCase[] = [
       const local = PodVolume.fromEmptyDir('spark-local-dir-1', { medium: EmptyDirMedium.MEMORY, sizeLimit: Size.gibibytes(1) });
       const mounts = [{ volume: local, path: '/datadir' }];
       new SparkJob(chart, 'spark-pi', {
-        name: 'spark-pi', ...common, ...SCALA_PI, args: ['5000'],
+        name: 'spark-pi',
+        ...common,
+        ...SCALA_PI,
+        args: ['5000'],
         driver: { ...common.driver, podLabels: { version: '4.0.0' }, volumeMounts: mounts },
         executor: { ...common.executor, podLabels: { version: '4.0.0' }, volumeMounts: mounts },
       });
