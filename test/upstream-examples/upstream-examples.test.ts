@@ -1,6 +1,9 @@
 import { ALL_CASES } from './cases';
+import * as fs from 'fs';
+import * as path from 'path';
 import { compareCase, Outcome, readCase, synthCase, UpstreamCase } from './harness';
 import { Errors } from '../../src';
+import { UPSTREAM_PINS } from '../../src/core/versions';
 
 const CASES: UpstreamCase[] = ALL_CASES;
 
@@ -39,4 +42,54 @@ describe.each(CASES.map(c => [`${c.component}: ${c.file}`, c] as [string, Upstre
       expect(declared.filter(d => !Object.keys(found).some(f => covers(d, f)))).toEqual([]);
     }
   });
+});
+
+/** The generated part of docs/upstream-examples.md: per operator, the counts and every example's outcome. */
+function renderResults(): string {
+  const components = [...new Set(CASES.map(c => c.component))];
+  const count = (id: string, o: Outcome) => CASES.filter(c => c.component === id && c.outcome === o).length;
+  const pinName = (id: string) => {
+    const pin = UPSTREAM_PINS.find(p => p.id === id)!;
+    return `${pin.name} ${pin.version}`;
+  };
+  const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [
+    '| operator (pinned module) | examples | equal | differ | refused | not expressible |',
+    '|---|---|---|---|---|---|',
+    ...components.map(id => `| ${pinName(id)} | ${CASES.filter(c => c.component === id).length} | ${count(id, Outcome.EQUAL)} | `
+      + `${count(id, Outcome.DIFFERS)} | ${count(id, Outcome.REFUSED)} | ${count(id, Outcome.NOT_EXPRESSIBLE)} |`),
+    `| **all** | ${CASES.length} | ${CASES.filter(c => c.outcome === Outcome.EQUAL).length} | ${CASES.filter(c => c.outcome === Outcome.DIFFERS).length} | `
+      + `${CASES.filter(c => c.outcome === Outcome.REFUSED).length} | ${CASES.filter(c => c.outcome === Outcome.NOT_EXPRESSIBLE).length} |`,
+  ];
+  for (const id of components) {
+    lines.push('', `### ${pinName(id)}`, '', '| example | outcome | what remains, and why |', '|---|---|---|');
+    for (const c of CASES.filter(x => x.component === id)) {
+      const notes: string[] = [];
+      for (const [p, why] of Object.entries(c.differences ?? {})) notes.push(`\`${p}\`: ${why}`);
+      for (const [o, why] of Object.entries(c.extraObjects ?? {})) notes.push(`extra \`${o}\`: ${why}`);
+      for (const [o, why] of Object.entries(c.missingObjects ?? {})) notes.push(`missing \`${o}\`: ${why}`);
+      if (c.reason) notes.push(c.outcome === Outcome.REFUSED ? `the library's error: \`${c.reason}\`` : c.reason);
+      const files = [c.file, ...(c.alsoFiles ?? [])].map(f => `\`${f}\``).join(' + ');
+      lines.push(`| ${files} | ${c.outcome} | ${esc(notes.join('<br>'))} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+const DOC = path.join(__dirname, '..', '..', 'docs', 'upstream-examples.md');
+const BEGIN = '<!-- results: generated from test/upstream-examples (UPDATE_UPSTREAM_EXAMPLES_DOC=1 rewrites it) -->';
+const END = '<!-- end of results -->';
+
+test('docs/upstream-examples.md lists every example with its outcome, differences and reasons', () => {
+  const doc = fs.readFileSync(DOC, 'utf8');
+  const start = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  expect(start).toBeGreaterThan(-1);
+  expect(end).toBeGreaterThan(start);
+  const expected = `${BEGIN}\n${renderResults()}\n${END}`;
+  if (process.env.UPDATE_UPSTREAM_EXAMPLES_DOC) {
+    fs.writeFileSync(DOC, doc.slice(0, start) + expected + doc.slice(end + END.length));
+    return;
+  }
+  expect(doc.slice(start, end + END.length)).toEqual(expected);
 });
