@@ -173,6 +173,8 @@ const benchController = project.addTask('bench:controller', {
   ],
 });
 project.tasks.tryFind('bench')!.spawn(benchController);
+// The controller's image is built from the packed tarball (Dockerfile); the tarball does not carry it.
+project.addPackageIgnore('/Dockerfile');
 // --- end of the runtime controller block ---
 
 project.synth();

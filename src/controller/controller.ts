@@ -9,7 +9,7 @@ import { KObject, KubeClient } from './kube';
 import { Logger } from './log';
 import { ControllerMetrics } from './metrics';
 import { WorkQueue } from './queue';
-import { FIELD_MANAGER, Reconciler, RenderFn } from './reconciler';
+import { childKey, FIELD_MANAGER, queueKey, Reconciler, RenderFn } from './reconciler';
 
 /** @internal */
 export interface PlatformControllerOptions {
@@ -159,6 +159,8 @@ export class PlatformController {
 
   /** A child changed: its controlling platform resource is reconciled (drift, deletion, primary's state). */
   private onChild(obj: KObject): void {
+    const blocked = this.reconciler.blockers.get(childKey(obj));
+    if (blocked) this.queue.add(blocked);
     const group = this.opts.apiVersion.split('/')[0];
     for (const ref of obj.metadata?.ownerReferences ?? []) {
       if (ref.controller === true && String(ref.apiVersion).split('/')[0] === group && this.owners.has(ref.kind)) {
@@ -242,9 +244,7 @@ export class PlatformController {
   }
 }
 
-function keyOf(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}/${namespace ?? ''}/${name}`;
-}
+const keyOf = queueKey;
 
 function splitKey(key: string): [string, string, string] {
   const [kind, namespace, ...rest] = key.split('/');

@@ -78,6 +78,11 @@ interface RenderCacheEntry {
 export class Reconciler {
   /** Renders by owner uid, reused while the spec, labels and annotations are unchanged. */
   private readonly renders = new Map<string, RenderCacheEntry>();
+  /**
+   * Objects in the way of a resource (a child's name taken by an object it does not control), by the object's key
+   * (`apiVersion/kind/namespace/name`), to the resource's queue key: a change of that object queues the resource.
+   */
+  public readonly blockers = new Map<string, string>();
   /** What was last applied to each child (by child uid): its resourceVersion after the apply and the intent. */
   private readonly lastApplied = new Map<string, { resourceVersion: string; intent: string }>();
 
@@ -136,7 +141,9 @@ export class Reconciler {
     const caches = await Promise.all(desired.map((c) => this.ctx.childCache(c.apiVersion!, c.kind!)));
     const lives = desired.map((c, i) => caches[i].get(c.metadata.namespace, c.metadata.name));
     const foreign = desired.filter((_, i) => lives[i] && !controlledBy(lives[i]!, uid));
+    for (const c of desired) this.blockers.delete(childKey(c));
     if (foreign.length > 0) {
+      for (const c of foreign) this.blockers.set(childKey(c), queueKey(kind, namespace, name));
       const list = foreign.map((c) => `${c.kind} ${c.metadata.name}`).join(', ');
       const message = `${list} already exist${foreign.length === 1 ? 's' : ''} and ${foreign.length === 1 ? 'is' : 'are'} not controlled by this ${kind}; left alone`;
       const conditions = errorConditions('ChildConflict', message, generation);
@@ -159,6 +166,7 @@ export class Reconciler {
       if (live && owner.status?.observedGeneration === generation) {
         drifted.push(`${c.kind} ${c.metadata.name}`);
       }
+      if (live) log.debug('child differs', { child: `${c.kind}/${c.metadata.name}`, paths: differingPaths(live, c).slice(0, 10) });
       const result = await this.applyChild(owner, c, log);
       this.lastApplied.set(result.metadata.uid, { resourceVersion: result.metadata.resourceVersion, intent });
       const changed = !live || live.metadata.resourceVersion !== result.metadata.resourceVersion;
@@ -281,7 +289,7 @@ export class Reconciler {
       return await this.ctx.client.apply(child, FIELD_MANAGER, false);
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 409) throw e;
-      const causes = (e.body?.details?.causes ?? []).map((c: any) => c.message ?? c.field).join('; ');
+      const causes = (e.body?.details?.causes ?? []).map((c: any) => [c.message, c.field].filter((x) => x).join(': ')).join('; ');
       const message = `${child.kind} ${child.metadata.name}: ${causes || e.message}; the controller's values were restored`;
       log.warn('field manager conflict', { child: `${child.kind}/${child.metadata.name}`, causes });
       this.ctx.event(owner, 'Warning', 'FieldConflict', message);
@@ -327,7 +335,13 @@ export function controlledBy(obj: KObject, uid: string): boolean {
   return (obj.metadata?.ownerReferences ?? []).some((r: any) => r.controller === true && r.uid === uid);
 }
 
-function childKey(o: KObject): string {
+/** The work queue's key of a platform resource. @internal */
+export function queueKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+/** `apiVersion/kind/namespace/name` of an object. @internal */
+export function childKey(o: KObject): string {
   return `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
 }
 
@@ -353,6 +367,19 @@ export function containsAll(live: any, desired: any): boolean {
     if (!containsAll(live[k], v)) return false;
   }
   return true;
+}
+
+/** The paths of `desired` whose value `live` lacks or differs in (for logs and tests). @internal */
+export function differingPaths(live: any, desired: any, at = ''): string[] {
+  if (desired === null || typeof desired !== 'object') {
+    return containsAll(live, desired) ? [] : [at || '.'];
+  }
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(live) || live.length !== desired.length) return [at || '.'];
+    return desired.flatMap((d, i) => differingPaths(live[i], d, `${at}[${i}]`));
+  }
+  if (live === null || typeof live !== 'object' || Array.isArray(live)) return [at || '.'];
+  return Object.entries(desired).flatMap(([k, v]) => (v === undefined ? [] : differingPaths(live[k], v, `${at}.${k}`)));
 }
 
 function sameStatus(a: any, b: any): boolean {

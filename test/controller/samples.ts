@@ -69,6 +69,14 @@ export const SAMPLE_SPECS: Record<string, any> = {
     run: { scheduled: { schedules: [{ expression: { expression: '0 3 * * *' } }] } },
     parallelism: 2,
     timeout: '2h',
+    templates: {
+      prep: { container: { container: { image: 'ghcr.io/example/prep:1.0', args: ['--day', '{{inputs.parameters.day}}'] }, inputs: [{ name: 'day' }], timeout: '30m' } },
+      echo: { script: { image: 'python:3.12-alpine', source: 'print("{{inputs.parameters.message}}")', inputs: [{ name: 'message' }] } },
+    },
+    tasks: [
+      { name: 'prep', template: 'prep', arguments: { day: 'today' } },
+      { name: 'report', template: 'echo', arguments: { message: 'done' }, dependsOn: ['prep'] },
+    ],
   },
   Dataset: {
     mounts: [{ fromUri: { uri: 's3://analytics-raw/click-logs/', name: 'clicks', readOnly: true } }],
