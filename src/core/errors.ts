@@ -54,7 +54,11 @@ export class Errors {
     if (typeof message !== 'string') return undefined;
     const start = message.indexOf('[');
     if (start < 0) return undefined;
-    const m = MESSAGE.exec(message.slice(start).trim());
+    let text = message.slice(start);
+    // Java's jsii runtime appends the JavaScript stack to the message; the stack starts by repeating the message.
+    const stack = text.indexOf('\nValidationError: [');
+    if (stack >= 0) text = text.slice(0, stack);
+    const m = MESSAGE.exec(text.trim());
     if (!m) return undefined;
     return { constructPath: m[1], field: m[2], value: m[3], accepted: m[4] };
   }
