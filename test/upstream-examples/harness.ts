@@ -39,7 +39,18 @@ function escapeModulePath(p: string): string {
 export function moduleDir(id: string): string {
   const pin = UPSTREAM_PINS.find(p => p.id === id);
   if (!pin) throw new Error(`no upstream pin '${id}'`);
-  const dir = path.join(goModCache(), `${escapeModulePath(pin.goModule)}@${pin.goModuleVersion}`);
+  let dir = path.join(goModCache(), `${escapeModulePath(pin.goModule)}@${pin.goModuleVersion}`);
+  if (!fs.existsSync(dir)) {
+    // `npm run upstream` leaves a component alone once extracted; Go's module cache may have been cleaned since
+    try {
+      const out = execFileSync('go', ['mod', 'download', '-json', `${pin.goModule}@${pin.goModuleVersion}`], {
+        stdio: ['ignore', 'pipe', 'ignore'], cwd: os.tmpdir(), env: { ...process.env, GOFLAGS: '-mod=mod' }, maxBuffer: 16 * 1024 * 1024,
+      }).toString();
+      dir = JSON.parse(out).Dir ?? dir;
+    } catch {
+      // reported below
+    }
+  }
   if (!fs.existsSync(dir)) {
     throw new Error(`the pinned module ${pin.goModule}@${pin.goModuleVersion} is not in Go's module cache (${dir}); run \`npm run upstream\``);
   }

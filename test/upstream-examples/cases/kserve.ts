@@ -77,4 +77,16 @@ export const KSERVE_CASES: UpstreamCase[] = [
       + "container of a custom predictor to 'kserve-container', so the InferenceService in the cluster would differ from this one; leave name unset "
       + '(a predictor container keeps another name only beside sidecars)',
   },
+
+  {
+    component: C,
+    file: `${DIR}/v1beta1/custom/torchserve/torchserve-custom-pv.yaml`,
+    outcome: Outcome.REFUSED,
+    build: chart => new InferenceService(chart, 'isvc', {
+      name: 'torchserve-custom-pv',
+      predictor: Predictor.container({ container: { name: 'kserve-container', image: '{username}/torchserve:latest' }, storageUri: StorageUri.pvc('model-pv-claim') }),
+    }),
+    reason: "[upstream/isvc] predictor.container.image: '{username}/torchserve:latest' is not valid; must be an image reference such as "
+      + "'registry.example.com/team/trainer:1.4.2' or 'repo/name@sha256:<digest>'",
+  },
 ];
