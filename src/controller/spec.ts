@@ -226,7 +226,7 @@ export function literalDefault(ref: JsiiTypeRef, text: string | undefined): any 
     const call = /^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\(\)$/.exec(s);
     if (t.kind === 'class' && call && call[1] === t.name) {
       const f = factoriesOf(ref.fqn).find(x => x.name === call[2]);
-      if (f && f.method.parameters?.every(p => p.optional)) return { [f.name]: {} };
+      if (f && (f.method.parameters ?? []).every(p => p.optional)) return { [f.name]: {} };
     }
   }
   return undefined;

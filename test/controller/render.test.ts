@@ -487,3 +487,18 @@ describe('invalid specs throw the ValidationError naming spec.<path>', () => {
     expect(e.field.startsWith('spec.')).toBe(true);
   });
 });
+
+test.each(CASES.filter(c => !c.build).map(c => [c.kind, c] as const))('%s.fromSpec declares the construct the props declare', (_kind, c) => {
+  const viaSpec = new Chart(Testing.app(), 'platform', { namespace: c.namespace });
+  const declared = (CONSTRUCTS[c.kind] as any).fromSpec(viaSpec, c.name, c.spec);
+  expect(declared).toBeInstanceOf(CONSTRUCTS[c.kind]);
+  const viaProps = new Chart(Testing.app(), 'platform', { namespace: c.namespace });
+  new CONSTRUCTS[c.kind](viaProps, c.name, c.props());
+  expect(Testing.synth(viaSpec)).toEqual(Testing.synth(viaProps));
+});
+
+test('fromSpec names the field of an invalid spec', () => {
+  const chart = new Chart(Testing.app(), 'team', { namespace: 'ml' });
+  expectValidationError(() => BatchJob.fromSpec(chart, 'eval', { containers: [{ image: 'x', resources: { memory: '1GB' } }] }),
+    "[team/eval] spec.containers[0].resources.memory: '1GB' is not valid; must be a binary quantity such as \"512Mi\" or \"10Gi\"");
+});
