@@ -67,6 +67,8 @@ export class ArgoWorkflowsInstall extends OperatorInstall {
   public readonly executorImage: string;
   /** Namespaces with the workflow service account. */
   public readonly workflowNamespaces: string[];
+  /** Whether the executor containers Argo adds to workflow pods get a restricted security context. */
+  public readonly restrictedExecutor: boolean;
 
   constructor(scope: Construct, id: string, props: ArgoWorkflowsInstallProps = {}) {
     super(scope, id, 'argo-workflows', props);
@@ -86,7 +88,7 @@ export class ArgoWorkflowsInstall extends OperatorInstall {
     const controller = this._container(this._find('Deployment', 'workflow-controller'), 'workflow-controller');
     controller.args = [...(controller.args ?? []), '--executor-image', this.executorImage];
 
-    const restricted = props.restrictedExecutor ?? true;
+    const restricted = this.restrictedExecutor = props.restrictedExecutor ?? true;
     if (executorResources || restricted || props.parallelism !== undefined) {
       const cm = this._find('ConfigMap', CONFIG_MAP);
       if (props.parallelism !== undefined) cm.data = { ...(cm.data ?? {}), parallelism: String(props.parallelism) };

@@ -170,6 +170,14 @@ function workloadRequirements(workload: IWorkload): PodSecurityRequirement[] {
         + 'a TrainingOperatorInstall in the app gives it one unless restrictedInitContainers is false)',
     });
   }
+  if (group === 'argoproj.io' && ['Workflow', 'WorkflowTemplate', 'CronWorkflow'].includes(workload.apiObject.kind)
+    && appInstall(workload, 'argo-workflows')?.restrictedExecutor !== true) {
+    out.push({
+      level: PodSecurityLevel.BASELINE,
+      reason: `${what} (Argo Workflows adds its init and wait executor containers without a security context to every workflow pod; `
+        + 'an ArgoWorkflowsInstall in the app gives them one unless restrictedExecutor is false)',
+    });
+  }
   if (group === 'kubeflow.org' && workload.apiObject.kind === 'MPIJob') {
     out.push({ level: PodSecurityLevel.BASELINE, reason: `${what} (the Training Operator adds a kubectl-delivery init container without a security context to the launcher)` });
   }
@@ -199,8 +207,12 @@ function pyTorchJobHasMasterAndWorkers(workload: IWorkload): boolean {
  * (its template has no security context).
  */
 function restrictedPyTorchInit(scope: IConstruct): boolean {
-  const install = PlatformContext.of(scope).list<any>(OPERATOR_INSTALLS).find(i => i.operatorName === 'training-operator');
-  return install?.restrictedInitContainers === true;
+  return appInstall(scope, 'training-operator')?.restrictedInitContainers === true;
+}
+
+/** The operator install of the app with that operator name, if the app declares one. */
+function appInstall(scope: IConstruct, operatorName: string): any {
+  return PlatformContext.of(scope).list<any>(OPERATOR_INSTALLS).find(i => i.operatorName === operatorName);
 }
 
 /** Registers pods of `level` that run in `namespace` for `reason` (seen by the namespace's computation). @internal */

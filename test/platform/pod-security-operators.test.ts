@@ -1,6 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { DistributedTraining, PlatformNamespace, PodSecurityLevel, TrainingBackend, TrainingFramework, TrainingOperatorInstall } from '../../src';
+import {
+  ArgoWorkflowsInstall, DistributedTraining, MLPipeline, PlatformNamespace, PodSecurityLevel, TrainingBackend, TrainingFramework, TrainingOperatorInstall,
+} from '../../src';
 
 /** What the operators inject into the pods they create counts in the namespace's computed Pod Security level. */
 describe('PlatformNamespace: containers the Training Operator injects', () => {
@@ -49,5 +51,38 @@ describe('PlatformNamespace: containers the Training Operator injects', () => {
     const ns = new PlatformNamespace(chart, 'ml-team');
     pyTorchJob(chart, 1);
     expect(ns.podSecurity.enforce).toBe(PodSecurityLevel.RESTRICTED);
+  });
+});
+
+describe('PlatformNamespace: containers Argo Workflows injects', () => {
+  const pipeline = (chart: Chart) => {
+    const p = new MLPipeline(chart, 'etl', { name: 'etl', namespace: 'ml-team' });
+    p.addTask('step', p.addContainer('step', { container: { image: 'ghcr.io/example/etl:1.0.0' } }));
+    return p;
+  };
+
+  test('without the app\'s install (or with restrictedExecutor: false) the executor containers have no security context: baseline', () => {
+    const chart = Testing.chart();
+    const ns = new PlatformNamespace(chart, 'ml-team');
+    pipeline(chart);
+    expect(ns.podSecurity.requirements).toEqual([{
+      level: PodSecurityLevel.BASELINE,
+      reason: "Workflow 'etl' (Argo Workflows adds its init and wait executor containers without a security context to every workflow pod; "
+        + 'an ArgoWorkflowsInstall in the app gives them one unless restrictedExecutor is false)',
+    }]);
+    const off = Testing.chart();
+    const offNs = new PlatformNamespace(off, 'ml-team');
+    new ArgoWorkflowsInstall(off, 'argo', { restrictedExecutor: false });
+    pipeline(off);
+    expect(offNs.podSecurity.enforce).toBe(PodSecurityLevel.BASELINE);
+  });
+
+  test('the app\'s ArgoWorkflowsInstall gives the executor a restricted security context (its default): restricted', () => {
+    const chart = Testing.chart();
+    const ns = new PlatformNamespace(chart, 'ml-team');
+    const install = new ArgoWorkflowsInstall(chart, 'argo');
+    expect(install.restrictedExecutor).toBe(true);
+    pipeline(chart);
+    expect(ns.podSecurity).toEqual({ enforce: PodSecurityLevel.RESTRICTED, requirements: [] });
   });
 });
