@@ -92,6 +92,12 @@ export function renderByteQuantity(size: Size): string {
  */
 export class Memory {
   /**
+   * The Kubernetes quantity grammar as a regular expression (for schemas of custom resources that hold quantities);
+   * {@link Memory.isQuantity} tests a string against it.
+   */
+  public static readonly QUANTITY_PATTERN = GRAMMAR.source;
+
+  /**
    * Parses a Kubernetes quantity (`'10G'`, `'10Gi'`, `'1.5T'`, `'512Mi'`, `'1e9'`); the library writes it as given.
    * @param quantity a quantity: a number with an optional binary suffix (Ki, Mi, Gi, Ti, Pi, Ei), decimal suffix
    * (k, M, G, T, P, E) or exponent

@@ -120,3 +120,8 @@ test('error: a decimal quantity where Spark needs whole mebibytes (JVM memory se
     driver: { memory: Memory.gigabytes(1) },
   }), "[test/pi] driver.memory: '1G' is not valid; Spark reads memory settings in whole mebibytes; use Size.mebibytes() or Size.gibibytes()");
 });
+
+test('QUANTITY_PATTERN is the grammar isQuantity applies', () => {
+  const re = new RegExp(Memory.QUANTITY_PATTERN);
+  for (const q of ['10G', '10Gi', '1e9', '.5Ki', '10GB', '', '1,5G']) expect(re.test(q)).toBe(Memory.isQuantity(q));
+});
