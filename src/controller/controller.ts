@@ -85,28 +85,24 @@ export class PlatformController {
     });
   }
 
-  /** Platform kinds whose CRD is missing are retried until it is installed. */
-  private async startOwnerInformer(kind: string): Promise<void> {
-    for (let attempt = 0; !this.stopping; attempt++) {
-      const informer = new Informer(this.opts.client, this.opts.apiVersion, kind, this.opts.namespaces,
-        (event, obj) => this.onOwner(event, obj), this.opts.log);
-      try {
-        await informer.start();
-        this.owners.set(kind, informer);
-        this.pendingOwners.delete(kind);
-        return;
-      } catch (e) {
-        await informer.stop();
-        if (attempt === 0) {
-          this.opts.log.warn('platform kind not served yet; retrying', { kind, error: (e as Error).message });
-        }
-        if (attempt === 0) {
-          // Do not hold up the kinds that are served.
-          void this.startOwnerInformer(kind);
-          return;
-        }
-        await sleep(5_000);
+  /** Platform kinds that cannot be watched yet (CRD not installed, API server unreachable) are retried every 5 s. */
+  private async startOwnerInformer(kind: string, attempt = 0): Promise<void> {
+    if (this.stopping) return;
+    const informer = new Informer(this.opts.client, this.opts.apiVersion, kind, this.opts.namespaces,
+      (event, obj) => this.onOwner(event, obj), this.opts.log);
+    try {
+      await informer.start();
+      this.owners.set(kind, informer);
+      this.pendingOwners.delete(kind);
+      if (attempt > 0) this.opts.log.info('watching platform kind', { kind });
+    } catch (e) {
+      await informer.stop();
+      if (attempt === 0) {
+        this.opts.log.warn('cannot watch platform kind yet; retrying every 5 s', { kind, error: (e as Error).message });
       }
+      // In the background: the kinds that can be watched do not wait.
+      const timer = setTimeout(() => void this.startOwnerInformer(kind, attempt + 1), 5_000);
+      timer.unref?.();
     }
   }
 

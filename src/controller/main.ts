@@ -209,6 +209,10 @@ export async function runController(flags: ControllerFlags): Promise<void> {
 }
 
 if (require.main === module) {
+  // A closed stdout (e.g. piped into `head`) must not kill the controller.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   let flags: ControllerFlags;
   try {
     flags = parseFlags(process.argv.slice(2));
