@@ -7,6 +7,7 @@ import { POD_SECURITY_REASON_ANNOTATION, PodSecurityLevel } from '../core/securi
 import { KUBERNETES_VERSION } from '../core/versions';
 import { IWorkload, WORKLOADS } from '../core/workload';
 import { OPERATOR_INSTALLS } from '../operators/operator-install';
+import { KServeConfig } from '../serving/kserve-config';
 import { HyperparameterExperiment } from '../tuning/hyperparameter-experiment';
 
 /** Registry key of pod security requirements declared outside workloads (e.g. a device plugin). @internal */
@@ -178,6 +179,13 @@ function workloadRequirements(workload: IWorkload): PodSecurityRequirement[] {
         + 'an ArgoWorkflowsInstall in the app gives them one unless restrictedExecutor is false)',
     });
   }
+  if (group === 'serving.kserve.io' && workload.apiObject.kind === 'InferenceService' && servesModelcar(workload)) {
+    out.push({
+      level: PodSecurityLevel.BASELINE,
+      reason: `${what} (KServe v0.20.0 injects the modelcar containers for its oci:// model with a security context that sets only `
+        + 'runAsUser, which no KServe setting changes)',
+    });
+  }
   if (group === 'kubeflow.org' && workload.apiObject.kind === 'MPIJob') {
     out.push({ level: PodSecurityLevel.BASELINE, reason: `${what} (the Training Operator adds a kubectl-delivery init container without a security context to the launcher)` });
   }
@@ -208,6 +216,15 @@ function pyTorchJobHasMasterAndWorkers(workload: IWorkload): boolean {
  */
 function restrictedPyTorchInit(scope: IConstruct): boolean {
   return appInstall(scope, 'training-operator')?.restrictedInitContainers === true;
+}
+
+/**
+ * Whether KServe serves the InferenceService's model from an OCI image through a modelcar (an `oci://` storage URI,
+ * and modelcars on in the app's KServe configuration, KServe's default).
+ */
+function servesModelcar(workload: IWorkload): boolean {
+  const spec = JSON.stringify(workload.render().primary?.spec ?? {});
+  return /"oci:\/\//.test(spec) && (KServeConfig.of(workload)?.enableModelcar ?? true);
 }
 
 /** The operator install of the app with that operator name, if the app declares one. */

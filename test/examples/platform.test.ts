@@ -51,8 +51,11 @@ describe('platform example: the GitOps layouts', () => {
       "privileged: Dataset 'reviews' (Fluid runs the cache's FUSE pods, privileged with host paths, in the dataset's namespace); "
       + "baseline: Experiment 'reviews-hpo' (Katib injects its metrics collector sidecar into the trial pods without a security context; "
       + "use the Push collector or the Katib configuration's injectSecurityContext for restricted)");
-    expect(ns('ml-serving').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    expect(ns('ml-serving').metadata.annotations).toBeUndefined();
+    // the reviews InferenceService serves its model from an OCI image: KServe's modelcar containers only set runAsUser
+    expect(ns('ml-serving').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(ns('ml-serving').metadata.annotations['ai-platform.cdk8s.io/pod-security-reason']).toBe(
+      "baseline: InferenceService 'reviews' (KServe v0.20.0 injects the modelcar containers for its oci:// model with a security context that "
+      + 'sets only runAsUser, which no KServe setting changes)');
   });
 
   test('the Argo CD chart holds only the health checks', () => {

@@ -1,7 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ArgoWorkflowsInstall, DistributedTraining, MLPipeline, PlatformNamespace, PodSecurityLevel, TrainingBackend, TrainingFramework, TrainingOperatorInstall,
+  ArgoWorkflowsInstall, DistributedTraining, InferenceService, KServeConfig, MLPipeline, ModelFormat, PlatformNamespace, PodSecurityLevel, Predictor, StorageUri,
+  TrainingBackend, TrainingFramework, TrainingOperatorInstall,
 } from '../../src';
 
 /** What the operators inject into the pods they create counts in the namespace's computed Pod Security level. */
@@ -84,5 +85,36 @@ describe('PlatformNamespace: containers Argo Workflows injects', () => {
     expect(install.restrictedExecutor).toBe(true);
     pipeline(chart);
     expect(ns.podSecurity).toEqual({ enforce: PodSecurityLevel.RESTRICTED, requirements: [] });
+  });
+});
+
+describe('PlatformNamespace: containers KServe injects', () => {
+  test('an InferenceService served from an OCI image (modelcar) is baseline, with the reason; an s3:// model or modelcars off keeps restricted', () => {
+    const serve = (chart: Chart) => new InferenceService(chart, 'llm', {
+      name: 'llm',
+      namespace: 'ml-serving',
+      predictor: Predictor.model({ format: ModelFormat.huggingface(), storageUri: StorageUri.oci('registry.example.com/models/llm:1.0') }),
+    });
+    const chart = Testing.chart();
+    const ns = new PlatformNamespace(chart, 'ml-serving');
+    serve(chart);
+    expect(ns.podSecurity.requirements).toEqual([{
+      level: PodSecurityLevel.BASELINE,
+      reason: "InferenceService 'llm' (KServe v0.20.0 injects the modelcar containers for its oci:// model with a security context that sets only "
+        + 'runAsUser, which no KServe setting changes)',
+    }]);
+    const s3 = Testing.chart();
+    const s3Ns = new PlatformNamespace(s3, 'ml-serving');
+    new InferenceService(s3, 'llm', {
+      name: 'llm',
+      namespace: 'ml-serving',
+      predictor: Predictor.model({ format: ModelFormat.huggingface(), storageUri: StorageUri.s3('models', 'llm') }),
+    });
+    expect(s3Ns.podSecurity.enforce).toBe(PodSecurityLevel.RESTRICTED);
+    const off = Testing.chart();
+    const offNs = new PlatformNamespace(off, 'ml-serving');
+    new KServeConfig(off, 'kserve', { enableModelcar: false });
+    serve(off);
+    expect(offNs.podSecurity.enforce).toBe(PodSecurityLevel.RESTRICTED);
   });
 });
