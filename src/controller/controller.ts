@@ -154,7 +154,8 @@ export class PlatformController {
   }
 
   /** A child changed: its controlling platform resource is reconciled (drift, deletion, primary's state). */
-  private onChild(obj: KObject): void {
+  private onChild(event: string, obj: KObject): void {
+    if (event === 'delete') this.reconciler.forgetChild(obj.metadata?.uid);
     const blocked = this.reconciler.blockers.get(childKey(obj));
     if (blocked) this.queue.add(blocked);
     const group = this.opts.apiVersion.split('/')[0];
@@ -171,7 +172,7 @@ export class PlatformController {
     let p = this.children.get(key);
     if (!p) {
       const informer = new Informer(this.opts.client, apiVersion, kind, this.opts.namespaces,
-        (_event, obj) => this.onChild(obj), this.opts.log);
+        (event, obj) => this.onChild(event, obj), this.opts.log);
       p = informer.start().then(() => informer);
       this.children.set(key, p);
       p.catch(() => {

@@ -88,6 +88,11 @@ export class Reconciler {
 
   constructor(private readonly ctx: ReconcilerContext) {}
 
+  /** Forgets what was applied to a child (it was deleted). */
+  public forgetChild(uid: string | undefined): void {
+    if (uid) this.lastApplied.delete(uid);
+  }
+
   /** Forgets what is cached about an owner (it was deleted). */
   public forget(uid: string): void {
     this.renders.delete(uid);
