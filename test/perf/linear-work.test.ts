@@ -11,6 +11,7 @@ import {
   Accelerator, BatchQueue, ClusterServingRuntime, DistributedTraining, GpuInstances, GpuNodePool, InferenceService, KServeConfig,
   ModelFormat, Predictor, QueueFlavors, ResourceQuota, SparkApplicationType, SparkJob, StorageUri, TrainingBackend,
 } from '../../src';
+import { PlatformContext } from '../../src/core/context';
 import { DeploymentMode } from '../../src/serving/kserve-config';
 
 function build(units: number): App {
@@ -109,4 +110,17 @@ test('each workload spec is rendered once per synth, whatever checks read it (a 
     // SparkJob and DistributedTraining render once when declared, so that invalid props fail there
     expect(construct).toBe(units * 2);
   }
+});
+
+test('the cross-resource checks run once per synth, however many charts cdk8s serializes (it validates the app for each)', () => {
+  const app = build(5);
+  for (let i = 0; i < 20; i++) new Chart(app, `extra-${i}`, { namespace: `extra-${i}` });
+  let runs = 0;
+  PlatformContext.of(app).check(() => { runs++; });
+  app.synthYaml();
+  expect(runs).toBe(1);
+  // a change after a synth (here a registration) makes the next synth check again
+  PlatformContext.of(app).register('bench-marker', {});
+  app.synthYaml();
+  expect(runs).toBe(2);
 });
