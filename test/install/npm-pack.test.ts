@@ -49,7 +49,8 @@ function pack(): void {
   const json = execFileSync('npm', ['pack', '--json', '--pack-destination', out], {
     cwd: ROOT, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024,
   });
-  const [{ filename }] = JSON.parse(json.slice(json.indexOf('[')));
+  // npm prints the JSON array last, at the start of a line (lifecycle scripts may print before it)
+  const [{ filename }] = JSON.parse(json.slice(json.search(/^\[\s*\{/m)));
   fs.renameSync(path.join(out, path.basename(filename)), tarball);
   fs.rmSync(out, { recursive: true, force: true });
 }
