@@ -1,14 +1,24 @@
 import { Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 
-import { CmaEsRestartStrategy, HyperparameterExperiment, Objective, SearchAlgorithm, SearchParameter, TrialTemplate } from '../../../src';
+import { CmaEsRestartStrategy, EarlyStopping, HyperparameterExperiment, Objective, SearchAlgorithm, SearchParameter, TrialTemplate } from '../../../src';
 import { Outcome, UpstreamCase } from '../harness';
 
 const C = 'katib';
 const DIR = 'examples/v1beta1/hp-tuning';
 
 /** The PyTorch MNIST experiment of Katib's hp-tuning examples, with a given algorithm. */
-function mnist(chart: Chart, name: string, algorithm: SearchAlgorithm, options: { step?: boolean; resources?: boolean } = {}): void {
+/** What varies between the MNIST experiments. */
+interface MnistOptions {
+  readonly step?: boolean;
+  readonly resources?: boolean;
+  readonly parallelTrialCount?: number;
+  readonly maxTrialCount?: number;
+  readonly earlyStopping?: EarlyStopping;
+  readonly retainTrials?: boolean;
+}
+
+function mnist(chart: Chart, name: string, algorithm: SearchAlgorithm, options: MnistOptions = {}): void {
   const lr = SearchParameter.double('lr', {
     min: 0.01, max: 0.05, step: options.step ? 0.005 : undefined, trialParameterName: 'learningRate', description: 'Learning rate for the training model',
   });
@@ -20,9 +30,11 @@ function mnist(chart: Chart, name: string, algorithm: SearchAlgorithm, options: 
     objective: Objective.minimize('loss', { goal: 0.001 }),
     algorithm,
     parameters: [lr, momentum],
-    parallelTrialCount: 3,
-    maxTrialCount: 12,
+    parallelTrialCount: options.parallelTrialCount ?? 3,
+    maxTrialCount: options.maxTrialCount ?? 12,
     maxFailedTrialCount: 3,
+    earlyStopping: options.earlyStopping,
+    retainTrials: options.retainTrials,
     trial: TrialTemplate.batchJob({
       containers: [{
         name: 'training-container',
@@ -60,4 +72,13 @@ export const KATIB_CASES: UpstreamCase[] = [
     outcome: Outcome.EQUAL,
     build: (chart: Chart) => mnist(chart, name, algorithm),
   })),
+
+  {
+    component: C,
+    file: 'examples/v1beta1/early-stopping/median-stop.yaml',
+    outcome: Outcome.EQUAL,
+    build: chart => mnist(chart, 'median-stop', SearchAlgorithm.random(), {
+      parallelTrialCount: 2, maxTrialCount: 15, retainTrials: true, earlyStopping: EarlyStopping.medianStop({ minTrialsRequired: 1, startStep: 2 }),
+    }),
+  },
 ];
