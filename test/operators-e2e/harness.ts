@@ -275,20 +275,21 @@ export class Harness {
   private readonly procs: Proc[] = [];
   private readonly workDir: string;
   private stopped = false;
-  private readonly killAll = () => {
-    for (const p of this.procs) {
-      if (p.child.exitCode === null && p.child.signalCode === null) {
-        try {
-          p.child.kill('SIGKILL');
-        } catch {
-          // gone
-        }
-      }
-    }
-  };
+  private readonly killAll: () => void;
 
   private constructor(public readonly cluster: Cluster, private readonly log: (msg: string) => void) {
     this.workDir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'aip-operators-'));
+    this.killAll = () => {
+      for (const p of this.procs) {
+        if (p.child.exitCode === null && p.child.signalCode === null) {
+          try {
+            p.child.kill('SIGKILL');
+          } catch {
+            // gone
+          }
+        }
+      }
+    };
     process.on('exit', this.killAll);
   }
 
@@ -589,7 +590,11 @@ export async function podSecurityVerdicts(h: Harness, pods: KObject[]): Promise<
   };
   const out: PodVerdict[] = [];
   for (const pod of pods) {
-    out.push({ name: pod.metadata.name, restricted: await judge(pod, PSS_NAMESPACES.restricted), baseline: await judge(pod, PSS_NAMESPACES.baseline) });
+    out.push({
+      name: pod.metadata.name,
+      restricted: await judge(pod, PSS_NAMESPACES.restricted),
+      baseline: await judge(pod, PSS_NAMESPACES.baseline),
+    });
   }
   return out;
 }

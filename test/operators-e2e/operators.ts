@@ -24,7 +24,9 @@ function workDir(build: string): string {
 /** The Secret a cert-controller based operator keeps its webhook certificate in, filled with the harness's. */
 function certSecret(h: Harness, namespace: string, name: string): KObject {
   return {
-    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace },
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace },
     stringData: { 'ca.crt': h.certs.caCrt, 'ca.key': h.certs.caKey, 'tls.crt': h.certs.tlsCrt, 'tls.key': h.certs.tlsKey },
   };
 }
@@ -126,6 +128,86 @@ export async function startKServe(h: Harness, install: IOperatorInstall): Promis
       'leader-elect': 'false',
     }),
     env: { ...cmd.env, TMPDIR: path.join(dir, 'tmp') },
+    cwd: dir,
+    ready: async () => (await httpStatus(`http://127.0.0.1:${health}/readyz`)) === 200,
+  });
+}
+
+/** Writes the harness's certificate under `<dir>/tmp/k8s-webhook-server/serving-certs` and returns `<dir>/tmp` (a TMPDIR). */
+function tmpWithCerts(h: Harness, dir: string): string {
+  const tmp = path.join(dir, 'tmp');
+  mountCerts(h, path.join(tmp, 'k8s-webhook-server', 'serving-certs'));
+  return tmp;
+}
+
+/** Reads, changes and writes a controller's YAML configuration file. */
+function editConfig(file: string, edit: (config: any) => void): void {
+  const config = YAML.parse(fs.readFileSync(file, 'utf8'));
+  edit(config);
+  fs.writeFileSync(file, YAML.stringify(config));
+}
+
+/** The JobSet objects of the Trainer install (its Namespace included: JobSet runs in the same one). */
+function isJobSetObject(o: KObject): boolean {
+  return o.kind === 'Namespace' || o.metadata.name.startsWith('jobset') || o.metadata.name.endsWith('.jobset.x-k8s.io');
+}
+
+/**
+ * JobSet v0.12.0 (part of the Trainer install) with the install's configuration, its webhook certificate given by the
+ * harness (internal certificate management off).
+ */
+export async function startJobSet(h: Harness, install: IOperatorInstall): Promise<void> {
+  const objects = installObjects(install);
+  const ns = install.namespace;
+  const [metrics, health, webhook] = await freePorts(3);
+  await h.apply(patchInstall(objects, { services: { [`${ns}/jobset-webhook-service`]: webhook }, ca: h.certs.caCrt, omit: o => !isJobSetObject(o) }));
+  const dir = workDir('jobset');
+  const cmd = controllerCommand(objects, 'jobset-controller-manager', 'manager', dir);
+  editConfig(cmd.mounts['/controller_manager_config.yaml'], config => {
+    config.health = { ...config.health, healthProbeBindAddress: `127.0.0.1:${health}` };
+    config.metrics = { ...config.metrics, bindAddress: `127.0.0.1:${metrics}` };
+    config.webhook = { ...config.webhook, port: webhook, certDir: path.join(tmpWithCerts(h, dir), 'k8s-webhook-server', 'serving-certs') };
+    config.leaderElection = { ...config.leaderElection, leaderElect: false };
+    config.internalCertManagement = { enable: false };
+  });
+  await h.runOperator({
+    build: 'jobset',
+    serviceAccount: { namespace: ns, name: 'jobset-controller-manager' },
+    args: cmd.args,
+    env: cmd.env,
+    cwd: dir,
+    ready: async () => (await httpStatus(`http://127.0.0.1:${health}/readyz`)) === 200,
+  });
+}
+
+/**
+ * The Kubeflow Trainer v2.3.0 controller manager with the install's configuration, its webhook certificate given by
+ * the harness (certificate management off; the webhook server reads `$TMPDIR/k8s-webhook-server/serving-certs`).
+ */
+export async function startTrainer(h: Harness, install: IOperatorInstall): Promise<void> {
+  const objects = installObjects(install);
+  const ns = install.namespace;
+  const [metrics, health, webhook] = await freePorts(3);
+  // the JobSet objects of the same install are applied by startJobSet
+  await h.apply(patchInstall(objects, {
+    services: { [`${ns}/kubeflow-trainer-controller-manager`]: webhook },
+    ca: h.certs.caCrt,
+    omit: o => isJobSetObject(o) && o.kind !== 'Namespace',
+  }));
+  const dir = workDir('trainer');
+  const cmd = controllerCommand(objects, 'kubeflow-trainer-controller-manager', 'manager', dir);
+  editConfig(cmd.mounts['/controller_manager_config.yaml'], config => {
+    config.health = { ...config.health, healthProbeBindAddress: `127.0.0.1:${health}` };
+    config.metrics = { ...config.metrics, bindAddress: `127.0.0.1:${metrics}`, secureServing: false };
+    config.webhook = { ...config.webhook, port: webhook };
+    config.leaderElection = { ...config.leaderElection, leaderElect: false };
+    config.certManagement = { ...config.certManagement, enable: false };
+  });
+  await h.runOperator({
+    build: 'trainer',
+    serviceAccount: { namespace: ns, name: 'kubeflow-trainer-controller-manager' },
+    args: cmd.args,
+    env: { ...cmd.env, TMPDIR: tmpWithCerts(h, dir) },
     cwd: dir,
     ready: async () => (await httpStatus(`http://127.0.0.1:${health}/readyz`)) === 200,
   });

@@ -41,7 +41,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const pods = async (): Promise<KObject[]> => (await h!.list(`/api/v1/namespaces/${NS}/pods?labelSelector=training.kubeflow.org/job-name=${JOB}`));
+const pods = (): Promise<KObject[]> => h!.list(`/api/v1/namespaces/${NS}/pods?labelSelector=training.kubeflow.org/job-name=${JOB}`);
 
 t('the platform computes restricted for the namespace (the install configures a restricted init-pytorch template)', () => {
   expect(namespace.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');

@@ -1,7 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ArgoWorkflowsInstall, DistributedTraining, InferenceService, KServeConfig, MLPipeline, ModelFormat, PlatformNamespace, PodSecurityLevel, Predictor, StorageUri,
+  ArgoWorkflowsInstall, DistributedTraining, InferenceService, KServeConfig, MLPipeline, ModelFormat, PlatformNamespace, PodSecurityLevel,
+  Predictor, StorageUri,
   TrainingBackend, TrainingFramework, TrainingOperatorInstall,
 } from '../../src';
 
