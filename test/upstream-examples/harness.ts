@@ -89,7 +89,7 @@ export enum Normalization {
   LIBRARY_LABEL = 'library-label',
 }
 
-const QUANTITY_PATH = /(\.resources\.(requests|limits)\.[^.]+|\.(nominalQuota|borrowingLimit|lendingLimit|coreRequest|coreLimit)|\.weight)$/;
+const QUANTITY_PATH = /(\.resources\.(requests|limits)\..+|\.(nominalQuota|borrowingLimit|lendingLimit|coreRequest|coreLimit)|\.weight)$/;
 
 /** A container or pod security context the library adds, or a field of one. */
 const HARDENING_PATHS: RegExp[] = [

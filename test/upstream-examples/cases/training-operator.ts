@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu, ImagePullPolicy } from 'cdk8s-plus-28';
 import {
-  CleanPodPolicy, DistributedTraining, ReplicaRestartPolicy, ReplicaRole, TrainingBackend, TrainingFramework,
+  Accelerator, CleanPodPolicy, DistributedTraining, ReplicaRestartPolicy, ReplicaRole, TrainingBackend, TrainingFramework,
 } from '../../../src';
 import { Outcome, UpstreamCase } from '../harness';
 
@@ -120,6 +120,34 @@ export const TRAINING_OPERATOR_CASES: UpstreamCase[] = [
         ],
         resources: { cpuLimit: Cpu.units(1), memoryLimit: Size.gibibytes(2) },
       }],
+    }),
+  },
+
+  {
+    component: C,
+    file: 'examples/pytorch/mnist/v1/pytorch_job_mnist_gloo.yaml',
+    outcome: Outcome.EQUAL,
+    build: chart => new DistributedTraining(chart, 'pytorch-dist-mnist-gloo', {
+      name: 'pytorch-dist-mnist-gloo',
+      backend: V1(ReplicaRestartPolicy.ON_FAILURE),
+      framework: TrainingFramework.pyTorch(),
+      image: 'ghcr.io/kubeflow/training-v1/pytorch-dist-mnist:latest',
+      args: ['--backend', 'gloo'],
+      workers: 2,
+      resourcesPerWorker: { accelerator: Accelerator.nvidia({ count: 1 }) },
+      sharedMemory: false,
+    }),
+  },
+  {
+    component: C,
+    file: 'examples/tensorflow/dist-mnist/tf_job_mnist.yaml',
+    outcome: Outcome.EQUAL,
+    build: chart => new DistributedTraining(chart, 'dist-mnist-for-e2e-test', {
+      name: 'dist-mnist-for-e2e-test',
+      backend: V1(ReplicaRestartPolicy.NEVER),
+      framework: TrainingFramework.tensorFlow({ chief: true, parameterServers: 1 }),
+      image: 'ghcr.io/kubeflow/training-v1/tf-dist-mnist-test:latest',
+      workers: 2,
     }),
   },
 ];
