@@ -260,7 +260,7 @@ function leaves(x: any, p: string): [string, any][] {
 export function normalization(library: any, upstream: any, d: Difference): Normalization | undefined {
   if (isQuantityEqual(d.path, d.library, d.upstream)) return Normalization.QUANTITY;
   if (d.upstream === undefined && /\.labels\.ai-platform\.cdk8s\.io\/[^.]+$/.test(d.path)) return Normalization.LIBRARY_LABEL;
-  if (HARDENING_PATHS.some(r => r.test(d.path)) && d.library !== undefined) return Normalization.HARDENING;
+  if (HARDENING_PATHS.some(r => r.test(d.path)) && d.library !== undefined && d.upstream === undefined) return Normalization.HARDENING;
   // a memory limit equal to the request: the library bounds memory so that a pod is not killed for its neighbours' sake
   const limit = /^(.*\.resources)\.limits\.memory$/.exec(d.path);
   if (limit && d.upstream === undefined && d.library !== undefined && String(getPath(library, `${limit[1]}.requests.memory`)) === String(d.library)) {

@@ -1,7 +1,9 @@
 import { ALL_CASES } from './cases';
 import * as fs from 'fs';
 import * as path from 'path';
-import { compareCase, Outcome, readCase, synthCase, UpstreamCase } from './harness';
+import {
+  canonical, compareCase, normalization, Normalization, Outcome, rawDiff, readCase, readUpstream, remainingDifferences, synthCase, UpstreamCase,
+} from './harness';
 import { Errors } from '../../src';
 import { UPSTREAM_PINS } from '../../src/core/versions';
 
@@ -92,4 +94,37 @@ test('docs/upstream-examples.md lists every example with its outcome, difference
     return;
   }
   expect(doc.slice(start, end + END.length)).toEqual(expected);
+});
+
+describe('the normalization hides only what it documents', () => {
+  const upstream = readUpstream('spark-operator', 'examples/spark-pi.yaml')[0];
+
+  test('a changed value stays a difference, also inside a security context', () => {
+    const changed = JSON.parse(JSON.stringify(upstream));
+    changed.spec.arguments = ['10'];
+    changed.spec.driver.securityContext.runAsUser = 0;
+    expect(remainingDifferences(changed, upstream).map(d => d.path)).toEqual(['spec.arguments[0]', 'spec.driver.securityContext.runAsUser']);
+  });
+
+  test('a field upstream writes and the library leaves out stays a difference unless it is the API default', () => {
+    const dropped = JSON.parse(JSON.stringify(upstream));
+    delete dropped.spec.mainClass;
+    delete dropped.spec.mode; // the operator's default: cluster
+    expect(remainingDifferences(dropped, upstream).map(d => d.path)).toEqual(['spec.mainClass']);
+  });
+
+  test('hardening the library adds, library labels and equal quantities are normalized, each for its reason', () => {
+    const lib = JSON.parse(JSON.stringify(upstream));
+    lib.spec.driver.podSecurityContext = { fsGroup: 185 };
+    lib.spec.executor.labels = { ...lib.spec.executor.labels, 'ai-platform.cdk8s.io/job': 'spark-pi' };
+    lib.spec.driver.coreRequest = '500m';
+    const up = JSON.parse(JSON.stringify(upstream));
+    up.spec.driver.coreRequest = '0.5';
+    const reasons = rawDiff(canonical(lib), canonical(up)).map(d => [d.path, normalization(canonical(lib), canonical(up), d)]);
+    expect(reasons).toEqual([
+      ['spec.driver.coreRequest', Normalization.QUANTITY],
+      ['spec.driver.podSecurityContext.fsGroup', Normalization.HARDENING],
+      ['spec.executor.labels.ai-platform.cdk8s.io/job', Normalization.LIBRARY_LABEL],
+    ]);
+  });
 });
