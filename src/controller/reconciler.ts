@@ -83,6 +83,8 @@ export class Reconciler {
    * (`apiVersion/kind/namespace/name`), to the resource's queue key: a change of that object queues the resource.
    */
   public readonly blockers = new Map<string, string>();
+  /** The status last written for each resource (by uid) and the resourceVersion it got. */
+  private readonly statuses = new Map<string, { resourceVersion: string; status: any }>();
   /** What was last applied to each child (by child uid): its resourceVersion after the apply and the intent. */
   private readonly lastApplied = new Map<string, { resourceVersion: string; intent: string }>();
 
@@ -96,6 +98,7 @@ export class Reconciler {
   /** Forgets what is cached about an owner (it was deleted). */
   public forget(uid: string): void {
     this.renders.delete(uid);
+    this.statuses.delete(uid);
   }
 
   public async reconcile(kind: string, namespace: string, name: string): Promise<ReconcileResult> {
@@ -168,7 +171,7 @@ export class Reconciler {
       if (live && this.upToDate(c, live, intent)) {
         return undefined;
       }
-      if (live && owner.status?.observedGeneration === generation) {
+      if (live && this.currentStatus(owner).observedGeneration === generation) {
         drifted.push(`${c.kind} ${c.metadata.name}`);
       }
       if (live) log.debug('child differs', { child: `${c.kind}/${c.metadata.name}`, paths: differingPaths(live, c).slice(0, 10) });
@@ -192,7 +195,7 @@ export class Reconciler {
     // Prune: children this resource controls (label and owner reference) that it no longer renders.
     const wanted = new Set(desired.map(childKey));
     const kinds = new Map<string, { apiVersion: string; kind: string }>();
-    for (const c of [...desired, ...(owner.status?.children ?? [])]) {
+    for (const c of [...desired, ...(this.currentStatus(owner).children ?? [])]) {
       if (c?.apiVersion && c?.kind) kinds.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
     }
     let pruned = 0;
@@ -241,9 +244,10 @@ export class Reconciler {
       },
       children: refs(desired),
     };
+    const previousConditions: Condition[] | undefined = this.currentStatus(owner).conditions;
     const statusWritten = await this.writeStatus(owner, status);
-    if (statusWritten && owner.status?.conditions) {
-      const before = (owner.status.conditions as Condition[]).find((c) => c.type === 'Ready');
+    if (statusWritten && previousConditions) {
+      const before = previousConditions.find((c) => c.type === 'Ready');
       const after = conditions.find((c) => c.type === 'Ready')!;
       if (before && (before.status !== after.status || before.reason !== after.reason)) {
         this.ctx.event(owner, after.reason === 'ChildFailed' ? 'Warning' : 'Normal', after.reason, after.message);
@@ -304,7 +308,7 @@ export class Reconciler {
 
   /** Writes `status` unless the live status already says the same (transition times kept). */
   private async writeStatus(owner: KObject, status: any): Promise<boolean> {
-    const previous = owner.status ?? {};
+    const previous = this.currentStatus(owner);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const next = { ...status, conditions: withTransitionTimes(status.conditions, previous.conditions, now) };
     if (sameStatus(previous, next)) return false;
@@ -314,12 +318,32 @@ export class Reconciler {
       if (!(k in next)) patch[k] = null;
     }
     try {
-      await this.ctx.client.patchStatus(owner, patch);
+      const result = await this.ctx.client.patchStatus(owner, patch);
+      this.statuses.set(owner.metadata.uid, { resourceVersion: result.metadata.resourceVersion, status: result.status ?? {} });
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) return false; // deleted meanwhile
       throw e;
     }
     return true;
+  }
+
+  /**
+   * The resource's status: the cached one, or the one this controller last wrote if the cache has not seen that
+   * write yet (so that a reconcile right after a status write does not write the same status again).
+   */
+  private currentStatus(owner: KObject): any {
+    const written = this.statuses.get(owner.metadata.uid);
+    if (written && notOlder(written.resourceVersion, owner.metadata.resourceVersion)) return written.status;
+    return owner.status ?? {};
+  }
+}
+
+/** Whether resourceVersion `a` is at least `b` (the API server's are etcd revisions; anything else: false). */
+function notOlder(a: string, b: string): boolean {
+  try {
+    return BigInt(a) >= BigInt(b);
+  } catch {
+    return false;
   }
 }
 
