@@ -1,6 +1,6 @@
-import { ALL_CASES } from './cases';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ALL_CASES } from './cases';
 import {
   canonical, compareCase, normalization, Normalization, Outcome, rawDiff, readCase, readUpstream, remainingDifferences, synthCase, UpstreamCase,
 } from './harness';
