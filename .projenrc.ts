@@ -109,7 +109,7 @@ project.package.setScript('prepare', 'bash scripts/prepack.sh --prepare');
 // locally from node_modules (cached) into dist/java and dist/go, where jsii-pacmak resolves them. examples/java and
 // examples/go build against those folders.
 project.tasks.tryFind('package:java')!.prependExec('mkdir -p dist/java && cp -r "$(bash scripts/java-binding.sh --deps-only | tail -1)/." dist/java/');
-project.tasks.tryFind('package:go')!.prependExec('mkdir -p dist/go && cp -rL "$(bash scripts/go-binding.sh --deps-only | tail -1)/." dist/go/');
+project.tasks.tryFind('package:go')!.prependExec('mkdir -p dist/go && cp -r "$(bash scripts/go-binding.sh --deps-only | tail -1)/." dist/go/');
 // --- end ---
 
 // Speed and memory are measured here, never in timed tests.
