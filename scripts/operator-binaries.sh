@@ -2,7 +2,8 @@
 # Builds the pinned operators' controllers (and their webhooks) from their Go modules, for the operator
 # end-to-end tests (test/operators-e2e): the controllers run as local processes against the test kube-apiserver.
 #
-#   scripts/operator-binaries.sh [name ...]       build the named operators (default: all, in priority order)
+#   scripts/operator-binaries.sh [name ...]       build the named operators (default: the tested ones, see TESTED)
+#   scripts/operator-binaries.sh all              build every operator below
 #   scripts/operator-binaries.sh --list           print "<name> <module>@<version>" for every operator
 #
 # Versions are read from src/core/versions.ts (the single source of truth, shared with `npm run upstream`).
@@ -55,6 +56,10 @@ OPERATORS=(
   "spark-operator|spark-operator|spark-operator=./cmd/operator"
 )
 
+# The operators test/operators-e2e runs (what `npm test` builds). A cold build of all of them costs CI time for
+# operators no test runs yet; `all` builds the rest too.
+TESTED=(training-operator kueue kserve jobset trainer)
+
 find_op() {
   local want="$1" o
   for o in "${OPERATORS[@]}"; do
@@ -77,13 +82,15 @@ if [ "${1:-}" = "--list" ]; then
 fi
 
 SELECTED=()
-if [ $# -gt 0 ]; then
+if [ "${1:-}" = "all" ]; then
+  for o in "${OPERATORS[@]}"; do SELECTED+=("${o%%|*}"); done
+elif [ $# -gt 0 ]; then
   for n in "$@"; do
     find_op "$n" >/dev/null || die "unknown operator '$n' (known: $(for o in "${OPERATORS[@]}"; do printf '%s ' "${o%%|*}"; done))"
     SELECTED+=("$n")
   done
 else
-  for o in "${OPERATORS[@]}"; do SELECTED+=("${o%%|*}"); done
+  SELECTED=("${TESTED[@]}")
 fi
 
 command -v go >/dev/null 2>&1 || die "Go is not installed or not on PATH (Go >= 1.26 is needed to build the operators)."

@@ -70,7 +70,7 @@ export async function startTrainingOperator(h: Harness, install: IOperatorInstal
 
 /**
  * Kueue v0.19.2 with the install's manager configuration (integrations, fair sharing), its webhook certificate given
- * by the harness (internal certificate management off) and the visibility API server off (its APIService is left out).
+ * by the harness, and the visibility API server off (its APIService is left out).
  */
 export async function startKueue(h: Harness, install: IOperatorInstall): Promise<void> {
   const objects = installObjects(install);
@@ -81,17 +81,20 @@ export async function startKueue(h: Harness, install: IOperatorInstall): Promise
     ca: h.certs.caCrt,
     omit: o => o.kind === 'APIService',
   }));
+  // internal certificate management stays on (without it Kueue wants metrics certificates at a fixed path): its
+  // cert-controller keeps the harness's certificate of the Secret and reads it where the pod mounts it (certDir)
+  await h.apply([certSecret(h, ns, 'kueue-webhook-server-cert')]);
   const dir = workDir('kueue');
+  const certDir = path.join(dir, 'serving-certs');
+  mountCerts(h, certDir);
   const cmd = controllerCommand(objects, 'kueue-controller-manager', 'manager', dir);
-  const configFile = cmd.mounts['/controller_manager_config.yaml'];
-  const config = YAML.parse(fs.readFileSync(configFile, 'utf8'));
-  config.health = { ...config.health, healthProbeBindAddress: `127.0.0.1:${health}` };
-  config.metrics = { ...config.metrics, bindAddress: `127.0.0.1:${metrics}` };
-  config.webhook = { ...config.webhook, port: webhook, certDir: h.certs.dir };
-  config.leaderElection = { ...config.leaderElection, leaderElect: false };
-  config.internalCertManagement = { enable: false };
-  config.featureGates = { ...config.featureGates, VisibilityOnDemand: false };
-  fs.writeFileSync(configFile, YAML.stringify(config));
+  editConfig(cmd.mounts['/controller_manager_config.yaml'], config => {
+    config.health = { ...config.health, healthProbeBindAddress: `127.0.0.1:${health}` };
+    config.metrics = { ...config.metrics, bindAddress: `127.0.0.1:${metrics}` };
+    config.webhook = { ...config.webhook, port: webhook, certDir };
+    config.leaderElection = { ...config.leaderElection, leaderElect: false };
+    config.featureGates = { ...config.featureGates, VisibilityOnDemand: false };
+  });
   await h.runOperator({
     build: 'kueue',
     serviceAccount: { namespace: ns, name: 'kueue-controller-manager' },
