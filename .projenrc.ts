@@ -108,8 +108,8 @@ project.package.setScript('prepare', 'bash scripts/prepack.sh --prepare');
 // cdk8s-plus-go (Go proxy): package:java and package:go first put the cdk8s and cdk8s-plus-28 bindings generated
 // locally from node_modules (cached) into dist/java and dist/go, where jsii-pacmak resolves them. examples/java and
 // examples/go build against those folders.
-project.tasks.tryFind('package:java')!.prependExec('mkdir -p dist/java && cp -r "$(bash scripts/java-binding.sh --deps-only | tail -1)/." dist/java/');
-project.tasks.tryFind('package:go')!.prependExec('mkdir -p dist/go && cp -r "$(bash scripts/go-binding.sh --deps-only | tail -1)/." dist/go/');
+project.tasks.tryFind('package:java')!.prependExec('bash scripts/java-binding.sh --deps-into dist/java');
+project.tasks.tryFind('package:go')!.prependExec('bash scripts/go-binding.sh --deps-into dist/go');
 // --- end ---
 
 // Speed and memory are measured here, never in timed tests.

@@ -7,7 +7,7 @@
 # cdk8saiplatform), for `replace` directives. Cached under ~/.cache/cdk8s-ai-platform/go:
 #   deps-<versions>/go     the dependency bindings (rebuilt only when cdk8s, cdk8s-plus-28 or jsii-pacmak change)
 #   <assembly key>/go      the library's binding, with links to the dependency modules
-# --deps-only prints the dependency folder instead.
+# --deps-only prints the dependency folder instead; --deps-into DIR copies it into DIR (package:go).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${AIP_GO_CACHE:-$HOME/.cache/cdk8s-ai-platform/go}"
@@ -28,6 +28,13 @@ if [ ! -f "$deps/.done" ]; then
 fi
 if [ "${1:-}" = "--deps-only" ]; then
   echo "$deps/go"
+  exit 0
+fi
+if [ "${1:-}" = "--deps-into" ]; then
+  # package:go: the dependency bindings beside the library's, where jsii-pacmak resolves them
+  mkdir -p "$2"
+  cp -r "$deps/go/." "$2/"
+  echo "$2"
   exit 0
 fi
 

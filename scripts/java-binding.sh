@@ -8,7 +8,7 @@
 #   deps-<versions>/java   the dependency bindings (rebuilt only when cdk8s, cdk8s-plus-28 or jsii-pacmak change)
 #   <assembly key>/java    the library's binding beside them
 #   m2/                    Maven's local repository for these builds
-# --deps-only prints the dependency repository instead.
+# --deps-only prints the dependency repository instead; --deps-into DIR copies it into DIR (package:java).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${AIP_JAVA_CACHE:-$HOME/.cache/cdk8s-ai-platform/java}"
@@ -31,6 +31,13 @@ if [ ! -f "$deps/.done" ]; then
 fi
 if [ "${1:-}" = "--deps-only" ]; then
   echo "$deps/java"
+  exit 0
+fi
+if [ "${1:-}" = "--deps-into" ]; then
+  # package:java: the dependency bindings beside the library's, where jsii-pacmak resolves them
+  mkdir -p "$2"
+  cp -r "$deps/java/." "$2/"
+  echo "$2"
   exit 0
 fi
 
