@@ -165,7 +165,7 @@ const EXTENSIONS: { [kind: string]: SpecExtension } = { MLPipeline: PIPELINE_EXT
  * resource name (`inferenceservices.platform.ai.cdk8s.io`), the short name or the `ai-platform` category.
  */
 const KINDS: Array<[string, string[]]> = [
-  ['SparkJob', ['sparkjob', 'sj']],
+  ['SparkJob', ['sj']],
   ['DistributedTraining', ['dtrain']],
   ['FineTuning', ['finetune', 'ft']],
   ['HyperparameterExperiment', ['hpexp']],
@@ -186,9 +186,8 @@ export function platformKindEntries(): PlatformKindEntry[] {
     const init = jsiiType(constructFqn).initializer?.parameters ?? [];
     const propsFqn = init[2]?.type.fqn;
     if (!propsFqn) throw new Error(`${constructFqn}'s initializer has no props parameter`);
-    const lower = kind.toLowerCase();
-    const singular = shortNames[0] === lower ? lower : lower;
-    return { kind, plural: `${lower}s`, singular, shortNames: shortNames.filter(s => s !== lower), constructFqn, propsFqn, extension: EXTENSIONS[kind] };
+    const singular = kind.toLowerCase();
+    return { kind, plural: `${singular}s`, singular, shortNames, constructFqn, propsFqn, extension: EXTENSIONS[kind] };
   });
   return entries;
 }
@@ -230,7 +229,7 @@ export function workloadFromSpec(kind: string, scope: Construct, id: string, spe
     entry.extension?.apply(workload, spec ?? {}, errors);
     return workload;
   } catch (e) {
-    throw specError(e, path);
+    throw specError(e, path, spec);
   }
 }
 
@@ -238,11 +237,38 @@ export function workloadFromSpec(kind: string, scope: Construct, id: string, spe
  * A ValidationError of the workload at `constructPath` (or below it) with its field named as in a custom resource:
  * `spec.<prop path>`, or `metadata.name` / `metadata.namespace`. Other errors are returned as they are. @internal
  */
-export function specError(e: unknown, constructPath: string): unknown {
+export function specError(e: unknown, constructPath: string, spec?: any): unknown {
   const cp = (e as any)?.constructPath;
   if (typeof cp !== 'string' || (cp !== constructPath && !cp.startsWith(`${constructPath}/`))) return e;
   return renameField(e, f => (f.startsWith('spec.') || f.startsWith('metadata.') ? f
-    : METADATA_PROPS.includes(f) ? `metadata.${f}` : `spec.${f}`));
+    : METADATA_PROPS.includes(f) ? `metadata.${f}` : `spec.${inSpec(spec, f)}`));
+}
+
+/**
+ * A construct's prop path (`predictor.format`) as the path in the spec, which names the factory of each one-of
+ * value on the way (`predictor.model.format`): where the spec has no such field but one key holding it, that key
+ * is inserted. Paths the spec does not follow are returned as they are.
+ */
+function inSpec(spec: any, field: string): string {
+  const segments = field.match(/[^.[\]]+|\[\d+\]/g);
+  if (!segments || spec === null || typeof spec !== 'object') return field;
+  let node: any = spec;
+  let out = '';
+  for (const seg of segments) {
+    const index = /^\[(\d+)\]$/.exec(seg);
+    const key = index ? Number(index[1]) : seg;
+    if (node !== null && typeof node === 'object' && !Array.isArray(node) && !index && !(seg in node)) {
+      const keys = Object.keys(node);
+      const only = keys.length === 1 ? node[keys[0]] : undefined;
+      if (only !== null && typeof only === 'object' && !Array.isArray(only) && seg in only) {
+        out += `.${keys[0]}`;
+        node = only;
+      }
+    }
+    out += index ? seg : `.${seg}`;
+    node = node !== null && typeof node === 'object' ? node[key] : undefined;
+  }
+  return out.slice(1);
 }
 
 /**

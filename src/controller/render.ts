@@ -43,7 +43,7 @@ export function renderResource(resource: any): RenderedResource {
   try {
     rendered = template.render();
   } catch (e) {
-    throw specError(e, path);
+    throw specError(e, path, resource.spec);
   }
   const children = [rendered.primary, ...rendered.supporting].map(o => {
     if (CLUSTER_SCOPED.has(o.kind) || o.metadata?.namespace) return o;

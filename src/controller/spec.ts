@@ -108,6 +108,8 @@ export const METADATA_PROPS = ['name', 'namespace'];
 /** A one-of class's factory with a JSON form. @internal */
 export interface SpecFactory {
   readonly name: string;
+  /** the class declaring the static method (the one-of class itself, or for an interface, a class returning it) */
+  readonly owner: string;
   readonly method: JsiiMethod;
   /** parameters with a JSON form, in order (others are optional and left out) */
   readonly params: JsiiParameter[];
@@ -154,8 +156,7 @@ function representable(ref: JsiiTypeRef, stack: string[] = []): boolean {
   let ok: boolean;
   if (t.kind === 'enum') ok = true;
   else if (isStruct(t)) ok = structProperties(fqn).every(p => p.optional || representable(p.type, [...stack, fqn]));
-  else if (t.kind === 'class') ok = factoriesOf(fqn, [...stack, fqn]).length > 0;
-  else ok = false;
+  else ok = factoriesOf(fqn, [...stack, fqn]).length > 0; // one-of classes, and interfaces with static factories
   if (stack.length === 0) reprMemo.set(fqn, ok);
   return ok;
 }
@@ -168,10 +169,23 @@ export function specProperties(fqn: string, stack: string[] = []): JsiiProperty[
 /** The static factories of a one-of class that have a JSON form. @internal */
 export function factoriesOf(fqn: string, stack: string[] = []): SpecFactory[] {
   const t = jsiiType(fqn);
-  if (t.kind !== 'class') return [];
+  let candidates: Array<{ owner: string; m: JsiiMethod }>;
+  if (t.kind === 'class') {
+    candidates = (t.methods ?? []).map(m => ({ owner: fqn, m }));
+  } else if (t.kind === 'interface' && !t.datatype) {
+    // a reference interface (IServingRuntime): the static methods of the library's classes that return it and take
+    // no scope (KServeRuntime.existing(name, options))
+    candidates = [];
+    for (const c of Object.values(assembly(fqn.split('.')[0]).types)) {
+      if (c.kind === 'class') for (const m of c.methods ?? []) candidates.push({ owner: c.fqn, m });
+    }
+  } else {
+    return [];
+  }
   const out: SpecFactory[] = [];
-  for (const m of t.methods ?? []) {
+  for (const { owner, m } of candidates) {
     if (!m.static || m.returns?.type.fqn !== fqn || m.docs?.deprecated || m.returns.optional) continue;
+    if (out.some(f => f.name === m.name)) continue;
     const all = m.parameters ?? [];
     if (all.some(p => !p.optional && !p.variadic && !representable(p.type, [...stack, fqn]))) continue;
     const params = all.filter(p => representable(p.type, [...stack, fqn]));
@@ -182,7 +196,7 @@ export function factoriesOf(fqn: string, stack: string[] = []): SpecFactory[] {
       const others = params.slice(0, -1).map(p => p.name);
       if (isStruct(lt) && !specProperties(last.type.fqn, [...stack, fqn]).some(p => others.includes(p.name))) spread = last;
     }
-    out.push({ name: m.name, method: m, params, spread, docs: m.docs });
+    out.push({ name: m.name, owner, method: m, params, spread, docs: m.docs });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -376,11 +390,13 @@ export function fromSpecValue(ref: JsiiTypeRef, value: any, field: string, error
 
 function callFactory(fqn: string, f: SpecFactory, args: any, field: string, errors: SpecErrors): any {
   if (args === null || args === undefined) args = {};
-  if (!isPlainObject(args)) errors.fail(field, args, `must be an object of the arguments of ${jsiiType(fqn).name}.${f.name}()`);
+  const call = `${jsiiType(f.owner).name}.${f.name}()`;
+  void fqn;
+  if (!isPlainObject(args)) errors.fail(field, args, `must be an object of the arguments of ${call}`);
   const spreadFields = f.spread ? specProperties(f.spread.type.fqn!).map(p => p.name) : [];
   const known = [...f.params.filter(p => p !== f.spread).map(p => p.name), ...spreadFields];
   for (const k of Object.keys(args)) {
-    if (!known.includes(k)) errors.fail(`${field}.${k}`, args[k], `not an argument of ${jsiiType(fqn).name}.${f.name}()${known.length ? `; arguments: ${known.join(', ')}` : ' (it takes none)'}`);
+    if (!known.includes(k)) errors.fail(`${field}.${k}`, args[k], `not an argument of ${call}${known.length ? `; arguments: ${known.join(', ')}` : ' (it takes none)'}`);
   }
   const callArgs: any[] = [];
   for (const p of f.method.parameters ?? []) {
@@ -405,7 +421,7 @@ function callFactory(fqn: string, f: SpecFactory, args: any, field: string, erro
     callArgs.push(fromSpecValue(p.type, v, `${field}.${p.name}`, errors));
   }
   while (callArgs.length && callArgs[callArgs.length - 1] === undefined) callArgs.pop();
-  const cls = runtimeValue(fqn);
+  const cls = runtimeValue(f.owner);
   return cls[f.name](...callArgs);
 }
 
@@ -458,7 +474,14 @@ export function recordFactoryCalls(): void {
   const a = assembly();
   for (const t of Object.values(a.types)) {
     if (t.kind !== 'class') continue;
-    const factories = (t.methods ?? []).filter(m => m.static && m.returns?.type.fqn === t.fqn);
+    const returnsOneOf = (m: JsiiMethod) => {
+      const r = m.returns?.type.fqn;
+      if (!r) return undefined;
+      if (r === t.fqn) return r;
+      const rt = r.startsWith(`${ASSEMBLY_NAME}.`) ? a.types[r] : undefined;
+      return rt && rt.kind === 'interface' && !rt.datatype ? r : undefined;
+    };
+    const factories = (t.methods ?? []).filter(m => m.static && returnsOneOf(m));
     if (factories.length === 0) continue;
     let cls: any;
     try {
@@ -469,7 +492,7 @@ export function recordFactoryCalls(): void {
     for (const m of factories) {
       const original = cls[m.name];
       if (typeof original !== 'function' || original.__recordsSpec) continue;
-      const fqn = t.fqn;
+      const fqn = returnsOneOf(m)!;
       const wrapped = function (this: any, ...args: any[]) {
         const result = original.apply(this, args);
         if (result !== null && typeof result === 'object') calls.set(result, { fqn, factory: m.name, args });

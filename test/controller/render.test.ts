@@ -1,7 +1,7 @@
 import './assembly';
 import Ajv from 'ajv';
 import { Chart, Testing } from 'cdk8s';
-import { BatchJob } from '../../src';
+import { BatchJob, EnvVarValue, InferenceProtocol, KServeRuntime, ModelFormat, Predictor } from '../../src';
 import { specFromProps } from '../../src/controller/kinds';
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformCrds, platformKinds, renderResource } from '../../src/controller/render';
 import { ValidationError } from '../../src/core/errors';
@@ -177,4 +177,40 @@ test('fromSpec names the field of an invalid spec', () => {
   const chart = new Chart(Testing.app(), 'team', { namespace: 'ml' });
   expectValidationError(() => BatchJob.fromSpec(chart, 'eval', { containers: [{ image: 'x', resources: { memory: '1GB' } }] }),
     "[team/eval] spec.containers[0].resources.memory: '1GB' is not valid; must be a binary quantity such as \"512Mi\" or \"10Gi\"");
+});
+
+test('a reference with a static factory has a spec form: a predictor\'s runtime is KServeRuntime.existing(name, options)', () => {
+  const c: Case = {
+    kind: 'InferenceService',
+    name: 'llama',
+    namespace: 'ml-serving',
+    spec: {
+      predictor: {
+        model: {
+          format: { huggingface: {} },
+          runtime: { existing: { name: 'kserve-huggingfaceserver', supportedModelFormats: [{ name: 'huggingface', version: '1' }], protocolVersions: ['v2', 'v1'] } },
+          args: ['--model_name=llama', '--model_id=meta-llama/Llama-3.1-8B-Instruct'],
+          env: { HF_TOKEN: { fromSecretKey: { secretName: 'hf-token', key: 'token' } } },
+        },
+      },
+    },
+    props: () => ({
+      predictor: Predictor.model({
+        format: ModelFormat.huggingface(),
+        runtime: KServeRuntime.existing('kserve-huggingfaceserver', {
+          supportedModelFormats: [{ name: 'huggingface', version: '1' }], protocolVersions: [InferenceProtocol.V2, InferenceProtocol.V1],
+        }),
+        args: ['--model_name=llama', '--model_id=meta-llama/Llama-3.1-8B-Instruct'],
+        env: { HF_TOKEN: EnvVarValue.fromSecretKey('hf-token', 'token') },
+      }),
+    }),
+  };
+  expect(byKey(renderResource(resource(c)).children)).toEqual(byKey(synthesized(c)));
+  expect(specFromProps(c.kind, c.props())).toEqual(c.spec);
+  const validate = ajv.compile(specSchemaOf(c.kind));
+  expect(validate(c.spec) ? [] : validate.errors).toEqual([]);
+  // the construct's own rule, its field named where the spec has it (inside the one-of choice `model`)
+  const noFormats = { predictor: { model: { ...c.spec.predictor.model, runtime: { existing: { name: 'kserve-huggingfaceserver' } } } } };
+  expectValidationError(() => renderResource(resource(c, noFormats)),
+    "[platform/llama] spec.predictor.model.format: 'huggingface' is not valid; runtime 'kserve-huggingfaceserver' supports no declared formats");
 });
