@@ -17,7 +17,7 @@ const EXAMPLES = path.join(ROOT, 'examples', 'go');
 const VALIDATION = path.join(__dirname, 'go', 'validationerror');
 
 function goFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter(f => f.endsWith('.go') || f === 'go.mod').sort().map(f => path.join(dir, f));
+  return fs.readdirSync(dir).filter(f => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').sort().map(f => path.join(dir, f));
 }
 
 let bin: string;
