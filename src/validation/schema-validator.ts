@@ -262,6 +262,7 @@ export class SchemaValidator {
   private readonly compiledCacheDir?: string;
   /** Where validators came from: compiled in this process, or loaded compiled from the disk cache. @internal */
   public readonly _stats = { compiled: 0, loaded: 0 };
+  private staleRemoved = false;
 
   constructor(private readonly cacheDir: string = UPSTREAM_CACHE_DIR, options: SchemaValidatorOptions = {}) {
     const marker = path.join(cacheDir, 'schemas');
@@ -381,8 +382,9 @@ export class SchemaValidator {
    * written is skipped: the validator is then compiled in this process.
    */
   private cached(key: string, schemaText: string, compile: () => KindSchema | undefined): KindSchema | undefined {
-    const dir = this.compiledCacheDir;
-    const file = dir && path.join(dir, `${createHash('sha256').update(`${compiledFingerprint()}|${key}|`).update(schemaText).digest('hex')}.js`);
+    // one folder per fingerprint (a version of this module and ajv), so that other versions' validators can be removed
+    const dir = this.compiledCacheDir && path.join(this.compiledCacheDir, compiledFingerprint().slice(0, 16));
+    const file = dir && path.join(dir, `${createHash('sha256').update(`${key}|`).update(schemaText).digest('hex')}.js`);
     if (file) {
       try {
         const code = fs.readFileSync(file, 'utf-8');
@@ -397,18 +399,36 @@ export class SchemaValidator {
     const compiled = compile();
     if (compiled === undefined) return undefined;
     this._stats.compiled++;
-    if (file) {
+    if (dir && file) {
       try {
         const code = `// namespaced: ${compiled.namespaced}\n${standaloneCode(this.ajv, compiled.validate)}`;
         fs.mkdirSync(dir, { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, code);
         fs.renameSync(tmp, file);
+        this.removeStaleVersions(dir);
       } catch {
         // a read-only or full disk: the next process compiles again
       }
     }
     return compiled;
+  }
+
+  /** Removes the validators of other versions not used for a week (another project may still use a recent one). */
+  private removeStaleVersions(current: string): void {
+    if (this.staleRemoved) return;
+    this.staleRemoved = true;
+    const root = path.dirname(current);
+    const weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
+    for (const name of fs.readdirSync(root)) {
+      const other = path.join(root, name);
+      if (other === current || !/^[0-9a-f]{16}$/.test(name)) continue;
+      try {
+        if (fs.statSync(other).mtimeMs < weekAgo) fs.rmSync(other, { recursive: true, force: true });
+      } catch {
+        // removed meanwhile by another process
+      }
+    }
   }
 
   private coreDoc(file: string): any {

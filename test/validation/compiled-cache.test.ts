@@ -72,7 +72,10 @@ test('a validator loaded from the compiled cache finds what a freshly compiled o
     const first = new SchemaValidator(undefined, { compiledCacheDir: dir });
     expect(findings(first)).toEqual(expected);
     expect(first._stats).toEqual({ compiled: 4, loaded: 0 });
-    expect(fs.readdirSync(dir).filter(f => f.endsWith('.js'))).toHaveLength(4);
+    // one folder for this version of the validator, one file per kind
+    const [version, ...others] = fs.readdirSync(dir);
+    expect(others).toEqual([]);
+    expect(fs.readdirSync(path.join(dir, version)).filter(f => f.endsWith('.js'))).toHaveLength(4);
 
     const second = new SchemaValidator(undefined, { compiledCacheDir: dir });
     expect(findings(second)).toEqual(expected);
@@ -86,10 +89,32 @@ test('an unreadable cached validator is compiled again', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-validators-'));
   try {
     const expected = findings(new SchemaValidator(undefined, { compiledCacheDir: dir }));
-    for (const f of fs.readdirSync(dir)) fs.writeFileSync(path.join(dir, f), 'this is not a validator (');
+    const [version] = fs.readdirSync(dir);
+    for (const f of fs.readdirSync(path.join(dir, version))) fs.writeFileSync(path.join(dir, version, f), 'this is not a validator (');
     const again = new SchemaValidator(undefined, { compiledCacheDir: dir });
     expect(findings(again)).toEqual(expected);
     expect(again._stats).toEqual({ compiled: 4, loaded: 0 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("other versions' validators unused for a week are removed, recent ones kept", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-validators-'));
+  try {
+    const old = path.join(dir, '0123456789abcdef');
+    const recent = path.join(dir, 'fedcba9876543210');
+    for (const d of [old, recent]) {
+      fs.mkdirSync(d);
+      fs.writeFileSync(path.join(d, 'x.js'), '');
+    }
+    const monthAgo = new Date(Date.now() - 30 * 24 * 3600 * 1000);
+    fs.utimesSync(old, monthAgo, monthAgo);
+    new SchemaValidator(undefined, { compiledCacheDir: dir }).validate(objects[0]);
+    const left = fs.readdirSync(dir);
+    expect(left).toContain('fedcba9876543210');
+    expect(left).not.toContain('0123456789abcdef');
+    expect(left).toHaveLength(2);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
