@@ -52,6 +52,16 @@ async function controllerWrites(p: ControllerProcess): Promise<number> {
   return WRITE_VERBS.reduce((n, verb) => n + sumMetric(text, 'platform_controller_api_requests_total', { verb }), 0);
 }
 
+/** CPU seconds (user + system) a process used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+}
+
+function serverCpu(cluster: Cluster): number {
+  return cluster.processes.filter((p) => p.name === 'kube-apiserver' || p.name === 'etcd').reduce((n, p) => n + cpuSeconds(p.pid), 0);
+}
+
 async function namespace(cluster: Cluster, name: string): Promise<void> {
   await send(cluster, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 }
@@ -95,22 +105,26 @@ async function main(): Promise<void> {
     results['render (all resources, in-process)'] = secs(renderMs);
     const client = await KubeClient.load({ kubeconfig: cluster.kubeconfig, maxSockets: CONCURRENCY * 4 });
     t = Date.now();
+    let cpu = serverCpu(cluster);
     await mapLimit(rawChildren, CONCURRENCY, async (c) => {
       await client.apply(c, 'bench-raw', true);
     });
     const rawMs = Date.now() - t;
     client.close();
     results['raw floor: concurrent server-side apply'] = secs(rawMs);
+    results['raw floor: API server + etcd CPU'] = `${(serverCpu(cluster) - cpu).toFixed(1)} s`;
 
     // --- 2. kubectl ---
     const kubectlChildren = resources('bench-kubectl').flatMap((r) => renderResource(r).children);
     const file = path.join(tmp, 'children.yaml');
     fs.writeFileSync(file, kubectlChildren.map((c) => YAML.stringify(c)).join('---\n'));
     t = Date.now();
+    cpu = serverCpu(cluster);
     const r = await cluster.kubectl(['apply', '--server-side', '--field-manager=bench-kubectl', '-f', file], { timeoutMs: 1_800_000 });
     const kubectlMs = Date.now() - t;
     if (r.code !== 0) throw new Error(`kubectl apply failed: ${r.stderr}`);
     results['kubectl apply --server-side'] = secs(kubectlMs);
+    results['kubectl: API server + etcd CPU'] = `${(serverCpu(cluster) - cpu).toFixed(1)} s`;
 
     // --- 3. controller ---
     const crs = resources('bench-ctl');
@@ -121,11 +135,15 @@ async function main(): Promise<void> {
     creator.close();
     const spawned = Date.now();
     let startedAt = 0;
+    let cpuAtStart = { server: 0, controller: 0 };
     controller = await spawnController({
       kubeconfig: cluster.kubeconfig,
       args: ['--namespaces=bench-ctl', `--concurrency=${CONCURRENCY}`, '--resync-period=0'],
       onLine: (l) => {
-        if (l.msg === 'controller started') startedAt = Date.parse(l.ts);
+        if (l.msg === 'controller started') {
+          startedAt = Date.parse(l.ts);
+          cpuAtStart = { server: serverCpu(cluster), controller: cpuSeconds(controller!.child.pid!) };
+        }
       },
     });
     const expected = crs.flatMap((cr) => renderResource(cr).children).length;
@@ -140,6 +158,8 @@ async function main(): Promise<void> {
       return all.length === N && all.every((o: any) => o.status?.observedGeneration === o.metadata.generation) ? at : undefined;
     }, 1_800_000, 100);
     const controllerMs = steadyAt - startedAt;
+    results['controller: API server + etcd CPU'] = `${(serverCpu(cluster) - cpuAtStart.server).toFixed(1)} s`;
+    results['controller: controller process CPU'] = `${(cpuSeconds(controller.child.pid!) - cpuAtStart.controller).toFixed(1)} s`;
     results['controller: process start to informers synced'] = secs(startedAt - spawned);
     results['controller: informers synced to steady state'] = secs(controllerMs);
     const metricsText = (await controller.get('/metrics')).body;
