@@ -92,7 +92,9 @@ const PIPELINE_EXTENSION: SpecExtension = {
     const templates = new Map<string, any>();
     const rawTemplates = spec.templates ?? {};
     if (rawTemplates === null || typeof rawTemplates !== 'object' || Array.isArray(rawTemplates)) errors.fail('spec.templates', rawTemplates, 'must be an object of step templates by name');
-    for (const [name, choice] of Object.entries<any>(rawTemplates)) {
+    // in name order: the API server stores maps sorted by key, whatever order they were written in
+    for (const name of Object.keys(rawTemplates).sort()) {
+      const choice = rawTemplates[name];
       const field = `spec.templates.${name}`;
       const keys = choice !== null && typeof choice === 'object' && !Array.isArray(choice) ? Object.keys(choice) : [];
       if (keys.length !== 1 || !steps.has(keys[0])) errors.fail(field, choice, `must be an object with exactly one of the keys ${[...steps.keys()].join(', ')}`);

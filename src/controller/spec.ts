@@ -329,6 +329,13 @@ function isPlainObject(v: unknown): v is { [key: string]: any } {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
+/** A JSON value with every object's keys in sorted order (as the API server stores untyped fields). */
+function sortedKeys(value: any): any {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(Object.keys(value).sort().map(k => [k, sortedKeys(value[k])]));
+}
+
 function typeName(ref: JsiiTypeRef): string {
   if (ref.primitive) return ref.primitive;
   if (ref.collection) return ref.collection.kind === 'array' ? `list of ${typeName(ref.collection.elementtype)}` : `map of ${typeName(ref.collection.elementtype)}`;
@@ -349,7 +356,7 @@ export function fromSpecValue(ref: JsiiTypeRef, value: any, field: string, error
         if (typeof value !== 'boolean') errors.fail(field, value, 'must be a boolean');
         return value;
       default:
-        return value;
+        return sortedKeys(value);
     }
   }
   if (ref.collection) {
@@ -359,8 +366,9 @@ export function fromSpecValue(ref: JsiiTypeRef, value: any, field: string, error
       return value.map((v: any, i: number) => fromSpecValue(el, v, `${field}[${i}]`, errors));
     }
     if (!isPlainObject(value)) errors.fail(field, value, `must be an object (a map of ${typeName(el)})`);
+    // in key order: the API server stores maps so, whatever order they were written in
     const out: { [key: string]: any } = {};
-    for (const [k, v] of Object.entries(value)) out[k] = fromSpecValue(el, v, `${field}.${k}`, errors);
+    for (const k of Object.keys(value).sort()) out[k] = fromSpecValue(el, value[k], `${field}.${k}`, errors);
     return out;
   }
   const fqn = ref.fqn!;

@@ -110,7 +110,8 @@ export const CASES: Case[] = [
       model: { uri: 'hf://google-bert/bert-base-cased', transformerType: TransformerType.SEQUENCE_CLASSIFICATION },
       storage: { accessModes: [StorageAccessMode.READ_WRITE_ONCE] },
       dataset: { repoId: 'yelp_review_full', split: 'train[:3000]' },
-      trainingArguments: { output_dir: '/workspace/test_trainer', save_strategy: 'no', do_eval: false },
+      // maps in key order, as the API server stores the spec
+      trainingArguments: { do_eval: false, output_dir: '/workspace/test_trainer', save_strategy: 'no' },
       lora: { r: 16, alpha: 32, dropout: 0.1, bias: LoraBias.ALL },
       resourcesPerWorker: { cpu: Cpu.units(5), memory: Size.gibibytes(10), accelerator: Accelerator.nvidia({ count: 1 }) },
     }),
@@ -311,8 +312,9 @@ export const CASES: Case[] = [
       timeout: Duration.hours(2),
     }),
     build: (p: MLPipeline) => {
-      const prep = p.addContainer('prep', { container: { image: 'ghcr.io/example/prep:1.0', args: ['--day', '{{inputs.parameters.day}}'] }, inputs: [{ name: 'day' }], timeout: Duration.minutes(30) });
+      // templates in name order, as the API server stores the spec's map
       const echo = p.addScript('echo', { image: 'python:3.12-alpine', source: 'print("{{inputs.parameters.message}}")', inputs: [{ name: 'message' }] });
+      const prep = p.addContainer('prep', { container: { image: 'ghcr.io/example/prep:1.0', args: ['--day', '{{inputs.parameters.day}}'] }, inputs: [{ name: 'day' }], timeout: Duration.minutes(30) });
       const a = p.addTask('prep', prep, { arguments: { day: 'today' } });
       p.addTask('report', echo, { arguments: { message: 'done' } }).dependsOn(a);
     },

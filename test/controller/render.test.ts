@@ -155,7 +155,7 @@ describe('invalid specs throw the ValidationError naming spec.<path>', () => {
     ['a rule of the construct', training, { ...training.spec, workers: 0 },
       '[platform/resnet-ddp] spec.workers: 0 is not valid; must be an integer from 1 to 2147483647'],
     ['a task naming no template', pipeline, { ...pipeline.spec, tasks: [{ name: 'a', template: 'nope' }] },
-      "[platform/nightly] spec.tasks[0].template: 'nope' is not valid; must name one of the templates (prep, echo)"],
+      "[platform/nightly] spec.tasks[0].template: 'nope' is not valid; must name one of the templates (echo, prep)"],
     ['a dependency on no task', pipeline, { ...pipeline.spec, tasks: [{ name: 'a', template: 'echo', arguments: { message: 'x' }, dependsOn: ['b'] }] },
       "[platform/nightly] spec.tasks[0].dependsOn[0]: 'b' is not valid; must name another task (a)"],
   ])('%s', (_what, c, spec, message) => {
