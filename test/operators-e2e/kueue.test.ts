@@ -13,6 +13,9 @@ const NS = 'ml-team';
 const JOB = 'resnet-ddp';
 const KUEUE = '/apis/kueue.x-k8s.io/v1beta2';
 
+// the operators react within seconds, but a loaded CI machine may take longer than jest's default
+jest.setTimeout(180_000);
+
 let h: Harness | undefined;
 let objects: KObject[] = [];
 const built = operatorBuilt('kueue') && operatorBuilt('training-operator');

@@ -12,6 +12,9 @@ import { AiPlatform, TrainingOperatorInstall } from '../../src';
 const NS = 'ml-team';
 const JOB = 'resnet-ddp';
 
+// the operators react within seconds, but a loaded CI machine may take longer than jest's default
+jest.setTimeout(180_000);
+
 let h: Harness | undefined;
 let job: KObject;
 let namespace: KObject;
