@@ -309,8 +309,13 @@ export class Harness {
     const rest = objects.filter(o => !first.includes(o));
     if (first.length > 0) {
       await this.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=operators-e2e', '-f', '-'], toList(first));
-      const crds = first.filter(o => o.kind === 'CustomResourceDefinition').map(o => `crd/${o.metadata.name}`);
-      if (crds.length > 0) await this.kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...crds]);
+      // (not `kubectl wait`: it fails on a CRD whose status has no conditions yet)
+      for (const crd of first.filter(o => o.kind === 'CustomResourceDefinition')) {
+        await this.waitFor(`CRD ${crd.metadata.name} to be established`, async () => {
+          const live = await this.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
+          return live?.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True');
+        }, 60_000);
+      }
     }
     if (rest.length > 0) await this.kubectl(['apply', '--server-side', '--force-conflicts', '--field-manager=operators-e2e', '-f', '-'], toList(rest));
   }
