@@ -8,6 +8,8 @@ export interface ControllerRule {
   readonly apiGroups: string[];
   readonly resources: string[];
   readonly verbs: string[];
+  /** the names the rule is limited to, if any */
+  readonly resourceNames?: string[];
 }
 
 /** A kind of object the controller applies. @internal */
@@ -122,8 +124,12 @@ export function grantedRules(): ControllerRule[] {
       for (const c of rendered.children) {
         if (c.apiVersion !== 'rbac.authorization.k8s.io/v1' || c.kind !== 'Role') continue;
         for (const r of c.rules ?? []) {
-          if (r.resourceNames) continue; // name-scoped grants follow the resource's name: the unscoped rule below covers them
-          rules.push({ apiGroups: [...(r.apiGroups ?? [])], resources: [...(r.resources ?? [])], verbs: [...(r.verbs ?? [])] });
+          rules.push({
+            apiGroups: [...(r.apiGroups ?? [])],
+            resources: [...(r.resources ?? [])],
+            verbs: [...(r.verbs ?? [])],
+            ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
+          });
         }
       }
     }
@@ -141,17 +147,20 @@ export function pluralOf(kind: string): string {
 
 /** Merges rules with the same API groups and verbs (resources sorted, no duplicates). @internal */
 export function mergeRules(rules: ControllerRule[]): ControllerRule[] {
-  const byKey = new Map<string, { apiGroups: string[]; verbs: string[]; resources: Set<string> }>();
+  const byKey = new Map<string, { apiGroups: string[]; verbs: string[]; resourceNames?: string[]; resources: Set<string> }>();
   for (const r of rules) {
     const apiGroups = [...new Set(r.apiGroups)].sort();
     const verbs = [...new Set(r.verbs)].sort();
-    const key = `${apiGroups.join(',')}|${verbs.join(',')}`;
-    const entry = byKey.get(key) ?? { apiGroups, verbs, resources: new Set<string>() };
+    const resourceNames = r.resourceNames ? [...new Set(r.resourceNames)].sort() : undefined;
+    const key = `${apiGroups.join(',')}|${verbs.join(',')}|${resourceNames?.join(',') ?? '*'}`;
+    const entry = byKey.get(key) ?? { apiGroups, verbs, resourceNames, resources: new Set<string>() };
     for (const res of r.resources) entry.resources.add(res);
     byKey.set(key, entry);
   }
   return [...byKey.values()]
-    .map(e => ({ apiGroups: e.apiGroups, resources: [...e.resources].sort(), verbs: e.verbs }))
+    .map(e => ({
+      apiGroups: e.apiGroups, resources: [...e.resources].sort(), verbs: e.verbs, ...(e.resourceNames ? { resourceNames: e.resourceNames } : {}),
+    }))
     .sort((a, b) => `${a.apiGroups.join(',')}/${a.resources.join(',')}`.localeCompare(`${b.apiGroups.join(',')}/${b.resources.join(',')}`));
 }
 

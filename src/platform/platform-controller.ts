@@ -137,7 +137,7 @@ export class PlatformController extends Construct {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: { name: this.name, labels },
-      rules: rbac.controllerRules().map(r => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs })),
+      rules: rbac.controllerRules().map(r => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs, resourceNames: r.resourceNames })),
     });
     const subjects = [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }];
     const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.name };
