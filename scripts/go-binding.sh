@@ -49,6 +49,7 @@ if [ ! -f "$out/.done" ]; then
   for m in "$deps"/go/*/; do ln -s "${m%/}" "$out/go/$(basename "$m")"; done
   nice -n 10 "$pacmak" "$pkg" --targets go -o "$out" >&2
   touch "$out/.done"
-  ls -1dt "$CACHE"/*/ | grep -v -e '/deps-' | tail -n +4 | xargs -r rm -rf
+  ls -1dt "$CACHE"/*/ | grep -v -e '/deps-' -e '/run/' | tail -n +4 | xargs -r rm -rf
+  ls -1dt "$CACHE"/run/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
 fi
 echo "$out/go"

@@ -52,6 +52,7 @@ if [ ! -f "$out/.done" ]; then
   cp -rl "$deps/java/." "$out/java/"
   nice -n 10 "$pacmak" "$pkg" --targets java -o "$out" "${mvn_args[@]}" >&2
   touch "$out/.done"
-  ls -1dt "$CACHE"/*/ | grep -v -e '/deps-' -e '/m2/' | tail -n +4 | xargs -r rm -rf
+  ls -1dt "$CACHE"/*/ | grep -v -e '/deps-' -e '/m2/' -e '/run/' | tail -n +4 | xargs -r rm -rf
+  ls -1dt "$CACHE"/run/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
 fi
 echo "$out/java"

@@ -25,5 +25,7 @@ if [ ! -x "$venv/bin/python" ] || [ ! -f "$venv/.installed" ]; then
   "$venv/bin/pip" install -q --disable-pip-version-check "cdk8s==$cdk8s_version" "cdk8s-plus-28==$plus_version" "constructs==$constructs_version" >&2
   "$venv/bin/pip" install -q --disable-pip-version-check --no-deps "$CACHE/dist-$hash"/python/*.whl >&2
   touch "$venv/.installed"
+  # Keep the 3 newest virtualenvs and their wheels.
+  ls -1dt "$CACHE"/*/ | grep -v '/dist-' | tail -n +4 | while read -r old; do rm -rf "${old%/}" "$CACHE/dist-$(basename "$old")"; done
 fi
 echo "$venv/bin/python"
