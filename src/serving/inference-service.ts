@@ -22,11 +22,18 @@ import { upstreamPin } from '../core/versions';
 import { MOUNT } from '../core/volume';
 import { placeWorkload, WorkloadBase, WorkloadMetadataProps } from '../core/workload';
 
+/**
+ * Ports a Knative-mode container may not use: the queue-proxy's (8012, 8013, 8022, 9090, 9091) and the profiling
+ * port (8008) — `reservedPorts` in knative.dev/serving v0.48.1 (KServe v0.20.0's), pkg/apis/serving/k8s_validation.go.
+ */
+const KNATIVE_RESERVED_PORTS = [8008, 8012, 8013, 8022, 9090, 9091];
+
 /** Props of {@link InferenceService}. */
 export interface InferenceServiceProps extends WorkloadMetadataProps {
   /**
    * Deployment mode; written to `serving.kserve.io/deploymentMode` and used for validation.
-   * @default - the KServe configuration's default mode (Knative for KServe v0.20.0); the rules that depend on the
+   * @default - the KServe configuration's default mode, written to the annotation when a KServeConfig is given or
+   * declared in the app; with neither, KServe v0.20.0's default (Knative) is validated for and no annotation is written (Knative for KServe v0.20.0); the rules that depend on the
    * mode are then checked at synth, once the app's KServeConfig is known
    */
   readonly mode?: DeploymentMode;
@@ -364,7 +371,12 @@ export class InferenceService extends WorkloadBase {
     }
 
     const metadata = this.apiObject.metadata;
-    metadata.addAnnotation(InferenceService.DEPLOYMENT_MODE_ANNOTATION, mode);
+    // The mode is written when it was chosen (`mode`, or a KServeConfig given or declared in the app); without
+    // either, the service is validated for KServe's default and leaves the annotation to the cluster, as KServe's
+    // own examples do.
+    if (props.mode !== undefined || resolveKServeConfig(this, props.kserve).path !== undefined) {
+      metadata.addAnnotation(InferenceService.DEPLOYMENT_MODE_ANNOTATION, mode);
+    }
     if (autoscalerClass && autoscalerClass !== AutoscalerClass.HPA) {
       metadata.addAnnotation(InferenceService.AUTOSCALER_CLASS_ANNOTATION, autoscalerClass);
     }
@@ -395,7 +407,7 @@ export class InferenceService extends WorkloadBase {
     }
     if (mode === DeploymentMode.MODEL_MESH) return this.renderModelMeshPredictor(field, p, storageUri);
     const extension = this.extension(c, mode, autoscalerClass);
-    const pod = this.renderPod(c);
+    const pod = this.renderPod(c, mode);
     const model = p._model;
     if (!model) return prune({ ...pod, ...extension });
     const runtime = this.checkRuntime(field, model, mode);
@@ -469,11 +481,40 @@ export class InferenceService extends WorkloadBase {
 
   private renderCustom(c: Component, mode: DeploymentMode, autoscalerClass: AutoscalerClass | undefined): any {
     const extension = this.extension(c, mode, autoscalerClass);
-    return prune({ ...this.renderPod(c), ...extension });
+    return prune({ ...this.renderPod(c, mode), ...extension });
   }
 
-  private renderPod(c: Component): any {
+  /**
+   * Knative Serving (which runs Knative-mode components) routes to one port of one container: at most one port in
+   * the pod, TCP, named `http1` or `h2c` (HTTP/1.1 or cleartext HTTP/2) or not named, and none of its reserved ports
+   * (knative.dev/serving v0.48.1, `validateContainersPorts` and `validateContainerPorts`).
+   */
+  private checkKnativePorts(field: string, containers: any[]): void {
+    const ports: Array<{ port: any; field: string }> = [];
+    containers.forEach((container: any, i: number) => {
+      const where = i === 0 ? `${field}.container.ports` : `${field}.sidecars[${i - 1}].ports`;
+      (container.ports ?? []).forEach((port: any, j: number) => ports.push({ port, field: `${where}[${j}]` }));
+    });
+    if (ports.length > 1) {
+      invalid(this, ports[1].field, ports[1].port.containerPort,
+        'Knative mode routes to one container port per pod (Knative Serving rejects more than one); keep one port, or use Standard mode');
+    }
+    for (const { port, field: portField } of ports) {
+      if (port.name !== undefined && port.name !== 'http1' && port.name !== 'h2c') {
+        invalid(this, `${portField}.name`, port.name, "in Knative mode a container port is named 'http1' (HTTP/1.1) or 'h2c' (cleartext HTTP/2), or not named");
+      }
+      if (port.protocol !== undefined && port.protocol !== 'TCP') {
+        invalid(this, `${portField}.protocol`, port.protocol, 'in Knative mode the container port is TCP');
+      }
+      if (KNATIVE_RESERVED_PORTS.includes(port.containerPort)) {
+        invalid(this, `${portField}.number`, port.containerPort, `in Knative mode ports ${KNATIVE_RESERVED_PORTS.join(', ')} are reserved by Knative Serving; use another port`);
+      }
+    }
+  }
+
+  private renderPod(c: Component, mode: DeploymentMode): any {
     const spec = c.template.toPodSpec(this, MAIN);
+    if (mode === DeploymentMode.KNATIVE) this.checkKnativePorts(c.field, spec.containers ?? []);
     const labels = { ...(c.options.podLabels ?? {}), ...c.template.placement.podLabels };
     const annotations = { ...(c.options.podAnnotations ?? {}), ...c.template.placement.podAnnotations };
     checkLabels(this, `${c.field}.podLabels`, labels);

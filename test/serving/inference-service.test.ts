@@ -19,7 +19,7 @@ function atSynth(props: InferenceServiceProps): () => unknown {
   return () => Testing.synth(chart);
 }
 
-test("renders the talk's Llama 2 service: Hugging Face format, args, GPU, secure pod, explicit Knative mode", () => {
+test("renders the talk's Llama 2 service: Hugging Face format, args, GPU, secure pod, KServe's default mode, not written", () => {
   const chart = Testing.chart();
   const pool = new GpuNodePool(chart, 'gpu', { instances: GpuInstances.families(['g5']), nodeClass });
   new InferenceService(chart, 'llm', {
@@ -34,7 +34,7 @@ test("renders the talk's Llama 2 service: Hugging Face format, args, GPU, secure
   });
   const isvc = synthValid(chart).find(o => o.kind === 'InferenceService');
   expect(isvc.apiVersion).toBe('serving.kserve.io/v1beta1');
-  expect(isvc.metadata).toEqual({ name: 'huggingface-llama2', annotations: { 'serving.kserve.io/deploymentMode': 'Knative' } });
+  expect(isvc.metadata).toEqual({ name: 'huggingface-llama2' }); // no mode chosen: KServe's default applies, as in the talk
   const p = isvc.spec.predictor;
   expect(p.model.modelFormat).toEqual({ name: 'huggingface' });
   expect(p.model.name).toBeUndefined(); // KServe rejects a name on predictor.model

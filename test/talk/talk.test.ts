@@ -293,11 +293,6 @@ spec:
 
 /** Every way examples/llm-serving differs from the talk's YAML (docs/serving.md lists the same). */
 const SERVING_DIFFERENCES: Difference[] = [
-  {
-    path: 'metadata.annotations',
-    value: { 'serving.kserve.io/deploymentMode': 'Knative' },
-    why: 'the deployment mode the service was validated for (KServe\'s default, Knative) is written down, so the manifest does not change meaning with the cluster\'s default',
-  },
   { path: 'spec.predictor.automountServiceAccountToken', value: false, why: 'the pods do not call the Kubernetes API' },
   { path: 'spec.predictor.securityContext', value: POD_SECURITY, why: 'restricted Pod Security Standard: non-root uid 1000, RuntimeDefault seccomp' },
   { path: 'spec.predictor.model.securityContext', value: CONTAINER_SECURITY, why: 'restricted: no privilege escalation, no capabilities' },
