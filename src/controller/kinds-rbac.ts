@@ -1,7 +1,7 @@
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformKindEntries } from './kinds';
 import { renderResource } from './render';
 import { factoriesOf, specProperties } from './spec';
-import { jsiiType } from './spec-assembly';
+import { jsiiType, onAssemblyReset } from './spec-assembly';
 
 /** A rule of the controller's ClusterRole. @internal */
 export interface ControllerRule {
@@ -76,61 +76,52 @@ function samplesOf(kind: string, propsFqn: string): any[] {
   return out;
 }
 
-let cached: ChildKind[] | undefined;
+let rendered: any[][] | undefined;
+onAssemblyReset(() => { rendered = undefined; });
 
-/**
- * Every kind of object the platform kinds render, found by rendering each kind's samples with the constructs
- * (samples a construct rejects, such as a one-of choice that needs arguments, are skipped). @internal
- */
-export function childKinds(): ChildKind[] {
-  if (cached) return cached;
-  const found = new Map<string, ChildKind>();
+/** The children of every sample of every kind (samples a construct rejects, e.g. a choice that needs arguments, are skipped). */
+function renderedSamples(): any[][] {
+  if (rendered) return rendered;
+  rendered = [];
   for (const entry of platformKindEntries()) {
     for (const spec of samplesOf(entry.kind, entry.propsFqn)) {
-      let rendered;
       try {
-        rendered = renderResource({
+        rendered.push(renderResource({
           apiVersion: `${PLATFORM_API_GROUP}/${PLATFORM_API_VERSION}`,
           kind: entry.kind,
           metadata: { name: 'sample', namespace: 'sample' },
           spec,
-        });
+        }).children);
       } catch {
         continue;
       }
-      for (const c of rendered.children) found.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
     }
   }
-  cached = [...found.values()].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`));
-  return cached;
+  return rendered;
+}
+
+/** Every kind of object the platform kinds render, found by rendering each kind's samples with the constructs. @internal */
+export function childKinds(): ChildKind[] {
+  const found = new Map<string, ChildKind>();
+  for (const children of renderedSamples()) {
+    for (const c of children) found.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
+  }
+  return [...found.values()].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`));
 }
 
 /** The rules of the Roles the platform kinds render (the controller must hold what it grants). @internal */
 export function grantedRules(): ControllerRule[] {
   const rules: ControllerRule[] = [];
-  for (const entry of platformKindEntries()) {
-    for (const spec of samplesOf(entry.kind, entry.propsFqn)) {
-      let rendered;
-      try {
-        rendered = renderResource({
-          apiVersion: `${PLATFORM_API_GROUP}/${PLATFORM_API_VERSION}`,
-          kind: entry.kind,
-          metadata: { name: 'sample', namespace: 'sample' },
-          spec,
+  for (const children of renderedSamples()) {
+    for (const c of children) {
+      if (c.apiVersion !== 'rbac.authorization.k8s.io/v1' || c.kind !== 'Role') continue;
+      for (const r of c.rules ?? []) {
+        rules.push({
+          apiGroups: [...(r.apiGroups ?? [])],
+          resources: [...(r.resources ?? [])],
+          verbs: [...(r.verbs ?? [])],
+          ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
         });
-      } catch {
-        continue;
-      }
-      for (const c of rendered.children) {
-        if (c.apiVersion !== 'rbac.authorization.k8s.io/v1' || c.kind !== 'Role') continue;
-        for (const r of c.rules ?? []) {
-          rules.push({
-            apiGroups: [...(r.apiGroups ?? [])],
-            resources: [...(r.resources ?? [])],
-            verbs: [...(r.verbs ?? [])],
-            ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}),
-          });
-        }
       }
     }
   }
