@@ -148,7 +148,7 @@ export class Reconciler {
     // Children that exist but are controlled by someone else are left alone, and nothing is applied.
     const caches = await Promise.all(desired.map((c) => this.ctx.childCache(c.apiVersion!, c.kind!)));
     const lives = desired.map((c, i) => caches[i].get(c.metadata.namespace, c.metadata.name));
-    const foreign = desired.filter((_, i) => lives[i] && !controlledBy(lives[i]!, uid));
+    const foreign = desired.filter((_, i) => lives[i] && !ownedBy(lives[i]!, uid));
     for (const c of desired) this.blockers.delete(childKey(c));
     if (foreign.length > 0) {
       for (const c of foreign) this.blockers.set(childKey(c), queueKey(kind, namespace, name));
@@ -208,10 +208,11 @@ export class Reconciler {
         log.warn('cannot list a kind to prune', { childKind, error: (e as Error).message });
         continue;
       }
-      for (const live of cache.list(namespace)) {
+      const scoped = await this.ctx.namespaced(apiVersion, childKind).catch(() => true);
+      for (const live of scoped ? cache.list(namespace) : cache.list()) {
         const key = childKey({ apiVersion, kind: childKind, metadata: live.metadata });
         if (wanted.has(key)) continue;
-        if (live.metadata?.labels?.[OWNER_UID_LABEL] !== uid || !controlledBy(live, uid)) continue;
+        if (live.metadata?.labels?.[OWNER_UID_LABEL] !== uid || !ownedBy(live, uid)) continue;
         if (live.metadata.deletionTimestamp) continue;
         if (await this.ctx.client.deleteIfUid({ apiVersion, kind: childKind, metadata: live.metadata }, live.metadata.uid)) {
           pruned++;
@@ -357,6 +358,14 @@ function withoutLastApplied(annotations: Record<string, string>): Record<string,
   const out = { ...annotations };
   delete out['kubectl.kubernetes.io/last-applied-configuration'];
   return out;
+}
+
+/**
+ * Whether `obj` belongs to the resource with `uid`: a namespaced object by its controller owner reference, a
+ * cluster-scoped one (which cannot have a namespaced owner) by its owner-uid label. @internal
+ */
+export function ownedBy(obj: KObject, uid: string): boolean {
+  return obj.metadata?.namespace ? controlledBy(obj, uid) : obj.metadata?.labels?.[OWNER_UID_LABEL] === uid;
 }
 
 /** Whether `obj` has a controller owner reference to `uid`. @internal */

@@ -4,7 +4,7 @@
  */
 import { parseFlags } from '../../src/controller/main';
 import { WorkQueue } from '../../src/controller/queue';
-import { containsAll, differingPaths } from '../../src/controller/reconciler';
+import { containsAll, differingPaths, ownedBy } from '../../src/controller/reconciler';
 import { childState, conditionsFor, jsonPath, withTransitionTimes } from '../../src/controller/status';
 import { StatusSource } from '../../src/core/status-contract';
 
@@ -121,6 +121,18 @@ describe('comparison before applying', () => {
     expect(differingPaths(live, { spec: { backoffLimit: 3 } })).toEqual(['.spec.backoffLimit']);
     expect(differingPaths(live, { spec: { template: { spec: { containers: [{ name: 'c' }, { name: 'd' }] } } } })).toEqual(['.spec.template.spec.containers']);
     expect(differingPaths(live, { spec: { parallelism: 1 } })).toEqual(['.spec.parallelism']);
+  });
+});
+
+describe('ownership', () => {
+  const ref = { apiVersion: 'platform.ai.cdk8s.io/v1alpha1', kind: 'SparkJob', name: 's', uid: 'u1', controller: true };
+  test('a namespaced child by its controller owner reference, a cluster-scoped one by its owner-uid label', () => {
+    expect(ownedBy({ metadata: { namespace: 'n', ownerReferences: [ref] } }, 'u1')).toBe(true);
+    expect(ownedBy({ metadata: { namespace: 'n', ownerReferences: [{ ...ref, controller: false }] } }, 'u1')).toBe(false);
+    expect(ownedBy({ metadata: { namespace: 'n', ownerReferences: [ref] } }, 'u2')).toBe(false);
+    expect(ownedBy({ metadata: { namespace: 'n', labels: { 'platform.ai.cdk8s.io/owner-uid': 'u1' } } }, 'u1')).toBe(false);
+    expect(ownedBy({ metadata: { labels: { 'platform.ai.cdk8s.io/owner-uid': 'u1' } } }, 'u1')).toBe(true);
+    expect(ownedBy({ metadata: {} }, 'u1')).toBe(false);
   });
 });
 
