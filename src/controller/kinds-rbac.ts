@@ -165,6 +165,9 @@ export function controllerRules(): ControllerRule[] {
   const rules: ControllerRule[] = [
     { apiGroups: [PLATFORM_API_GROUP], resources: plurals, verbs: ['get', 'list', 'watch'] },
     { apiGroups: [PLATFORM_API_GROUP], resources: plurals.map(p => `${p}/status`), verbs: ['get', 'patch', 'update'] },
+    // owner references with blockOwnerDeletion need update on the owner's finalizers where the
+    // OwnerReferencesPermissionEnforcement admission plugin is on
+    { apiGroups: [PLATFORM_API_GROUP], resources: plurals.map(p => `${p}/finalizers`), verbs: ['update'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
     { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] },
