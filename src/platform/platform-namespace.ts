@@ -73,7 +73,9 @@ export interface PlatformNamespaceProps extends PlatformNamespaceOptions {
  * or inject (a v1 MPIJob's `kubectl-delivery` init container needs `baseline`; Fluid runs a dataset's privileged
  * FUSE and cache pods in the dataset's namespace) — and warns and audits at `restricted`. The reasons for a level
  * below restricted are recorded in the annotation `ai-platform.cdk8s.io/pod-security-reason`. Versions are pinned
- * to the Kubernetes minor the library targets.
+ * to the Kubernetes minor the library targets. A namespace with a Katib experiment whose metrics collector Katib
+ * injects is labelled `katib.kubeflow.org/metrics-collector-injection: enabled` (Katib's webhook refuses the
+ * experiment otherwise).
  */
 export class PlatformNamespace extends Construct {
   /** Name of the namespace. */
@@ -95,6 +97,11 @@ export class PlatformNamespace extends Construct {
         const json = super.toJson();
         const security = self.podSecurity;
         json.metadata.labels = { ...(json.metadata.labels ?? {}), ...podSecurityLabels(security.enforce) };
+        // Katib refuses an experiment whose metrics collector it injects unless the namespace allows the injection
+        const injection = HyperparameterExperiment.METRICS_COLLECTOR_INJECTION_LABEL;
+        if (json.metadata.labels[injection] === undefined && injectsKatibCollector(self, self.name)) {
+          json.metadata.labels[injection] = 'enabled';
+        }
         if (security.requirements.length > 0) {
           const reason = describeRequirements(security.requirements);
           json.metadata.annotations = { ...(json.metadata.annotations ?? {}), [POD_SECURITY_REASON_ANNOTATION]: reason };
@@ -201,6 +208,16 @@ function workloadRequirements(workload: IWorkload): PodSecurityRequirement[] {
   }
   // one entry per workload and level: several templates of one workload give one reason each
   return out.filter((r, i) => out.findIndex(o => o.level === r.level && o.reason === r.reason) === i);
+}
+
+/**
+ * Whether an experiment of the app in namespace `namespace` uses a metrics collector Katib injects as a sidecar
+ * (every collector but Push; StdOut when the experiment names none).
+ */
+function injectsKatibCollector(scope: IConstruct, namespace: string): boolean {
+  return PlatformContext.of(scope).list<IWorkload>(WORKLOADS).some(w => w instanceof HyperparameterExperiment
+    && (w.apiObject.metadata.namespace ?? w.namespace) === namespace
+    && (w.render().primary?.spec?.metricsCollectorSpec?.collector?.kind ?? 'StdOut') !== 'Push');
 }
 
 /** Whether a PyTorchJob has a Master and Workers: the Training Operator adds `init-pytorch` to such workers only. */

@@ -215,3 +215,38 @@ export async function startTrainer(h: Harness, install: IOperatorInstall): Promi
     ready: async () => (await httpStatus(`http://127.0.0.1:${health}/readyz`)) === 200,
   });
 }
+
+/**
+ * The Katib v0.19.0 controller with the install's `katib-config`: its certificate generator keeps the harness's
+ * certificate of the Secret (valid for its service and CA name) and reads it where the pod mounts it (`/tmp/cert`,
+ * a fixed path: the same certificate every run).
+ */
+export async function startKatib(h: Harness, install: IOperatorInstall): Promise<void> {
+  const objects = installObjects(install);
+  const ns = install.namespace;
+  const [metrics, health, webhook] = await freePorts(3);
+  // only the controller runs here: the database, its manager and the UI are left out
+  const controllerOnly = (o: KObject) => /^katib-(mysql|db-manager|ui)$/.test(o.metadata.name) || o.kind === 'PersistentVolumeClaim';
+  await h.apply(patchInstall(objects, { services: { [`${ns}/katib-controller`]: webhook }, ca: h.certs.caCrt, omit: controllerOnly }));
+  await h.apply([certSecret(h, ns, 'katib-webhook-cert')]);
+  mountCerts(h, '/tmp/cert');
+  const dir = workDir('katib');
+  const cmd = controllerCommand(objects, 'katib-controller', 'katib-controller', dir);
+  editConfig(cmd.mounts['/katib-config.yaml'], config => {
+    config.init.controller = {
+      ...config.init.controller,
+      webhookPort: webhook,
+      metricsAddr: `127.0.0.1:${metrics}`,
+      healthzAddr: `127.0.0.1:${health}`,
+      enableLeaderElection: false,
+    };
+  });
+  await h.runOperator({
+    build: 'katib',
+    serviceAccount: { namespace: ns, name: 'katib-controller' },
+    args: cmd.args,
+    env: cmd.env,
+    cwd: dir,
+    ready: async () => (await httpStatus(`http://127.0.0.1:${health}/readyz`)) === 200,
+  });
+}

@@ -1,8 +1,8 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ArgoWorkflowsInstall, DistributedTraining, InferenceService, KServeConfig, MLPipeline, ModelFormat, PlatformNamespace, PodSecurityLevel,
-  Predictor, StorageUri,
+  ArgoWorkflowsInstall, DistributedTraining, HyperparameterExperiment, InferenceService, KServeConfig, MetricsCollector, MLPipeline, ModelFormat,
+  Objective, PlatformNamespace, PodSecurityLevel, Predictor, SearchAlgorithm, SearchParameter, StorageUri, TrialTemplate,
   TrainingBackend, TrainingFramework, TrainingOperatorInstall,
 } from '../../src';
 
@@ -117,5 +117,35 @@ describe('PlatformNamespace: containers KServe injects', () => {
     new KServeConfig(off, 'kserve', { enableModelcar: false });
     serve(off);
     expect(offNs.podSecurity.enforce).toBe(PodSecurityLevel.RESTRICTED);
+  });
+});
+
+describe('PlatformNamespace: Katib\'s metrics collector injection', () => {
+  const experiment = (chart: Chart, collector: MetricsCollector) => {
+    const lr = SearchParameter.double('lr', { min: 0.01, max: 0.05 });
+    new HyperparameterExperiment(chart, 'exp', {
+      name: 'mnist',
+      namespace: 'ml-team',
+      objective: Objective.maximize('accuracy'),
+      algorithm: SearchAlgorithm.random(),
+      parameters: [lr],
+      metricsCollector: collector,
+      trial: TrialTemplate.batchJob({ containers: [{ image: 'docker.io/kubeflowkatib/mxnet-mnist:v1beta1-45c5727', args: [`--lr=${lr.placeholder}`] }] }),
+    });
+  };
+  const labels = (chart: Chart) => Testing.synth(chart).find(o => o.kind === 'Namespace').metadata.labels;
+
+  test('an experiment whose collector Katib injects labels the namespace for the injection (Katib\'s webhook refuses it otherwise)', () => {
+    const chart = Testing.chart();
+    new PlatformNamespace(chart, 'ml-team');
+    experiment(chart, MetricsCollector.stdOut());
+    expect(labels(chart)['katib.kubeflow.org/metrics-collector-injection']).toBe('enabled');
+  });
+
+  test('the Push collector needs no injection: no label', () => {
+    const chart = Testing.chart();
+    new PlatformNamespace(chart, 'ml-team');
+    experiment(chart, MetricsCollector.push());
+    expect(labels(chart)['katib.kubeflow.org/metrics-collector-injection']).toBeUndefined();
   });
 });
