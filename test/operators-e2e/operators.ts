@@ -250,3 +250,26 @@ export async function startKatib(h: Harness, install: IOperatorInstall): Promise
     ready: async () => (await httpStatus(`http://127.0.0.1:${health}/readyz`)) === 200,
   });
 }
+
+/**
+ * The Argo Workflows v4.1.4 workflow controller (no webhooks) with the install's `workflow-controller-configmap`
+ * (executor security context, resources, parallelism), read from the API server as in a cluster; metrics off and
+ * leader election off for a local process.
+ */
+export async function startArgoWorkflows(h: Harness, install: IOperatorInstall): Promise<void> {
+  const objects = installObjects(install).map(o => {
+    if (o.kind !== 'ConfigMap' || o.metadata.name !== 'workflow-controller-configmap') return o;
+    return { ...o, data: { ...(o.data ?? {}), metricsConfig: 'enabled: false\n', telemetryConfig: 'enabled: false\n' } };
+  });
+  const ns = install.namespace;
+  await h.apply(patchInstall(objects, { services: {}, ca: h.certs.caCrt }));
+  const dir = workDir('argo-workflows');
+  const cmd = controllerCommand(objects, 'workflow-controller', 'workflow-controller', dir);
+  await h.runOperator({
+    build: 'argo-workflows',
+    serviceAccount: { namespace: ns, name: 'argo' },
+    args: cmd.args,
+    env: { ...cmd.env, LEADER_ELECTION_DISABLE: 'true' },
+    cwd: dir,
+  });
+}
