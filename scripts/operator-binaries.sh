@@ -58,7 +58,7 @@ OPERATORS=(
 
 # The operators test/operators-e2e runs (what `npm test` builds). A cold build of all of them costs CI time for
 # operators no test runs yet; `all` builds the rest too.
-TESTED=(training-operator kueue kserve jobset trainer katib argo-workflows)
+TESTED=(training-operator kueue kserve jobset trainer katib argo-workflows spark-operator)
 
 find_op() {
   local want="$1" o

@@ -273,3 +273,33 @@ export async function startArgoWorkflows(h: Harness, install: IOperatorInstall):
     cwd: dir,
   });
 }
+
+/**
+ * The Spark operator v2.5.2 controller (`controller start` with the install's arguments; the webhook process is not
+ * run and the install's webhook configurations are left out). Its spark-submit needs a JVM and Spark, which this
+ * machine does not have: the controller records the submission's outcome on the SparkApplication.
+ */
+export async function startSparkController(h: Harness, install: IOperatorInstall): Promise<void> {
+  const objects = installObjects(install);
+  const ns = install.namespace;
+  const [metrics, health] = await freePorts(2);
+  await h.apply(patchInstall(objects, {
+    services: {},
+    ca: h.certs.caCrt,
+    omit: o => o.kind === 'MutatingWebhookConfiguration' || o.kind === 'ValidatingWebhookConfiguration',
+  }));
+  const dir = workDir('spark-operator');
+  const cmd = controllerCommand(objects, 'spark-operator-controller', 'spark-operator-controller', dir);
+  await h.runOperator({
+    build: 'spark-operator',
+    serviceAccount: { namespace: ns, name: 'spark-operator-controller' },
+    args: setFlags(cmd.args, {
+      'metrics-bind-address': `127.0.0.1:${metrics}`,
+      'health-probe-bind-address': `127.0.0.1:${health}`,
+      'leader-election': 'false',
+    }),
+    env: cmd.env,
+    cwd: dir,
+    ready: async () => (await httpStatus(`http://127.0.0.1:${health}/readyz`)) === 200,
+  });
+}
