@@ -276,6 +276,8 @@ export class Harness {
   private readonly workDir: string;
   private stopped = false;
   private readonly killAll: () => void;
+  private readonly pidFile: string;
+  private readonly watchdogPid?: number;
 
   private constructor(public readonly cluster: Cluster, private readonly log: (msg: string) => void) {
     this.workDir = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'aip-operators-'));
@@ -291,6 +293,12 @@ export class Harness {
       }
     };
     process.on('exit', this.killAll);
+    // if this process dies without exit handlers (a killed jest worker), a detached watchdog kills what it started
+    this.pidFile = path.join(this.workDir, 'pids.json');
+    fs.writeFileSync(this.pidFile, '[]');
+    const watchdog = spawn(process.execPath, ['-e', WATCHDOG, String(process.pid), this.pidFile], { detached: true, stdio: 'ignore' });
+    watchdog.unref();
+    this.watchdogPid = watchdog.pid;
   }
 
   /** kubectl of the test cluster; throws on a non-zero exit code. */
@@ -420,6 +428,13 @@ export class Harness {
       }
     }
     process.removeListener('exit', this.killAll);
+    if (this.watchdogPid !== undefined) {
+      try {
+        process.kill(this.watchdogPid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
     await this.cluster.stop();
     if (!process.env.AIP_KEEP_OPERATOR_LOGS) fs.rmSync(this.workDir, { recursive: true, force: true });
     else this.log(`operator logs kept in ${this.workDir}`);
@@ -438,6 +453,7 @@ export class Harness {
       if (child.pid === undefined) throw new Error(`failed to start ${binary}`);
       const p = { name, child, logFile };
       this.procs.push(p);
+      fs.writeFileSync(this.pidFile, JSON.stringify(this.procs.map(x => x.child.pid)));
       this.log(`started ${name} (pid ${child.pid}), log ${logFile}`);
       return p;
     } finally {
@@ -445,6 +461,20 @@ export class Harness {
     }
   }
 }
+
+/** Kills the pids of a file when the parent process is gone (run with `node -e`: parent pid, pid file). */
+const WATCHDOG = `
+const fs = require('fs');
+const [parent, pidFile] = process.argv.slice(1);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+setInterval(() => {
+  if (alive(Number(parent))) return;
+  let pids = [];
+  try { pids = JSON.parse(fs.readFileSync(pidFile, 'utf8')); } catch (e) {}
+  for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch (e) {} }
+  process.exit(0);
+}, 1000);
+`;
 
 function toList(objects: KObject[]): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
