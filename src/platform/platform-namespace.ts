@@ -203,6 +203,13 @@ function workloadRequirements(workload: IWorkload): PodSecurityRequirement[] {
         + 'use the Push collector or the Katib configuration\'s injectSecurityContext for restricted)',
     });
   }
+  if (workload instanceof HyperparameterExperiment) {
+    out.push({
+      level: PodSecurityLevel.BASELINE,
+      reason: `${what} (Katib v0.19.0 runs the experiment's suggestion service as a Deployment in its namespace, with the container of `
+        + 'katib-config\'s runtime.suggestions, which sets no security context; its images run as root)',
+    });
+  }
   if (group === 'data.fluid.io' && workload.apiObject.kind === 'Dataset') {
     out.push({ level: PodSecurityLevel.PRIVILEGED, reason: `${what} (Fluid runs the cache's FUSE pods, privileged with host paths, in the dataset's namespace)` });
   }

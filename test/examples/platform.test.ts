@@ -50,7 +50,9 @@ describe('platform example: the GitOps layouts', () => {
     expect(ns('ml-team').metadata.annotations['ai-platform.cdk8s.io/pod-security-reason']).toBe(
       "privileged: Dataset 'reviews' (Fluid runs the cache's FUSE pods, privileged with host paths, in the dataset's namespace); "
       + "baseline: Experiment 'reviews-hpo' (Katib injects its metrics collector sidecar into the trial pods without a security context; "
-      + "use the Push collector or the Katib configuration's injectSecurityContext for restricted)");
+      + "use the Push collector or the Katib configuration's injectSecurityContext for restricted); "
+      + "baseline: Experiment 'reviews-hpo' (Katib v0.19.0 runs the experiment's suggestion service as a Deployment in its namespace, "
+      + "with the container of katib-config's runtime.suggestions, which sets no security context; its images run as root)");
     // the reviews InferenceService serves its model from an OCI image: KServe's modelcar containers only set runAsUser
     expect(ns('ml-serving').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
     expect(ns('ml-serving').metadata.annotations['ai-platform.cdk8s.io/pod-security-reason']).toBe(

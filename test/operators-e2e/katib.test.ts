@@ -57,7 +57,7 @@ t('Suggestion → the algorithm service\'s Deployment and Service in the experim
 });
 
 t('the suggestion pod Katib creates is admitted under the namespace\'s level (baseline) but would be refused under restricted', async () => {
-  // StdOut collector without injectSecurityContext: the platform computes baseline for the namespace
+  // the platform computes baseline for a namespace with an experiment (the suggestion pod; here the StdOut collector too)
   expect(namespace.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
   expect(namespace.metadata.labels['katib.kubeflow.org/metrics-collector-injection']).toBe('enabled');
   const pods = await h!.waitFor('the suggestion pod', async () => {

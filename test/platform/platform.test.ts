@@ -225,7 +225,7 @@ describe('PlatformNamespace: Pod Security computed from the workloads placed in 
     expect(other.podSecurity.requirements).toEqual([]);
   });
 
-  test('a Katib experiment whose collector sidecar has no security context makes it baseline; Push or injectSecurityContext keep it restricted', () => {
+  test('a Katib experiment makes it baseline: the suggestion pod always, the collector sidecar unless Push or injectSecurityContext', () => {
     const experiment = (chart: Chart, collector: MetricsCollector, katib?: KatibConfig) => {
       const lr = SearchParameter.double('lr', { min: 0.01, max: 0.05 });
       return new HyperparameterExperiment(chart, 'exp', {
@@ -239,6 +239,11 @@ describe('PlatformNamespace: Pod Security computed from the workloads placed in 
         trial: TrialTemplate.batchJob({ containers: [{ image: 'docker.io/kubeflowkatib/mxnet-mnist:v1beta1-45c5727', args: [`--lr=${lr.placeholder}`] }] }),
       });
     };
+    const SUGGESTION = {
+      level: PodSecurityLevel.BASELINE,
+      reason: "Experiment 'mnist' (Katib v0.19.0 runs the experiment's suggestion service as a Deployment in its namespace, with the container of "
+        + "katib-config's runtime.suggestions, which sets no security context; its images run as root)",
+    };
     const chart = Testing.chart();
     const ns = new PlatformNamespace(chart, 'ml-team');
     experiment(chart, MetricsCollector.stdOut());
@@ -247,16 +252,18 @@ describe('PlatformNamespace: Pod Security computed from the workloads placed in 
       level: PodSecurityLevel.BASELINE,
       reason: "Experiment 'mnist' (Katib injects its metrics collector sidecar into the trial pods without a security context; "
         + "use the Push collector or the Katib configuration's injectSecurityContext for restricted)",
-    }]);
-    const restrictedCases = [
+    }, SUGGESTION]);
+    const collectorCases = [
       [MetricsCollector.push(), undefined],
       [MetricsCollector.stdOut(), new KatibConfig({ injectSecurityContext: true })],
     ] as const;
-    for (const [collector, katib] of restrictedCases) {
+    for (const [collector, katib] of collectorCases) {
       const c = Testing.chart();
-      const restricted = new PlatformNamespace(c, 'ml-team');
+      const other = new PlatformNamespace(c, 'ml-team');
       experiment(c, collector, katib);
-      expect(restricted.podSecurity.enforce).toBe(PodSecurityLevel.RESTRICTED);
+      // the trial pods meet restricted; the suggestion pod keeps the namespace at baseline
+      expect(other.podSecurity.enforce).toBe(PodSecurityLevel.BASELINE);
+      expect(other.podSecurity.requirements).toEqual([SUGGESTION]);
     }
   });
 
