@@ -1,5 +1,5 @@
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformKindEntries } from './kinds';
-import { METADATA_PROPS, Schema, structSchema } from './spec';
+import { METADATA_PROPS, Schema, structSchema } from './spec-convert';
 import { jsiiType } from './spec-assembly';
 
 /** kubectl category of every platform kind (`kubectl get ai-platform`). */

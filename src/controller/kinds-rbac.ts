@@ -1,6 +1,6 @@
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformKindEntries } from './kinds';
 import { renderResource } from './render';
-import { factoriesOf, specProperties } from './spec';
+import { factoriesOf, specProperties } from './spec-convert';
 import { jsiiType, onAssemblyReset } from './spec-assembly';
 
 /** A rule of the controller's ClusterRole. @internal */

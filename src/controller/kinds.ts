@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { fromSpecStruct, fromSpecValue, METADATA_PROPS, Schema, SpecErrors, specProperties, structSchema, toSpecStruct } from './spec';
+import { fromSpecStruct, fromSpecValue, METADATA_PROPS, Schema, SpecErrors, specProperties, structSchema, toSpecStruct } from './spec-convert';
 import { JsiiMethod, jsiiType, onAssemblyReset, runtimeValue } from './spec-assembly';
 import { renameField } from '../core/errors';
 import { IWorkload } from '../core/workload';

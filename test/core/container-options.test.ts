@@ -42,10 +42,11 @@ test('a KServe custom predictor container renders the pull policy and ports', ()
   const c = chart();
   new InferenceService(c, 'isvc', {
     name: 'custom',
-    predictor: Predictor.container({ container: { image: IMAGE, imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT, ports: [PORT] } }),
+    // Knative (KServe's default mode) takes one port named http1 or h2c
+    predictor: Predictor.container({ container: { image: IMAGE, imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT, ports: [{ ...PORT, name: 'http1' }] } }),
   });
   const isvc = synthValid(c).find(o => o.kind === 'InferenceService');
-  expect(isvc.spec.predictor.containers[0]).toMatchObject({ imagePullPolicy: 'IfNotPresent', ports: [RENDERED] });
+  expect(isvc.spec.predictor.containers[0]).toMatchObject({ imagePullPolicy: 'IfNotPresent', ports: [{ ...RENDERED, name: 'http1' }] });
 });
 
 test('a KServe custom container port mistake names the predictor prop', () => {

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { exampleNames, synthExample } from '../../scripts/synth-examples';
 import type { IWorkload, WorkloadTemplate as WorkloadTemplateType } from '../../src';
@@ -88,7 +88,10 @@ describe.each(exampleNames())('%s', (name) => {
     try {
       const ex = synthExample(name, outdir);
       const emitted = new Map(ex.objects.map(o => [key(o), withoutGitOpsAnnotations(o)]));
-      const workloads = declared.filter(w => !BUILT_BY_METHODS.has(w.cls.name) && !templateScopes.has(Chart.of(w.scope)));
+      // the example's own workloads: declared in its app (synthesized into outdir), not in a private app of the library
+      // (e.g. the samples PlatformController renders to compute its RBAC) or a template the example declares
+      const workloads = declared.filter(w => !BUILT_BY_METHODS.has(w.cls.name) && !templateScopes.has(Chart.of(w.scope))
+        && path.resolve((w.scope.node.root as App).outdir ?? '') === path.resolve(outdir));
       for (const w of workloads) {
         seen.add(w.cls.name);
         const { template, scope } = sameScope(w.scope);
