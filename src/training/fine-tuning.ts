@@ -153,7 +153,8 @@ export interface FineTuningProps extends WorkloadMetadataProps, WorkloadPodOptio
   /**
    * Hugging Face `TrainingArguments` (Training Operator v1 only), e.g. `{ output_dir: '/workspace/output', num_train_epochs: 1 }`.
    * A relative `output_dir` resolves in the trainer image's working directory, which the non-root user cannot write:
-   * prefer a path under `/workspace`.
+   * prefer a path under `/workspace`. Written as JSON with the keys sorted (the same from every language and from a
+   * custom resource).
    * @default { output_dir: '/workspace/output' }
    */
   readonly trainingArguments?: { [key: string]: any };
@@ -418,7 +419,9 @@ export class FineTuning extends WorkloadBase {
           '--model_dir', `${WORKSPACE}/model`,
           '--dataset_dir', `${WORKSPACE}/dataset`,
           '--lora_config', pyJson(loraConfig),
-          '--training_parameters', pyJson(props.trainingArguments ?? { output_dir: `${WORKSPACE}/output` }),
+          // keys sorted: the same argument from every language (Go maps have no order) and from a custom resource (the
+          // API server stores maps sorted); the trainer reads it with TrainingArguments(**json), where order is moot
+          '--training_parameters', pyJson(sortedKeys(props.trainingArguments ?? { output_dir: `${WORKSPACE}/output` })),
         ],
         env: { HF_HOME: hfHome, ...(props.env ?? {}) },
         processesPerWorker: props.processesPerWorker ?? 1,
@@ -520,6 +523,11 @@ interface ComposedJob {
 function sdkResources(r: ComputeResources | undefined): ComputeResources | undefined {
   if (r === null || typeof r !== 'object') return r;
   return { ...r, limitsEqualRequests: r.limitsEqualRequests ?? true };
+}
+
+/** The map with its keys in sorted order (the values as given). */
+function sortedKeys(map: { [key: string]: any }): { [key: string]: any } {
+  return Object.fromEntries(Object.keys(map).sort().map(k => [k, map[k]]));
 }
 
 /** JSON as Python's `json.dumps` writes it (`", "` and `": "` separators), so arguments match the SDK's. */

@@ -221,8 +221,9 @@ const FINE_TUNE_DIFFERENCES: Difference[] = [
   { path: `${MASTER}.spec.initContainers[storage-initializer].env`, value: HF_HOME, why: 'as above' },
   {
     path: `${MASTER}.spec.containers[pytorch].args[13]`,
-    value: '{"output_dir": "/workspace/test_trainer", "save_strategy": "no", "evaluation_strategy": "no", "do_eval": false, "disable_tqdm": true, "log_level": "info"}',
-    why: "output_dir on the volume: the relative 'test_trainer' resolves in the image's /app, which the non-root user cannot write",
+    value: '{"disable_tqdm": true, "do_eval": false, "evaluation_strategy": "no", "log_level": "info", "output_dir": "/workspace/test_trainer", "save_strategy": "no"}',
+    why: "output_dir on the volume: the relative 'test_trainer' resolves in the image's /app, which the non-root user cannot write; "
+      + 'the keys sorted, so that every language and a custom resource write the same argument (the trainer reads it with TrainingArguments(**json))',
   },
 ];
 

@@ -75,7 +75,7 @@ test('v1: PyTorchJob with the storage-initializer init container and the Hugging
     '--model_dir', '/workspace/model',
     '--dataset_dir', '/workspace/dataset',
     '--lora_config', '{"r": 8, "lora_alpha": 8, "lora_dropout": 0.1, "bias": "none"}',
-    '--training_parameters', '{"output_dir": "test_trainer", "save_strategy": "no", "do_eval": false}',
+    '--training_parameters', '{"do_eval": false, "output_dir": "test_trainer", "save_strategy": "no"}',
   ]);
   expect(trainer.env).toEqual([{ name: 'HF_HOME', value: '/workspace/.cache/huggingface' }]); // the token stays with the downloader
   // as the SDK's get_container_spec: the resources_per_worker dict is both requests and limits
