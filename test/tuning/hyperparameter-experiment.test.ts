@@ -232,7 +232,7 @@ test('a Training Operator v1 fine-tune trial: its claim becomes a per-pod epheme
     ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce', 'ReadOnlyMany'], resources: { requests: { storage: '20Gi' } } } } },
   }, { name: 'dshm', emptyDir: { medium: 'Memory' } }]);
   expect(master.initContainers[0].volumeMounts).toEqual([{ name: 'storage-initializer', mountPath: '/workspace' }]);
-  expect(master.containers[0].args).toContain('{"output_dir": "/workspace/output", "learning_rate": "${trialParameters.learning_rate}"}');
+  expect(master.containers[0].args).toContain('{"learning_rate": "${trialParameters.learning_rate}", "output_dir": "/workspace/output"}'); // keys sorted
   expectValid([asTrialObject(t.trialSpec)]);
 });
 
