@@ -11,7 +11,9 @@
  * - raw cdk8s: the same objects as plain `ApiObject`s in a fresh app, then `app.synthYaml()`;
  * - the validation plugin on the library's output: cold (new process, first call compiles the schemas of the kinds
  *   present and keeps them on disk), cold with the compiled validators on disk (a new process again: every later
- *   `cdk8s synth`) and warm (second call in one process).
+ *   `cdk8s synth`), warm (second call in one process), and the plugin class as `cdk8s synth` runs it (the manifest's
+ *   YAML parsed too) cold in an installed package: a new process with an empty cache and the validators the package
+ *   step compiles ahead for every pinned schema (compiled once per bench run, not timed).
  *
  * It prints CPU and wall times, the ratios library / raw cdk8s and library / YAML floor, the 10x-work linearity
  * ratios (CPU time) and each phase's peak RSS. Compare ratios between commits; absolute times depend on the machine
@@ -22,6 +24,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { gzipSync } from 'zlib';
 import { ApiObject, App, Chart, Size, Yaml } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
@@ -30,6 +33,8 @@ import {
   ModelFormat, Predictor, QueueFlavors, ResourceQuota, SparkApplicationType, SparkJob, StorageUri, TrainingBackend,
 } from '../src';
 import { DeploymentMode } from '../src/serving/kserve-config';
+import { UPSTREAM_CACHE_DIR } from '../src/validation/cache';
+import { AiPlatformValidation } from '../src/validation/cdk8s-plugin';
 import { SchemaValidator } from '../src/validation/schema-validator';
 
 interface Measure {
@@ -122,6 +127,7 @@ function child(phase: string, units: number, file: string): void {
     }
     // the objects for the other phases: one JSON document per line (a single JSON string of 60,000 objects is
     // larger than the child's parser is comfortable with)
+    fs.writeFileSync(`${file}.yaml`, yaml);
     const out = fs.openSync(file, 'w');
     for (const doc of YAML.parseAllDocuments(yaml)) {
       const o = doc.toJSON();
@@ -129,6 +135,37 @@ function child(phase: string, units: number, file: string): void {
     }
     fs.closeSync(out);
     process.stdout.write(JSON.stringify({ ms, cpuMs, rssMiB: rss, startRssMiB, objects: yaml.split('\n---\n').length }));
+    return;
+  }
+  if (phase === 'precompile') {
+    // what the package step does (scripts/package-assets.sh) for this module: every pinned schema compiled, gzipped
+    const compiled = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-compiled-'));
+    const r = new SchemaValidator(undefined, { compiledCacheDir: compiled, shippedValidatorsDir: null })._precompileAll();
+    // laid out as an installed package's upstream-schemas/: the schemas, and the validators beside them
+    fs.symlinkSync(path.join(UPSTREAM_CACHE_DIR, 'schemas'), path.join(file, 'schemas'));
+    const dest = path.join(file, 'validators', path.basename(r.dir));
+    fs.mkdirSync(dest, { recursive: true });
+    for (const f of r.files) fs.writeFileSync(path.join(dest, `${f}.gz`), gzipSync(fs.readFileSync(path.join(r.dir, f)), { level: 9 }));
+    fs.rmSync(compiled, { recursive: true, force: true });
+    process.stdout.write(JSON.stringify({ ms: 0, cpuMs: 0, rssMiB: 0, startRssMiB, objects: r.kinds }));
+    return;
+  }
+  if (phase === 'plugin-installed') {
+    // the plugin as cdk8s synth runs it (AiPlatformValidation on the written manifest, its YAML parsed), the schemas
+    // and validators read from $CDK8S_AI_PLATFORM_UPSTREAM_CACHE as from an installed package's upstream-schemas/
+    const t0 = now();
+    const c0 = cpu();
+    let result = '';
+    const violations: any[] = [];
+    void new AiPlatformValidation().validate({
+      manifests: [`${file}.yaml`],
+      report: { addViolation: (v: any) => violations.push(v), submit: (r: string) => { result = r; } },
+      logger: { log: () => undefined },
+    });
+    const ms = now() - t0;
+    const cpuMs = cpu() - c0;
+    if (result !== 'success') throw new Error(`plugin: ${result}: ${JSON.stringify(violations[0])}`);
+    process.stdout.write(JSON.stringify({ ms, cpuMs, rssMiB: rssMiB(), startRssMiB }));
     return;
   }
   const objects = fs.readFileSync(file, 'utf-8').split('\n').filter(Boolean).map(l => JSON.parse(l));
@@ -156,7 +193,7 @@ function child(phase: string, units: number, file: string): void {
   } else if (phase === 'plugin') {
     const t0 = now();
     const c0 = cpu();
-    const validator = new SchemaValidator();
+    const validator = new SchemaValidator(undefined, { shippedValidatorsDir: null });
     const first = validator.validateAll(objects);
     const cold = now() - t0;
     const coldCpu = cpu() - c0;
@@ -177,6 +214,9 @@ function run(phase: string, units: number, file: string, env: NodeJS.ProcessEnv 
 
 function main(sizes: number[], skipPlugin: boolean): void {
   const rows: Array<{ units: number; lib: Measure; floor: Measure; raw: Measure; plugin?: Measure }> = [];
+  // the validators a package ships (compiled ahead by its package step), made once for all sizes
+  const shipped = skipPlugin ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-shipped-'));
+  if (shipped) run('precompile', 0, shipped);
   const f = (n: number) => n.toFixed(0).padStart(6);
   const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
   for (const units of sizes) {
@@ -190,6 +230,10 @@ function main(sizes: number[], skipPlugin: boolean): void {
     const pluginEnv = { CDK8S_AI_PLATFORM_VALIDATOR_CACHE: validators };
     const plugin = skipPlugin ? undefined : run('plugin', units, file, pluginEnv);
     const pluginCached = skipPlugin ? undefined : run('plugin', units, file, pluginEnv);
+    // an installed package's first synth on a machine: nothing in the cache, the package's validators
+    const pluginShipped = skipPlugin ? undefined : run('plugin-installed', units, file, {
+      CDK8S_AI_PLATFORM_VALIDATOR_CACHE: path.join(path.dirname(file), 'validators-empty'), CDK8S_AI_PLATFORM_UPSTREAM_CACHE: shipped,
+    });
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
     rows.push({ units, lib, floor, raw, plugin });
     process.stdout.write(`${String(units).padStart(6)} workloads ${String(lib.objects).padStart(6)} objects\n`
@@ -198,8 +242,11 @@ function main(sizes: number[], skipPlugin: boolean): void {
       + `  peak RSS MiB (above the phase's start): library ${f(lib.rssMiB)} (${f(lib.rssMiB - lib.startRssMiB)}) | YAML floor ${f(floor.rssMiB)} `
       + `(${f(floor.rssMiB - floor.startRssMiB)}) | raw cdk8s ${f(raw.rssMiB)} (${f(raw.rssMiB - raw.startRssMiB)})\n`
       + (plugin && pluginCached ? `  plugin (new process): cold ${f(plugin.ms)} ms (cpu ${f(plugin.cpuMs)}) compiling the schemas of the kinds present, `
-        + `${f(pluginCached.ms)} ms (cpu ${f(pluginCached.cpuMs)}) with them compiled on disk; warm ${f(plugin.warmMs ?? 0)} ms; peak RSS ${f(plugin.rssMiB)} MiB\n` : ''));
+        + `${f(pluginCached.ms)} ms (cpu ${f(pluginCached.cpuMs)}) with them compiled on disk; warm ${f(plugin.warmMs ?? 0)} ms; peak RSS ${f(plugin.rssMiB)} MiB\n` : '')
+      + (pluginShipped ? '  plugin cold in an installed package (new process, empty cache, the package\'s validators; the manifest\'s YAML parsed): '
+        + `${f(pluginShipped.ms)} ms (cpu ${f(pluginShipped.cpuMs)})\n` : ''));
   }
+  if (shipped) fs.rmSync(shipped, { recursive: true, force: true });
   for (let i = 1; i < rows.length; i++) {
     const a = rows[i - 1];
     const b = rows[i];

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { gunzipSync } from 'zlib';
 import Ajv, { _, ErrorObject, Format, ValidateFunction } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { fullFormats } from 'ajv-formats/dist/formats';
@@ -210,6 +211,24 @@ function loadCompiled(code: string): ValidateFunction {
 }
 
 /**
+ * A validator written by {@link SchemaValidator}'s disk cache (`.js`, or gzipped `.js.gz` as the package ships them),
+ * or undefined when the file is missing or unreadable.
+ */
+function readCompiled(file: string): KindSchema | undefined {
+  let code: string;
+  try {
+    code = file.endsWith('.gz') ? gunzipSync(fs.readFileSync(file)).toString('utf-8') : fs.readFileSync(file, 'utf-8');
+  } catch {
+    return undefined; // not compiled yet
+  }
+  try {
+    return { validate: loadCompiled(code), namespaced: code.startsWith('// namespaced: true\n') };
+  } catch {
+    return undefined; // a truncated or foreign file: compile again
+  }
+}
+
+/**
  * Where compiled validators are kept between processes: `$CDK8S_AI_PLATFORM_VALIDATOR_CACHE` (`off` disables the
  * cache), else `validators/` in the user's cache directory (`$XDG_CACHE_HOME`, else `~/.cache`).
  */
@@ -239,6 +258,14 @@ export interface SchemaValidatorOptions {
    * @default - `$CDK8S_AI_PLATFORM_VALIDATOR_CACHE`, else `~/.cache/cdk8s-ai-platform/validators`
    */
   readonly compiledCacheDir?: string | null;
+
+  /**
+   * Directory of the validators compiled when the package was made (read only; the layout of `compiledCacheDir` with
+   * each file gzipped, `<name>.js.gz`):
+   * a kind whose validator is there is loaded from it, neither compiled nor written to the cache. `null` disables it.
+   * @default - `validators/` beside the schemas' `schemas/` folder (the package's `upstream-schemas/validators`)
+   */
+  readonly shippedValidatorsDir?: string | null;
 }
 
 /**
@@ -260,9 +287,15 @@ export class SchemaValidator {
   private readonly kinds = new Map<string, KindSchema | string>();
   private readonly coreDocs = new Map<string, any>();
   private readonly compiledCacheDir?: string;
-  /** Where validators came from: compiled in this process, or loaded compiled from the disk cache. @internal */
-  public readonly _stats = { compiled: 0, loaded: 0 };
+  private readonly shippedValidatorsDir?: string;
+  /**
+   * Where validators came from: compiled in this process, loaded compiled from the disk cache, or loaded from the
+   * validators shipped in the package. @internal
+   */
+  public readonly _stats = { compiled: 0, loaded: 0, shipped: 0 };
   private staleRemoved = false;
+  /** The files of the compiled cache this validator read or wrote. */
+  private readonly compiledFiles = new Set<string>();
 
   constructor(private readonly cacheDir: string = UPSTREAM_CACHE_DIR, options: SchemaValidatorOptions = {}) {
     const marker = path.join(cacheDir, 'schemas');
@@ -270,6 +303,51 @@ export class SchemaValidator {
       throw new Error(`no upstream schemas in ${cacheDir}: run \`npm run upstream\` first (it extracts the pinned upstream CRDs and Kubernetes schemas)`);
     }
     this.compiledCacheDir = options.compiledCacheDir === undefined ? defaultCompiledCacheDir() : options.compiledCacheDir ?? undefined;
+    this.shippedValidatorsDir = options.shippedValidatorsDir === undefined ? path.join(cacheDir, 'validators') : options.shippedValidatorsDir ?? undefined;
+  }
+
+  /**
+   * Compiles (or finds already compiled) the validator of every kind that has a pinned schema — every CRD and every
+   * kind of the Kubernetes OpenAPI documents — into the compiled cache, as the package step does to ship them.
+   * Returns the folder of this version's validators (under `compiledCacheDir`), the files in it of the current schemas,
+   * the number of kinds, and the kinds whose schema ajv cannot compile.
+   * @internal
+   */
+  public _precompileAll(): { dir: string; files: string[]; kinds: number; failed: string[] } {
+    if (!this.compiledCacheDir) throw new Error('precompiling validators needs a compiledCacheDir');
+    const gvks: Array<[string, string]> = [];
+    const crdRoot = path.join(this.cacheDir, 'schemas', 'crd');
+    for (const group of fs.existsSync(crdRoot) ? fs.readdirSync(crdRoot).sort() : []) {
+      for (const version of fs.readdirSync(path.join(crdRoot, group)).sort()) {
+        for (const file of fs.readdirSync(path.join(crdRoot, group, version)).sort()) {
+          if (file.endsWith('.json')) gvks.push([`${group}/${version}`, file.slice(0, -'.json'.length)]);
+        }
+      }
+    }
+    const k8sRoot = path.join(this.cacheDir, 'schemas', 'k8s');
+    for (const file of fs.readdirSync(k8sRoot).sort()) {
+      const doc = JSON.parse(fs.readFileSync(path.join(k8sRoot, file), 'utf-8'));
+      for (const s of Object.values<any>(doc.components?.schemas ?? {})) {
+        for (const g of s['x-kubernetes-group-version-kind'] ?? []) {
+          // the API's own envelopes (lists, watch events, options, reviews) are never synthesized objects
+          if (/List$|^(WatchEvent|DeleteOptions|Status|APIResourceList|APIGroup|APIGroupList|APIVersions)$/.test(g.kind)) continue;
+          const apiVersion = g.group ? `${g.group}/${g.version}` : g.version;
+          if (!gvks.some(([a, k]) => a === apiVersion && k === g.kind)) gvks.push([apiVersion, g.kind]);
+        }
+      }
+    }
+    let kinds = 0;
+    const failed: string[] = [];
+    for (const [apiVersion, kind] of gvks) {
+      try {
+        if (typeof this.schemaFor(apiVersion, kind) !== 'string') kinds++;
+      } catch (e) {
+        // a schema ajv cannot compile (e.g. a Go-only regular expression): validating that kind fails as it did
+        this.kinds.delete(`${apiVersion}/${kind}`);
+        failed.push(`${apiVersion} ${kind}: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+    return { dir: path.join(this.compiledCacheDir, compiledFingerprint().slice(0, 16)), files: [...this.compiledFiles], kinds, failed };
   }
 
   private get ajv(): Ajv {
@@ -383,18 +461,21 @@ export class SchemaValidator {
    */
   private cached(key: string, schemaText: string, compile: () => KindSchema | undefined): KindSchema | undefined {
     // one folder per fingerprint (a version of this module and ajv), so that other versions' validators can be removed
-    const dir = this.compiledCacheDir && path.join(this.compiledCacheDir, compiledFingerprint().slice(0, 16));
-    const file = dir && path.join(dir, `${createHash('sha256').update(`${key}|`).update(schemaText).digest('hex')}.js`);
-    if (file) {
-      try {
-        const code = fs.readFileSync(file, 'utf-8');
-        const namespaced = code.startsWith('// namespaced: true\n');
-        const validate = loadCompiled(code);
-        this._stats.loaded++;
-        return { validate, namespaced };
-      } catch {
-        // not cached yet (or unreadable): compile
-      }
+    const version = compiledFingerprint().slice(0, 16);
+    const name = `${createHash('sha256').update(`${key}|`).update(schemaText).digest('hex')}.js`;
+    // the package's own validators first (compiled when the package was made), then the machine's cache
+    const shipped = this.shippedValidatorsDir && readCompiled(path.join(this.shippedValidatorsDir, version, `${name}.gz`));
+    if (shipped) {
+      this._stats.shipped++;
+      return shipped;
+    }
+    const dir = this.compiledCacheDir && path.join(this.compiledCacheDir, version);
+    const file = dir && path.join(dir, name);
+    const cached = file && readCompiled(file);
+    if (cached) {
+      this._stats.loaded++;
+      this.compiledFiles.add(name);
+      return cached;
     }
     const compiled = compile();
     if (compiled === undefined) return undefined;
@@ -406,6 +487,7 @@ export class SchemaValidator {
         const tmp = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(tmp, code);
         fs.renameSync(tmp, file);
+        this.compiledFiles.add(name);
         this.removeStaleVersions(dir);
       } catch {
         // a read-only or full disk: the next process compiles again
