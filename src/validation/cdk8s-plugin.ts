@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as jsyaml from 'js-yaml';
 import * as YAML from 'yaml';
 import { UPSTREAM_CACHE_DIR } from './cache';
 import { SchemaValidator } from './schema-validator';
@@ -19,6 +20,23 @@ export function missingSchemasMessage(cacheDir: string = UPSTREAM_CACHE_DIR): st
     '(an install from git runs the same step), or set CDK8S_AI_PLATFORM_UPSTREAM_CACHE to a folder that holds',
     '`schemas/` (`npm run upstream` in a checkout of the repository writes one: .upstream-cache/).',
   ].join('\n');
+}
+
+/**
+ * The objects of a synthesized manifest. js-yaml reads cdk8s's output about 8x faster than `yaml`'s document model
+ * (6,000 objects: 0.25 s against 2 s), with the same YAML 1.2 core schema, so the same values (cdk8s writes YAML 1.1
+ * and quotes every string a YAML 1.1 reader would take for another type); a manifest js-yaml refuses is read by
+ * `yaml` as before.
+ * @internal
+ */
+export function readManifest(text: string): any[] {
+  try {
+    const docs: any[] = [];
+    jsyaml.loadAll(text, doc => docs.push(doc), { schema: jsyaml.CORE_SCHEMA });
+    return docs.filter(Boolean);
+  } catch {
+    return YAML.parseAllDocuments(text).map(d => d.toJSON()).filter(Boolean);
+  }
 }
 
 /**
@@ -53,7 +71,7 @@ export class AiPlatformValidation {
     const validator = SchemaValidator.default();
     let failed = false;
     for (const manifestPath of context.manifests as string[]) {
-      const docs = YAML.parseAllDocuments(fs.readFileSync(manifestPath, 'utf-8')).map(d => d.toJSON()).filter(Boolean);
+      const docs = readManifest(fs.readFileSync(manifestPath, 'utf-8'));
       for (const obj of docs) {
         const { violations, unchecked } = validator.validate(obj);
         for (const v of violations) {

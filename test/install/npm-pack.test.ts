@@ -155,6 +155,10 @@ test('the tarball of a plain `npm pack` carries the compiled library, the schema
     .map(f => `package/upstream-schemas/schemas/crd/${path.relative('.upstream-cache/schemas/crd', f)}`).sort();
   expect(pinned.length).toBeGreaterThan(50);
   expect(crds).toEqual(pinned);
+  // the validators of the pinned schemas, compiled ahead (one folder: this version of the validator module)
+  const validators = [...entries].filter(e => e.startsWith('package/upstream-schemas/validators/') && e.endsWith('.js.gz'));
+  expect(new Set(validators.map(e => path.dirname(e))).size).toBe(1);
+  expect(validators.length).toBeGreaterThan(pinned.length);
   // nothing of the repository's development files
   expect([...entries].filter(e => /^package\/(src|test|scripts|examples|\.upstream-cache)\//.test(e))).toEqual([]);
 });
@@ -166,6 +170,17 @@ test('a fresh cdk8s app with the tarball installed synthesizes and validates wit
   expect(Object.keys(r.yaml)).toEqual(['jobs.k8s.yaml', 'operator.k8s.yaml']);
   expect(r.yaml['jobs.k8s.yaml']).toContain('kind: SparkApplication');
   expect(r.yaml['operator.k8s.yaml']).toContain('image: ghcr.io/kubeflow/spark-operator/controller:2.5.2');
+});
+
+test("the plugin's first synth on a machine compiles nothing: the package's validators serve the kinds present", () => {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-pack-validators-'));
+  const r = synth({ CDK8S_AI_PLATFORM_VALIDATOR_CACHE: cache });
+  // a validator compiled in the app's process would have been written to the (empty) cache
+  const written = fs.readdirSync(cache, { recursive: true }).filter(f => String(f).endsWith('.js'));
+  fs.rmSync(cache, { recursive: true, force: true });
+  expect({ status: r.status, output: r.status === 0 ? '' : r.output }).toEqual({ status: 0, output: '' });
+  expect(r.output).toMatch(/Validation Report[\s\S]*success/i);
+  expect(written).toEqual([]);
 });
 
 test('the plugin reports an invalid object of the installed app against the shipped schemas', () => {
