@@ -287,6 +287,19 @@ export class BatchJob extends WorkloadBase {
     this.renderSpec(); // validate eagerly
   }
 
+  /**
+   * The spec of this BatchJob: the JSON form of its props as declared, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` BatchJob custom resource — the inverse of {@link BatchJob.fromSpec}:
+   * `BatchJob.fromSpec(scope, id, x.toSpec())` at the same construct path synthesizes what `x` synthesizes. `name` and
+   * `namespace` are left out (a resource's metadata). A value with no spec form (a construct reference, a static
+   * constant, an object not made by a static factory), or a change after construction the spec cannot hold (through
+   * a pod template's methods or a JSON patch), throws the library's ValidationError naming the field.
+   */
+  public toSpec(): any {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadToSpec('BatchJob', this, this.props);
+  }
+
   /** The Job's pod template (rendered at synth: changes through it after construction count). */
   public get podTemplates(): PodTemplate[] {
     return [this.template];

@@ -1,7 +1,8 @@
-import { Construct } from 'constructs';
-import { fromSpecStruct, fromSpecValue, METADATA_PROPS, Schema, SpecErrors, specProperties, structSchema, toSpecStruct } from './spec-convert';
+import { App, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { JsiiMethod, jsiiType, onAssemblyReset, runtimeValue } from './spec-assembly';
-import { renameField } from '../core/errors';
+import { fromSpecStruct, fromSpecValue, METADATA_PROPS, Schema, SpecErrors, specProperties, structSchema, ToSpecContext, toSpecStruct } from './spec-convert';
+import { invalid, renameField } from '../core/errors';
 import { IWorkload } from '../core/workload';
 
 /** API group of the platform kinds. */
@@ -40,6 +41,8 @@ export interface SpecExtension {
   schema(): { properties: Schema; required: string[] };
   /** makes the calls on the declared construct */
   apply(workload: any, spec: any, errors: SpecErrors): void;
+  /** the extra spec fields of a declared construct (the inverse of apply) */
+  toSpec(workload: any, ctx: ToSpecContext): any;
 }
 
 const STEP_TEMPLATE = 'cdk8s-ai-platform.StepTemplate';
@@ -128,6 +131,38 @@ const PIPELINE_EXTENSION: SpecExtension = {
       if (!templates.has(spec.exitHandler)) errors.fail('spec.exitHandler', spec.exitHandler, `must name one of the templates (${[...templates.keys()].join(', ')})`);
       pipeline.onExit(templates.get(spec.exitHandler));
     }
+  },
+  toSpec(pipeline, ctx) {
+    const built = pipeline._builderCalls();
+    const steps = pipelineStepMethods();
+    const withSpec = steps.map(([, m]) => `${m.name}()`).join(', ');
+    const templates: { [name: string]: any } = {};
+    for (const t of [...built.templates].sort((a, b) => a.name.localeCompare(b.name))) {
+      const step = steps.find(([, m]) => m.name === t.method);
+      if (!step) {
+        invalid(ctx.scope, `templates.${t.name}`, `${t.method}()`,
+          `a ${t.method}() step references a construct and has no spec form; templates with one are made by ${withSpec}`);
+      }
+      templates[t.name] = { [step[0]]: toSpecStruct(step[1].parameters![1].type.fqn!, t.props, `templates.${t.name}`, ctx) };
+    }
+    const tasks = built.tasks.map((task: any) => {
+      const field = `tasks.${task.name}`;
+      const dependsOn = task._depends.map((d: any) => {
+        if (d.result !== 'Succeeded') {
+          invalid(ctx.scope, `${field}.dependsOn`, `${d.task.name}.${d.result}`,
+            `only dependencies on success (dependsOn, then, chain) have a spec form; runsOn(task, TaskResult.${String(d.result).toUpperCase()}) has none`);
+        }
+        return d.task.name as string;
+      });
+      const { dependsOn: _declared, ...options } = task.options ?? {};
+      return {
+        name: task.name,
+        template: task.template.name,
+        ...toSpecStruct('cdk8s-ai-platform.TaskOptions', options, field, ctx),
+        ...(dependsOn.length ? { dependsOn } : {}),
+      };
+    });
+    return { templates, tasks, ...(built.exitHandler !== undefined ? { exitHandler: built.exitHandler } : {}) };
   },
 };
 
@@ -274,12 +309,86 @@ function inSpec(spec: any, field: string): string {
 }
 
 /**
- * The spec of platform kind `kind` for the construct props `props` (the inverse of {@link workloadFromSpec}). One-of
- * values must come from their static factories after the controller module was loaded; props without a spec form
- * (`pool`, `queue`, `runtime` ...) throw. `name` and `namespace` are left out (they are the resource's metadata). @internal
+ * The spec of platform kind `kind` for the construct props `props` (the inverse of {@link workloadFromSpec}, builder
+ * parts left out). One-of values must come from their public static factories (src/core/spec-record.ts); values
+ * without a spec form throw the library's ValidationError naming the prop. `name` and `namespace` are left out (they
+ * are the resource's metadata). `scope` is the construct named in errors. @internal
  */
-export function specFromProps(kind: string, props: any): any {
+export function specFromProps(kind: string, props: any, scope?: IConstruct): any {
   const entry = platformKind(kind);
   if (!entry) throw new Error(`${kind} is not a platform kind`);
-  return toSpecStruct(entry.propsFqn, props, 'spec', METADATA_PROPS);
+  const ctx: ToSpecContext = { scope: scope ?? ({ node: { path: kind } } as unknown as IConstruct) };
+  return toSpecStruct(entry.propsFqn, props ?? {}, '', ctx, METADATA_PROPS);
+}
+
+/**
+ * The spec of a declared workload of platform kind `kind`: its props as declared (`props`, the object its
+ * constructor received) and its builder parts (a pipeline's DAG). The workload must render exactly what its spec
+ * declares: a change made after construction that the spec cannot hold (through a pod template's methods, its
+ * placement, a JSON patch of its objects) throws the library's ValidationError. @internal
+ */
+export function workloadToSpec(kind: string, workload: IWorkload, props: any): any {
+  const entry = platformKind(kind);
+  if (!entry) throw new Error(`${kind} is not a platform kind`);
+  const ctx: ToSpecContext = { scope: workload };
+  const spec = { ...specFromProps(kind, props, workload), ...(entry.extension?.toSpec(workload, ctx) ?? {}) };
+  const twin = declareTwin(entry, workload, props, spec);
+  const mine = comparable(workload.render());
+  const theirs = comparable(twin.render());
+  if (JSON.stringify(mine) !== JSON.stringify(theirs)) {
+    const [path, value] = firstDifference(mine, theirs);
+    const index = /^\[(\d+)\]\.?/.exec(path);
+    const field = index ? `${mine[Number(index[1])]?.kind ?? 'object'}.${path.slice(index[0].length)}` : path;
+    invalid(workload, field, value,
+      'the workload was changed after construction in a way its spec cannot hold (a pod template\'s methods or placement, '
+      + 'a JSON patch of its objects); toSpec() writes the props as declared and the builder parts: put the change in the props');
+  }
+  return spec;
+}
+
+/** The same workload declared again from `props` and the spec's builder parts, at the same construct path in a private app. */
+function declareTwin(entry: PlatformKindEntry, workload: IWorkload, props: any, spec: any): IWorkload {
+  let parent: Construct = new App();
+  for (const s of workload.node.scopes.slice(1, -1)) {
+    const chart = Chart.isChart(s) ? s as Chart : undefined;
+    parent = chart
+      ? new Chart(parent, s.node.id, {
+        namespace: chart.namespace, labels: chart.labels, disableResourceNameHashes: (chart as any)._disableResourceNameHashes,
+      })
+      : new Construct(parent, s.node.id);
+  }
+  const Cls = runtimeValue(entry.constructFqn);
+  const twin = new Cls(parent, workload.node.id, props);
+  entry.extension?.apply(twin, spec, new SpecErrors(workload.node.path));
+  return twin;
+}
+
+/** A workload's rendered objects with the order of a pipeline's templates left out (a spec's map holds them by name). */
+function comparable(rendered: { primary: any; supporting: any[] }): any {
+  const sortTemplates = (o: any): any => {
+    if (Array.isArray(o)) return o.map(sortTemplates);
+    if (o === null || typeof o !== 'object') return o;
+    const out: any = {};
+    for (const [k, v] of Object.entries(o)) {
+      out[k] = k === 'templates' && Array.isArray(v) && v.every(x => typeof x?.name === 'string')
+        ? [...v].sort((a: any, b: any) => a.name.localeCompare(b.name)).map(sortTemplates)
+        : sortTemplates(v);
+    }
+    return out;
+  };
+  return sortTemplates([rendered.primary, ...rendered.supporting]);
+}
+
+/** The path and value (in `a`) of the first difference between two JSON values. */
+function firstDifference(a: any, b: any, path = ''): [string, any] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return [path, a];
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) {
+        const p = Array.isArray(a) ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`;
+        return firstDifference(a[k], b[k], p);
+      }
+    }
+  }
+  return [path, a];
 }

@@ -3,6 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { assembly, ASSEMBLY_NAME, JsiiDocs, JsiiMethod, JsiiParameter, JsiiProperty, JsiiType, JsiiTypeRef, jsiiType, onAssemblyReset, runtimeValue } from './spec-assembly';
 import { ValidationError } from '../core/errors';
+import { factoryCallOf } from '../core/spec-record';
 
 /*
  * The JSON form of the library's props ("spec"), derived from the jsii assembly — one set of rules for the OpenAPI
@@ -467,93 +468,96 @@ function isDefault(p: JsiiProperty, v: unknown): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // props → spec
 
-interface FactoryCall { readonly fqn: string; readonly factory: string; readonly args: any[] }
-const calls = new WeakMap<object, FactoryCall>();
-let recording = false;
-
-/**
- * Makes the static factories of every one-of class of the library remember how each instance was made, so that
- * {@link toSpecValue} can write it back as a tagged object. Instances made before this call have no spec form.
- * Idempotent; called when this module is loaded. @internal
- */
-export function recordFactoryCalls(): void {
-  if (recording) return;
-  recording = true;
-  const a = assembly();
-  for (const t of Object.values(a.types)) {
-    if (t.kind !== 'class') continue;
-    const returnsOneOf = (m: JsiiMethod) => {
-      const r = m.returns?.type.fqn;
-      if (!r) return undefined;
-      if (r === t.fqn) return r;
-      const rt = r.startsWith(`${ASSEMBLY_NAME}.`) ? a.types[r] : undefined;
-      return rt && rt.kind === 'interface' && !rt.datatype ? r : undefined;
-    };
-    const factories = (t.methods ?? []).filter(m => m.static && returnsOneOf(m));
-    if (factories.length === 0) continue;
-    let cls: any;
-    try {
-      cls = runtimeValue(t.fqn);
-    } catch {
-      continue;
-    }
-    for (const m of factories) {
-      const original = cls[m.name];
-      if (typeof original !== 'function' || original.__recordsSpec) continue;
-      const fqn = returnsOneOf(m)!;
-      const wrapped = function (this: any, ...args: any[]) {
-        const result = original.apply(this, args);
-        if (result !== null && typeof result === 'object') calls.set(result, { fqn, factory: m.name, args });
-        return result;
-      };
-      Object.defineProperty(wrapped, '__recordsSpec', { value: true });
-      Object.defineProperty(wrapped, 'name', { value: m.name });
-      cls[m.name] = wrapped;
-    }
-  }
+/** Where props → spec errors are reported: the construct and a prefix of its fields. */
+export interface ToSpecContext {
+  /** the construct whose props are written (named in errors) */
+  readonly scope: IConstruct;
 }
 
-/** Converts a props value of type `ref` to its spec form. Throws when it has none (see {@link recordFactoryCalls}). @internal */
-export function toSpecValue(ref: JsiiTypeRef, value: any, field: string): any {
-  if (value === undefined) return undefined;
-  if (ref.primitive) return value;
+function join(field: string, key: string): string {
+  return field === '' ? key : `${field}.${key}`;
+}
+
+function noSpecForm(ctx: ToSpecContext, field: string, value: unknown, accepted: string): never {
+  throw new ValidationError(ctx.scope, field === '' ? 'props' : field, describable(value), accepted);
+}
+
+/** A value as an error message can print it (objects of classes by their class name). */
+function describable(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || isPlainObject(value)) return value;
+  const name = (value as any).constructor?.name;
+  const v = value as any;
+  const named = [v.poolName, v.runtimeName, v.name].find(x => typeof x === 'string');
+  return `${name ?? 'object'}${named !== undefined ? `(${named})` : ''}`;
+}
+
+/** What has a spec form among the values of the one-of type `fqn` (for error messages). */
+function oneOfAccepted(fqn: string): string {
+  const t = jsiiType(fqn);
+  const factories = factoriesOf(fqn);
+  if (factories.length === 0) return `a ${t.name} has no spec form (it is not made by a static factory with JSON arguments)`;
+  return `only values made by these static factories have a spec form: ${factories.map(f => `${jsiiType(f.owner).name}.${f.name}()`).join(', ')}`;
+}
+
+/**
+ * Converts a props value of type `ref` to its spec form (the inverse of {@link fromSpecValue}). One-of values are
+ * written from the record of the factory call that made them (src/core/spec-record.ts); a value without one (a static
+ * constant, an object made with `new`, a construct) throws the library's ValidationError naming `field`. @internal
+ */
+export function toSpecValue(ref: JsiiTypeRef, value: any, field: string, ctx: ToSpecContext): any {
+  if (value === undefined || value === null) return undefined;
+  if (ref.primitive) return ref.primitive === 'any' || ref.primitive === 'json' ? sortedKeys(value) : value;
   if (ref.collection) {
     const el = ref.collection.elementtype;
-    if (ref.collection.kind === 'array') return (value as any[]).map((v, i) => toSpecValue(el, v, `${field}[${i}]`));
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toSpecValue(el, v, `${field}.${k}`)]));
+    if (ref.collection.kind === 'array') return (value as any[]).map((v, i) => toSpecValue(el, v, `${field}[${i}]`, ctx));
+    return Object.fromEntries(Object.keys(value).sort().map(k => [k, toSpecValue(el, value[k], join(field, k), ctx)]));
   }
   const fqn = ref.fqn!;
   const scalar = SCALARS[fqn];
-  if (scalar) return scalar.format(value);
+  if (scalar) {
+    if (!scalar.is(value)) noSpecForm(ctx, field, value, `must be a ${fqn.split('.').pop()}`);
+    return scalar.format(value);
+  }
   const t = jsiiType(fqn);
   if (t.kind === 'enum') return value;
-  if (isStruct(t)) return toSpecStruct(fqn, value, field);
-  const call = calls.get(value);
-  const f = call && factoriesOf(call.fqn).find(x => x.name === call.factory);
-  if (!call || !f) {
-    throw new Error(`${field}: this ${t.name} has no spec form (made by a factory without one, or before the controller module was loaded)`);
-  }
+  if (isStruct(t)) return toSpecStruct(fqn, value, field, ctx);
+  const call = factoryCallOf(value);
+  const f = call && factoriesOf(fqn).find(x => x.name === call.factory && ownedBy(call.owner, x.owner));
+  if (!call || !f) noSpecForm(ctx, field, value, `it was not made by a static factory with a spec form; ${oneOfAccepted(fqn)}`);
   const out: { [key: string]: any } = {};
   const params = f.method.parameters ?? [];
+  const at = join(field, f.name);
   params.forEach((p, i) => {
     const v = p.variadic ? call.args.slice(i) : call.args[i];
-    if (v === undefined || (p.variadic && v.length === 0)) return;
-    if (!f.params.includes(p)) throw new Error(`${field}.${f.name}.${p.name}: has no spec form`);
-    if (p === f.spread) Object.assign(out, toSpecStruct(p.type.fqn!, v, `${field}.${f.name}`));
-    else out[p.name] = p.variadic ? v.map((x: any) => toSpecValue(p.type, x, `${field}.${f.name}.${p.name}`)) : toSpecValue(p.type, v, `${field}.${f.name}.${p.name}`);
+    if (v === undefined || v === null || (p.variadic && v.length === 0)) return;
+    if (!f.params.includes(p)) noSpecForm(ctx, join(at, p.name), v, `the argument ${p.name} of ${jsiiType(f.owner).name}.${f.name}() has no spec form`);
+    if (p === f.spread) Object.assign(out, toSpecStruct(p.type.fqn!, v, at, ctx));
+    else out[p.name] = p.variadic ? v.map((x: any, j: number) => toSpecValue(p.type, x, `${join(at, p.name)}[${j}]`, ctx)) : toSpecValue(p.type, v, join(at, p.name), ctx);
   });
   return { [f.name]: out };
 }
 
+/** Whether the recorded class is the factory's owner (or inherits the factory from it). */
+function ownedBy(recorded: Function, ownerFqn: string): boolean {
+  const owner = runtimeValue(ownerFqn);
+  return recorded === owner || recorded.prototype instanceof owner;
+}
+
 /** Converts props (a struct) to spec. `omit`: properties left out. @internal */
-export function toSpecStruct(fqn: string, value: any, field: string, omit: string[] = []): any {
+export function toSpecStruct(fqn: string, value: any, field: string, ctx: ToSpecContext, omit: string[] = []): any {
   const out: { [key: string]: any } = {};
   const props = specProperties(fqn);
-  for (const [k, v] of Object.entries(value ?? {})) {
-    if (v === undefined || omit.includes(k)) continue;
+  for (const k of Object.keys(value ?? {}).sort()) {
+    const v = value[k];
+    if (v === undefined || v === null || omit.includes(k)) continue;
     const p = props.find(x => x.name === k);
-    if (!p) throw new Error(`${field}.${k}: has no spec form (${typeName(structProperties(fqn).find(x => x.name === k)?.type ?? { primitive: 'any' })})`);
-    out[k] = toSpecValue(p.type, v, `${field}.${k}`);
+    if (!p) {
+      const declared = structProperties(fqn).find(x => x.name === k);
+      noSpecForm(ctx, join(field, k), v, declared
+        ? `${typeName(declared.type)} has no spec form (fields with one: ${props.map(x => x.name).filter(n => !omit.includes(n)).join(', ')})`
+        : `not a field of ${jsiiType(fqn).name}`);
+    }
+    out[k] = toSpecValue(p.type, v, join(field, k), ctx);
   }
   return out;
 }
@@ -561,10 +565,4 @@ export function toSpecStruct(fqn: string, value: any, field: string, omit: strin
 /** Whether `fqn` belongs to this library's assembly. @internal */
 export function isLibraryType(fqn: string): boolean {
   return fqn.startsWith(`${ASSEMBLY_NAME}.`);
-}
-
-try {
-  recordFactoryCalls();
-} catch {
-  // no assembly (e.g. sources never compiled by jsii): the schema functions report it when called; toSpec has no records
 }

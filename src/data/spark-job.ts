@@ -313,6 +313,19 @@ export class SparkJob extends WorkloadBase {
 
     if (props.queue) this.submitToQueue(props.queue, props.priorityClass);
   }
+  /**
+   * The spec of this SparkJob: the JSON form of its props as declared, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` SparkJob custom resource — the inverse of {@link SparkJob.fromSpec}:
+   * `SparkJob.fromSpec(scope, id, x.toSpec())` at the same construct path synthesizes what `x` synthesizes. `name` and
+   * `namespace` are left out (a resource's metadata). A value with no spec form (a construct reference, a static
+   * constant, an object not made by a static factory), or a change after construction the spec cannot hold (through
+   * a pod template's methods or a JSON patch), throws the library's ValidationError naming the field.
+   */
+  public toSpec(): any {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadToSpec('SparkJob', this, this.props);
+  }
+
 
   /** The SparkApplication spec, or for a scheduled job the ScheduledSparkApplication spec that embeds it. */
   protected renderSpec(): any {

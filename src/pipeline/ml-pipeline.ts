@@ -421,6 +421,8 @@ export class MLPipeline extends WorkloadBase {
   private readonly tasks: PipelineTask[] = [];
   private readonly hoisted = new Map<string, any>();
   private exitHandler?: StepTemplate;
+  /** The add<Kind>(name, props) call of each template (for toSpec). */
+  private readonly stepCalls = new Map<StepTemplate, { method: string; props: any }>();
 
   constructor(scope: Construct, id: string, props: MLPipelineProps = {}) {
     super(scope, id, {
@@ -449,6 +451,19 @@ export class MLPipeline extends WorkloadBase {
     if (props.serviceAccountName === undefined) this.createRbac();
   }
 
+  /**
+   * The spec of this MLPipeline: the JSON form of its props as declared and its DAG (`templates`, `tasks`, `exitHandler`: the add<Kind>, addTask and onExit calls), as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` MLPipeline custom resource — the inverse of {@link MLPipeline.fromSpec}:
+   * `MLPipeline.fromSpec(scope, id, x.toSpec())` at the same construct path synthesizes what `x` synthesizes. `name` and
+   * `namespace` are left out (a resource's metadata). A value with no spec form (a construct reference, a static
+   * constant, an object not made by a static factory), or a change after construction the spec cannot hold (through
+   * a pod template's methods or a JSON patch), throws the library's ValidationError naming the field.
+   */
+  public toSpec(): any {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadToSpec('MLPipeline', this, this.props);
+  }
+
   /** The pod templates of the container and script steps. */
   public get podTemplates(): PodTemplate[] {
     return this.templates.map(t => t.podTemplate).filter((t): t is PodTemplate => t !== undefined);
@@ -471,13 +486,13 @@ export class MLPipeline extends WorkloadBase {
 
   /** Adds a container step template. */
   public addContainer(name: string, props: ContainerStepProps): StepTemplate {
-    return this.podStep(name, StepKind.CONTAINER, props, props.container, undefined);
+    return this.recordStep('addContainer', props, this.podStep(name, StepKind.CONTAINER, props, props.container, undefined));
   }
 
   /** Adds a script step template: `source` run by `command` (Python by default), its standard output the task's `result`. */
   public addScript(name: string, props: ScriptStepProps): StepTemplate {
     const c = props.container ?? {};
-    return this.podStep(name, StepKind.SCRIPT, props, {
+    return this.recordStep('addScript', props, this.podStep(name, StepKind.SCRIPT, props, {
       image: props.image,
       command: props.command ?? ['python'],
       env: c.env,
@@ -485,7 +500,7 @@ export class MLPipeline extends WorkloadBase {
       volumeMounts: c.volumeMounts,
       imagePullPolicy: c.imagePullPolicy,
       ports: c.ports,
-    }, props.source);
+    }, props.source));
   }
 
   /**
@@ -510,7 +525,7 @@ export class MLPipeline extends WorkloadBase {
     const outputNames = ['name', ...(props.modelUri !== undefined ? ['model-uri'] : []), ...outputs.map(o => o.name)];
     duplicates(this, `${field}.outputs`, outputNames);
     this.hoistAll(`${field}.workload`, rendered.supporting);
-    return this.resourceStep(name, StepKind.WORKLOAD, props, contract, outputNames, () => {
+    return this.recordStep('addWorkload', props, this.resourceStep(name, StepKind.WORKLOAD, props, contract, outputNames, () => {
       const { rendered: latest } = this.renderWorkload(`${field}.workload`, props.workload);
       const manifest = { ...latest.primary, metadata: { ...latest.primary.metadata, name: undefined, generateName: `${latest.primary.metadata.name}-` } };
       return {
@@ -523,7 +538,7 @@ export class MLPipeline extends WorkloadBase {
           ...outputs.map(o => ({ name: o.name, valueFrom: { jsonPath: o.jsonPath } })),
         ],
       };
-    });
+    }));
   }
 
   /**
@@ -536,10 +551,10 @@ export class MLPipeline extends WorkloadBase {
     const { workload, rendered } = this.renderWorkload(`${field}.workload`, props.workload);
     const contract = this.contractOf(`${field}.workload`, workload);
     this.hoistAll(`${field}.workload`, rendered.supporting);
-    return this.resourceStep(name, StepKind.ROLLOUT, props, contract, ['name'], () => {
+    return this.recordStep('addRollout', props, this.resourceStep(name, StepKind.ROLLOUT, props, contract, ['name'], () => {
       const { rendered: latest } = this.renderWorkload(`${field}.workload`, props.workload);
       return { action: 'apply', manifest: latest.primary, outputs: [{ name: 'name', valueFrom: { jsonPath: '{.metadata.name}' } }] };
-    });
+    }));
   }
 
   /**
@@ -557,7 +572,7 @@ export class MLPipeline extends WorkloadBase {
     for (const k of ['apiVersion', 'kind', 'metadata']) {
       if (k in props.patch) invalid(this, `${field}.patch.${k}`, props.patch[k], 'the patched object is the workload; patch its spec');
     }
-    return this.resourceStep(name, StepKind.PATCH, props, contract, ['name'], () => ({
+    return this.recordStep('addPatch', props, this.resourceStep(name, StepKind.PATCH, props, contract, ['name'], () => ({
       action: 'patch',
       mergeStrategy: props.strategy ?? PatchStrategy.MERGE,
       manifest: {
@@ -567,7 +582,7 @@ export class MLPipeline extends WorkloadBase {
         ...props.patch,
       },
       outputs: [{ name: 'name', valueFrom: { jsonPath: '{.metadata.name}' } }],
-    }));
+    })));
   }
 
   /** Adds an approval step template: the run pauses there until resumed (or for `duration`). */
@@ -577,7 +592,7 @@ export class MLPipeline extends WorkloadBase {
     const t = StepTemplate._create(this, name, StepKind.APPROVAL, none, []);
     t._render = () => [{ name, suspend: { duration: goDurationOf(this, `templates.${name}.duration`, props.duration) } }];
     this.templates.push(t);
-    return t;
+    return this.recordStep('addApproval', props, t);
   }
 
   /** Adds a task that runs `template` with `options.arguments`. Task names are unique in the pipeline. */
@@ -637,6 +652,18 @@ export class MLPipeline extends WorkloadBase {
   /** The Workflow spec (shared by every run mode). @internal */
   public _workflowSpec(): any {
     return this.renderWorkflowSpec();
+  }
+
+  /**
+   * The DAG as it was built: each template with the `add<Kind>(name, props)` call that made it, the tasks (name,
+   * template, options, dependencies) in order, and the exit handler (for toSpec). @internal
+   */
+  public _builderCalls(): { templates: Array<{ name: string; method: string; props: any }>; tasks: PipelineTask[]; exitHandler?: string } {
+    return {
+      templates: this.templates.map(t => ({ name: t.name, ...this.stepCalls.get(t)! })),
+      tasks: [...this.tasks],
+      exitHandler: this.exitHandler?.name,
+    };
   }
 
   /** Labels every run carries (archive-friendly: select a pipeline's archived runs by them). @internal */
@@ -760,6 +787,11 @@ export class MLPipeline extends WorkloadBase {
     if (this.templates.some(t => suffixes.some(x => mine.includes(`${t.name}${x}`)))) {
       invalid(this, 'templates', name, 'template names must be unique in a pipeline (resource steps also use <name>-create, -apply, -patch and -wait)');
     }
+  }
+
+  private recordStep(method: string, props: any, t: StepTemplate): StepTemplate {
+    this.stepCalls.set(t, { method, props });
+    return t;
   }
 
   private podStep(name: string, kind: StepKind, props: PodStepOptions, container: ContainerSpec, source: string | undefined): StepTemplate {

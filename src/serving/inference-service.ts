@@ -164,6 +164,19 @@ export class InferenceService extends WorkloadBase {
     PlatformContext.of(this).check(() => this.checkAcrossApp());
   }
 
+  /**
+   * The spec of this InferenceService: the JSON form of its props as declared, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` InferenceService custom resource — the inverse of {@link InferenceService.fromSpec}:
+   * `InferenceService.fromSpec(scope, id, x.toSpec())` at the same construct path synthesizes what `x` synthesizes. `name` and
+   * `namespace` are left out (a resource's metadata). A value with no spec form (a construct reference, a static
+   * constant, an object not made by a static factory), or a change after construction the spec cannot hold (through
+   * a pod template's methods or a JSON patch), throws the library's ValidationError naming the field.
+   */
+  public toSpec(): any {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadToSpec('InferenceService', this, this.props);
+  }
+
   /** Deployment mode: `mode`, or the default of the KServe configuration (read at synth when not given). */
   public get mode(): DeploymentMode {
     return this.props.mode ?? resolveKServeConfig(this, this.props.kserve).defaultDeploymentMode;

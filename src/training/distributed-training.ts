@@ -352,6 +352,19 @@ export class DistributedTraining extends WorkloadBase {
       throw this.report(e);
     }
   }
+  /**
+   * The spec of this DistributedTraining: the JSON form of its props as declared, as in the `spec` of a
+   * `platform.ai.cdk8s.io/v1alpha1` DistributedTraining custom resource — the inverse of {@link DistributedTraining.fromSpec}:
+   * `DistributedTraining.fromSpec(scope, id, x.toSpec())` at the same construct path synthesizes what `x` synthesizes. `name` and
+   * `namespace` are left out (a resource's metadata). A value with no spec form (a construct reference, a static
+   * constant, an object not made by a static factory), or a change after construction the spec cannot hold (through
+   * a pod template's methods or a JSON patch), throws the library's ValidationError naming the field.
+   */
+  public toSpec(): any {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('../controller/kinds').workloadToSpec('DistributedTraining', this, this.props);
+  }
+
 
   /**
    * The pod templates, rendered at synth: the workers' first, then those of the other v1 roles in the kind's order

@@ -1,7 +1,12 @@
 import './assembly';
 import Ajv from 'ajv';
-import { Chart, Testing } from 'cdk8s';
-import { BatchJob, EnvVarValue, InferenceProtocol, KServeRuntime, ModelFormat, Predictor } from '../../src';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
+import {
+  Accelerator, BatchJob, EnvVarValue, ExistingGpuNodes, InferenceProtocol, InferenceService, KServeRuntime, MLPipeline, ModelFormat, PodVolume,
+  Predictor, TaskResult,
+} from '../../src';
 import { specFromProps } from '../../src/controller/kinds';
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformCrds, platformKinds, renderResource } from '../../src/controller/render';
 import { ValidationError } from '../../src/core/errors';
@@ -213,4 +218,168 @@ test('a reference with a static factory has a spec form: a predictor\'s runtime 
   const noFormats = { predictor: { model: { ...c.spec.predictor.model, runtime: { existing: { name: 'kserve-huggingfaceserver' } } } } };
   expectValidationError(() => renderResource(resource(c, noFormats)),
     "[platform/llama] spec.predictor.model.format: 'huggingface' is not valid; runtime 'kserve-huggingfaceserver' supports no declared formats");
+});
+
+describe('toSpec(): the spec of a declared construct', () => {
+  /** The construct of a case declared in TypeScript (props and builder calls), in a chart as the controller's. */
+  function declared(c: Case, props: any = c.props()): any {
+    const chart = new Chart(Testing.app(), 'platform', { namespace: c.namespace });
+    const construct = new CONSTRUCTS[c.kind](chart, c.name, props);
+    c.build?.(construct);
+    return construct;
+  }
+
+  describe.each(CASES.map(c => [c.kind, c] as const))('%s', (_kind, c) => {
+    test('toSpec() of the construct declared in TypeScript is the case\'s spec (builder parts included)', () => {
+      expect(declared(c).toSpec()).toEqual(c.spec);
+    });
+
+    test('fromSpec(toSpec()) at the same path synthesizes exactly what the construct synthesizes', () => {
+      const construct = declared(c);
+      const again = new Chart(Testing.app(), 'platform', { namespace: c.namespace });
+      const fromSpec = (CONSTRUCTS[c.kind] as any).fromSpec(again, c.name, construct.toSpec());
+      expect(fromSpec).toBeInstanceOf(CONSTRUCTS[c.kind]);
+      expect(Testing.synth(again)).toEqual(Testing.synth(Chart.of(construct)));
+    });
+
+    test('the spec is JSON and the generated CRD schema accepts it', () => {
+      const spec = declared(c).toSpec();
+      expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
+      const validate = ajv.compile(specSchemaOf(c.kind));
+      expect(validate(spec) ? [] : validate.errors).toEqual([]);
+    });
+  });
+
+  test('name and namespace are metadata, left out of the spec', () => {
+    const c = CASES.find(x => x.kind === 'BatchJob')!;
+    const spec = declared(c, { ...c.props(), name: 'eval-7', namespace: 'other' }).toSpec();
+    expect(spec).toEqual(c.spec);
+  });
+
+  test('values made before the library recorded factories are not needed: one-of values made from any module are recorded', () => {
+    // the controller module was not loaded to make these (the index records factory calls when it loads)
+    const job = new BatchJob(new Chart(Testing.app(), 'c'), 'j', {
+      containers: [{ image: 'x:1', resources: { accelerator: Accelerator.amd(2) }, env: { A: EnvVarValue.fromConfigMapKey('cm', 'k', true) } }],
+    });
+    expect(job.toSpec()).toEqual({ containers: [{ image: 'x:1', resources: { accelerator: { amd: { count: 2 } } }, env: { A: { fromConfigMapKey: { configMapName: 'cm', key: 'k', optional: true } } } }] });
+  });
+
+  test('a construct reference has no spec form: the ValidationError names the field and what has one', () => {
+    const chart = new Chart(Testing.app(), 'team', { namespace: 'ml' });
+    const pool = new ExistingGpuNodes(chart, 'gpus', { nodeLabels: { 'node-group': 'gpu' } });
+    const job = new BatchJob(chart, 'eval', { containers: [{ image: 'x:1' }], pool });
+    const e: ValidationError = expectValidationError(() => job.toSpec(), /^\[team\/eval\] pool: 'ExistingGpuNodes\(gpus\)' is not valid; INodePool has no spec form \(fields with one: .*containers.*\)$/);
+    expect(e.field).toBe('pool');
+  });
+
+  test('a static constant has no spec form: the error names the field and the factories that have one', () => {
+    const chart = new Chart(Testing.app(), 'team', { namespace: 'ml-serving' });
+    const svc = new InferenceService(chart, 'llm', { predictor: Predictor.model({ format: ModelFormat.huggingface(), runtime: KServeRuntime.HUGGINGFACE }) });
+    const e: ValidationError = expectValidationError(() => svc.toSpec(),
+      /^\[team\/llm\] predictor\.model\.runtime: 'KServeRuntime\(kserve-huggingfaceserver\)' is not valid; it was not made by a static factory with a spec form; only values made by these static factories have a spec form: .*KServeRuntime\.existing\(\)/);
+    expect(e.field).toBe('predictor.model.runtime');
+  });
+
+  test('a change after construction that the spec cannot hold throws; one through the props is in the spec', () => {
+    const c = CASES.find(x => x.kind === 'BatchJob')!;
+    const job = declared(c) as BatchJob;
+    job.podTemplates[0].addVolume(PodVolume.fromEmptyDir('scratch'));
+    const e: ValidationError = expectValidationError(() => job.toSpec(),
+      /^\[platform\/eval\] Job\.spec\.template\.spec\.volumes: .* is not valid; the workload was changed after construction in a way its spec cannot hold/);
+    expect(e.field).toBe('Job.spec.template.spec.volumes');
+    const withVolume = declared(c, { ...c.props(), volumes: [PodVolume.fromEmptyDir('scratch')] }) as BatchJob;
+    expect(withVolume.toSpec().volumes).toEqual([{ fromEmptyDir: { name: 'scratch' } }]);
+  });
+
+  test('a pipeline: templates added in any order come back by name (the order of a spec\'s map), the DAG the same', () => {
+    const chart = new Chart(Testing.app(), 'platform', { namespace: 'ml' });
+    const p = new MLPipeline(chart, 'dag', {});
+    const z = p.addScript('zeta', { image: 'python:3.12', source: 'print(1)' });
+    const a = p.addContainer('alpha', { container: { image: 'busybox:1.36', args: ['{{inputs.parameters.x}}'] }, inputs: [{ name: 'x', defaultValue: 'd' }] });
+    const gate = p.addApproval('gate', { duration: Duration.minutes(10) });
+    const t1 = p.addTask('first', z);
+    const t2 = p.addTask('second', a, { arguments: { x: 'y' }, dependsOn: [t1] });
+    p.addTask('third', gate).dependsOn(t1, t2);
+    p.onExit(a);
+    const spec = p.toSpec();
+    expect(Object.keys(spec.templates)).toEqual(['alpha', 'gate', 'zeta']);
+    expect(spec.tasks).toEqual([
+      { name: 'first', template: 'zeta' },
+      { name: 'second', template: 'alpha', arguments: { x: 'y' }, dependsOn: ['first'] },
+      { name: 'third', template: 'gate', dependsOn: ['first', 'second'] },
+    ]);
+    expect(spec.exitHandler).toBe('alpha');
+    const again = new Chart(Testing.app(), 'platform', { namespace: 'ml' });
+    MLPipeline.fromSpec(again, 'dag', spec);
+    const templateNames = (objs: any[]) => objs[0].spec.templates.map((t: any) => t.name);
+    const [mine, theirs] = [Testing.synth(chart), Testing.synth(again)];
+    expect(templateNames(theirs)).toEqual(['main', 'alpha', 'gate', 'zeta']);
+    expect(templateNames(mine)).toEqual(['main', 'zeta', 'alpha', 'gate']);
+    const byName = (objs: any[]) => objs.map(o => (o.kind === 'Workflow' ? { ...o, spec: { ...o.spec, templates: [...o.spec.templates].sort((x: any, y: any) => x.name.localeCompare(y.name)) } } : o));
+    expect(byName(theirs)).toEqual(byName(mine));
+  });
+
+  test('a pipeline dependency on another result than success has no spec form', () => {
+    const p = new MLPipeline(new Chart(Testing.app(), 'platform'), 'dag', {});
+    const s = p.addScript('s', { image: 'python:3.12', source: 'print(1)' });
+    const a = p.addTask('a', s);
+    p.addTask('cleanup', s).runsOn(a, TaskResult.FAILED);
+    expectValidationError(() => p.toSpec(),
+      "[platform/dag] tasks.cleanup.dependsOn: 'a.Failed' is not valid; only dependencies on success (dependsOn, then, chain) have a spec form; runsOn(task, TaskResult.FAILED) has none");
+  });
+
+  test('generated BatchJobs: fromSpec(toSpec()) synthesizes the same objects, and toSpec() of that is the same spec (defaults applied)', () => {
+    const name = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/);
+    const accelerator = fc.oneof(
+      fc.constant(undefined),
+      fc.record({ count: fc.integer({ min: 1, max: 8 }) }).map(o => Accelerator.nvidia(o)),
+      fc.integer({ min: 1, max: 4 }).map(n => Accelerator.amd(n)),
+      fc.constantFrom('1g.10gb', '3g.40gb').map(p => Accelerator.nvidiaMig(p)),
+    );
+    const env = fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/), fc.oneof(
+      name.map(v => EnvVarValue.fromValue(v)),
+      fc.tuple(name, name).map(([a, b]) => EnvVarValue.fromSecretKey(a, b)),
+      fc.constantFrom('metadata.name', 'metadata.namespace').map(f => EnvVarValue.fromFieldPath(f)),
+    ), { maxKeys: 3 });
+    const container = fc.record({
+      image: name.map(n => `ghcr.io/example/${n}:1`),
+      args: fc.array(name, { maxLength: 3 }),
+      env,
+      resources: fc.record({
+        cpu: fc.oneof(fc.integer({ min: 1, max: 64 }).map(n => Cpu.units(n)), fc.integer({ min: 1, max: 999 }).map(n => Cpu.millis(n))),
+        memory: fc.integer({ min: 1, max: 512 }).map(n => Size.gibibytes(n)),
+        accelerator,
+      }, { requiredKeys: ['cpu', 'memory'] }),
+    }, { requiredKeys: ['image'] });
+    const props = fc.record({
+      containers: fc.array(container, { minLength: 1, maxLength: 2 }).map(cs => cs.map((x, i) => ({ ...x, name: `c${i}` }))),
+      backoffLimit: fc.integer({ min: 0, max: 10 }),
+      activeDeadline: fc.integer({ min: 1, max: 48 }).map(h => Duration.hours(h)),
+      podLabels: fc.dictionary(name, name, { maxKeys: 2 }),
+    }, { requiredKeys: ['containers'] });
+    fc.assert(fc.property(props, p => {
+      const chart = new Chart(Testing.app(), 'platform', { namespace: 'ml' });
+      const job = new BatchJob(chart, 'gen', p);
+      const spec = job.toSpec();
+      const again = new Chart(Testing.app(), 'platform', { namespace: 'ml' });
+      const fromSpec = BatchJob.fromSpec(again, 'gen', JSON.parse(JSON.stringify(spec)));
+      expect(Testing.synth(again)).toEqual(Testing.synth(chart));
+      // the same spec once the API server's defaults are applied (fromSpec takes a field equal to its default as unset)
+      const schema = specSchemaOf('BatchJob');
+      expect(withDefaults(schema, fromSpec.toSpec())).toEqual(withDefaults(schema, spec));
+    }), { seed: 20261130, numRuns: 60 });
+  });
+});
+
+test('importing the library records factory calls without reading the jsii assembly', () => {
+  jest.isolateModules(() => {
+    jest.doMock('../../src/controller/spec-assembly', () => { throw new Error('the jsii assembly module was loaded'); });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const lib = require('../../src');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { factoryCallOf } = require('../../src/core/spec-record');
+    const a = lib.Accelerator.nvidiaMig('1g.10gb', 2);
+    expect(factoryCallOf(a)).toEqual({ owner: lib.Accelerator, factory: 'nvidiaMig', args: ['1g.10gb', 2] });
+    jest.dontMock('../../src/controller/spec-assembly');
+  });
 });
