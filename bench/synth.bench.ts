@@ -18,7 +18,8 @@
  * It prints CPU and wall times, the ratios library / raw cdk8s and library / YAML floor, the 10x-work linearity
  * ratios (CPU time) and each phase's peak RSS. Compare ratios between commits; absolute times depend on the machine
  * and its load, and CPU time (user + system of the child process) is the steadier of the two on a shared machine.
- * `BENCH_PHASES=1` also prints the library's construction and synth times apart.
+ * `BENCH_PHASES=1` also prints the library's construction and synth times apart, and the heap after each (with
+ * `NODE_OPTIONS=--expose-gc`, the heap after construction is measured after a collection, outside the timings).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -117,13 +118,26 @@ function child(phase: string, units: number, file: string): void {
     const app = buildLibraryApp(units);
     const tBuilt = now();
     const cBuilt = cpu();
+    // what the construct tree holds: the heap after construction, once garbage is collected (BENCH_PHASES with
+    // node --expose-gc)
+    const gc = process.env.BENCH_PHASES ? (global as any).gc as (() => void) | undefined : undefined;
+    gc?.();
+    const heapBuilt = process.memoryUsage();
+    const rssBuilt = rssMiB();
+    // the collection's own time is not the library's
+    const gcMs = now() - tBuilt;
+    const gcCpu = cpu() - cBuilt;
     const yaml = app.synthYaml();
-    const ms = now() - t0;
-    const cpuMs = cpu() - c0;
+    const ms = now() - t0 - gcMs;
+    const cpuMs = cpu() - c0 - gcCpu;
     const rss = rssMiB();
     if (process.env.BENCH_PHASES) {
+      const mib = (b: number) => (b / 1024 / 1024).toFixed(0);
+      const heapSynth = process.memoryUsage();
       process.stderr.write(`library: construct ${(tBuilt - t0).toFixed(0)} ms (cpu ${(cBuilt - c0).toFixed(0)}), `
-        + `synth ${(now() - tBuilt).toFixed(0)} ms (cpu ${(cpu() - cBuilt).toFixed(0)})\n`);
+        + `synth ${(now() - tBuilt - gcMs).toFixed(0)} ms (cpu ${(cpu() - cBuilt - gcCpu).toFixed(0)}); `
+        + `after construction: heap used ${mib(heapBuilt.heapUsed)} MiB${gc ? ' (collected)' : ''}, peak RSS so far ${rssBuilt.toFixed(0)} MiB; `
+        + `after synth: heap used ${mib(heapSynth.heapUsed)} MiB, YAML ${mib(yaml.length)} MiB of characters, peak RSS ${rss.toFixed(0)} MiB\n`);
     }
     // the objects for the other phases: one JSON document per line (a single JSON string of 60,000 objects is
     // larger than the child's parser is comfortable with)

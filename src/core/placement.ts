@@ -96,8 +96,9 @@ export class Placement {
   private readonly required: NodeRequirement[] = [];
   private readonly podLabelMap: Record<string, string> = {};
   private readonly podAnnotationMap: Record<string, string> = {};
-  /** PriorityClass of the pods. */
-  public priorityClassName?: string;
+  private priorityClass?: string;
+  /** Changes made through the mutators (see `_revision`). */
+  private changes = 0;
 
   private readonly given: PlacementProps;
 
@@ -107,18 +108,40 @@ export class Placement {
     if (p.nodeSelector !== null && typeof p.nodeSelector === 'object') Object.entries(p.nodeSelector).forEach(([k, v]) => this.selector[k] = v);
     if (Array.isArray(p.tolerations)) p.tolerations.forEach(t => this.tolerate(t));
     if (Array.isArray(p.requiredNodeAffinity)) p.requiredNodeAffinity.forEach(r => this.requireNode(r));
-    this.priorityClassName = p.priorityClassName;
+    this.priorityClass = p.priorityClassName;
+  }
+
+  /** PriorityClass of the pods. */
+  public get priorityClassName(): string | undefined {
+    return this.priorityClass;
+  }
+
+  public set priorityClassName(name: string | undefined) {
+    PlatformContext.touch();
+    this.changes++;
+    this.priorityClass = name;
+  }
+
+  /**
+   * A number that grows with every change made through this placement's mutators: a rendering that read it
+   * is still current while it is unchanged.
+   * @internal
+   */
+  public get _revision(): number {
+    return this.changes;
   }
 
   /** Requires a node label value (node selector). */
   public selectNodeLabel(key: string, value: string): void {
     PlatformContext.touch();
+    this.changes++;
     this.selector[key] = value;
   }
 
   /** Tolerates a taint (idempotent). */
   public tolerate(taint: Taint): void {
     PlatformContext.touch();
+    this.changes++;
     if (!this.tolerationList.some(t => JSON.stringify(t) === JSON.stringify(taint))) {
       this.tolerationList.push(taint);
     }
@@ -127,6 +150,7 @@ export class Placement {
   /** Adds a required node affinity term (idempotent). */
   public requireNode(requirement: NodeRequirement): void {
     PlatformContext.touch();
+    this.changes++;
     if (!this.required.some(r => JSON.stringify(r) === JSON.stringify(requirement))) {
       this.required.push(requirement);
     }
@@ -135,12 +159,14 @@ export class Placement {
   /** Adds a label to the pods (e.g. a queue name). */
   public addPodLabel(key: string, value: string): void {
     PlatformContext.touch();
+    this.changes++;
     this.podLabelMap[key] = value;
   }
 
   /** Adds an annotation to the pods (e.g. `karpenter.sh/do-not-disrupt`). */
   public addPodAnnotation(key: string, value: string): void {
     PlatformContext.touch();
+    this.changes++;
     this.podAnnotationMap[key] = value;
   }
 

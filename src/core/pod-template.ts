@@ -112,6 +112,8 @@ export class PodTemplate {
   private readonly extraVolumes: PodVolume[];
   private readonly security: PodSecurity;
   private fieldNames: Array<[string, string]> = [];
+  /** Changes made through the mutators (see `_revision`). */
+  private changes = 0;
 
   private readonly props: PodTemplateProps;
 
@@ -129,18 +131,21 @@ export class PodTemplate {
   /** Adds a container. */
   public addContainer(container: ContainerSpec): void {
     PlatformContext.touch();
+    this.changes++;
     this.containerSpecs.push(container);
   }
 
   /** Adds an init container. */
   public addInitContainer(container: ContainerSpec): void {
     PlatformContext.touch();
+    this.changes++;
     this.initContainerSpecs.push(container);
   }
 
   /** Adds a pod volume that containers may mount. */
   public addVolume(volume: PodVolume): void {
     PlatformContext.touch();
+    this.changes++;
     this.extraVolumes.push(volume);
   }
 
@@ -153,7 +158,18 @@ export class PodTemplate {
    */
   public _nameFields(names: { [templatePath: string]: string }): void {
     PlatformContext.touch();
+    this.changes++;
     this.fieldNames = Object.entries(names).sort(([a], [b]) => b.length - a.length);
+  }
+
+  /**
+   * A number that grows with every change made through this template's mutators and its placement's: a rendering
+   * of the template is still current while it is unchanged (the props and the objects they hold are not changed
+   * after construction).
+   * @internal
+   */
+  public get _revision(): number {
+    return this.changes + this.placement._revision;
   }
 
   /**

@@ -164,6 +164,8 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
   /** Metadata of the primary object (as given). */
   protected readonly metadataProps: WorkloadMetadataProps;
   private cachedSpec: { spec: any } | undefined;
+  /** The spec rendered at construction (see `renderAndKeepSpec`), with the pod templates' revision then. */
+  private keptSpec: { spec: any; revision: number } | undefined;
 
   constructor(scope: Construct, id: string, props: WorkloadBaseProps = {}) {
     super(scope, id);
@@ -215,8 +217,21 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
       },
       spec: Lazy.any({ produce: () => this.takeSpec() }),
     }, () => {
-      this.cachedSpec = { spec: this.renderSpec() };
+      this.cachedSpec = { spec: this.currentSpec() };
     });
+  }
+
+  /**
+   * Renders the spec now (a workload that validates eagerly does so in its constructor, so that mistakes fail where
+   * it is declared) and keeps it: the first synth uses it when nothing it read has changed. What a spec reads that can
+   * change after construction is the pod templates and their placements, which count their changes; the props are
+   * not changed after construction.
+   */
+  protected renderAndKeepSpec(render: () => any): any {
+    const revision = this.templatesRevision();
+    const spec = render();
+    this.keptSpec = { spec, revision };
+    return spec;
   }
 
   /**
@@ -242,7 +257,26 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
   private takeSpec(): any {
     const cached = this.cachedSpec;
     this.cachedSpec = undefined;
-    return cached ? cached.spec : this.renderSpec();
+    return cached ? cached.spec : this.currentSpec();
+  }
+
+  /**
+   * The spec kept by `renderAndKeepSpec` when the pod templates have not changed since, else a new rendering. The
+   * kept spec is handed on once (and no longer held): an app synthesizes once, and what the construct tree holds
+   * until then is what its peak memory is made of.
+   */
+  private currentSpec(): any {
+    const kept = this.keptSpec;
+    this.keptSpec = undefined;
+    if (kept && kept.revision === this.templatesRevision()) return kept.spec;
+    return this.renderSpec();
+  }
+
+  /** The sum of the pod templates' revisions: it grows with any change to any of them. */
+  private templatesRevision(): number {
+    let revision = 0;
+    for (const t of this.podTemplates) revision += t._revision;
+    return revision;
   }
 }
 

@@ -307,8 +307,8 @@ export class SparkJob extends WorkloadBase {
         own ?? props.pool, { runToCompletion: !this.streaming });
     }
 
-    // Render once now, so that invalid input fails where the job is declared; the resource renders again at synth.
-    this.renderSpec();
+    // Render once now, so that invalid input fails where the job is declared; synth reuses it unless the pod templates change.
+    this.renderAndKeepSpec(() => this.renderSpec());
     this.apiObject = this.createApiObject(SPARK_API_VERSION, this.kind, this.driverPodTemplate.securityAnnotations);
 
     if (props.queue) this.submitToQueue(props.queue, props.priorityClass);

@@ -347,7 +347,7 @@ export class DistributedTraining extends WorkloadBase {
         if (source && Construct.isConstruct(source)) this.node.addDependency(source);
       }
       // validate eagerly: what only rendering finds (pods, durations) fails where the job is declared
-      this.renderSpecNow();
+      this.renderAndKeepSpec(() => this.renderSpecNow());
     } catch (e) {
       throw this.report(e);
     }

@@ -7,6 +7,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Node } from 'constructs';
+import * as YAML from 'yaml';
 import {
   Accelerator, BatchQueue, ClusterServingRuntime, DistributedTraining, GpuInstances, GpuNodePool, InferenceService, KServeConfig,
   ModelFormat, Predictor, QueueFlavors, ResourceQuota, SparkApplicationType, SparkJob, StorageUri, TrainingBackend,
@@ -103,12 +104,42 @@ function specRenders(units: number): { construct: number; synth: number; workloa
   }
 }
 
-test('each workload spec is rendered once per synth, whatever checks read it (a queue\'s demand check reads every TrainJob)', () => {
+test('each workload spec is rendered once, whatever checks read it (a queue\'s demand check reads every TrainJob)', () => {
   for (const units of [10, 40]) {
-    const { construct, synth, workloads } = specRenders(units);
-    expect(synth).toBe(workloads);
-    // SparkJob and DistributedTraining render once when declared, so that invalid props fail there
+    const { construct, synth } = specRenders(units);
+    // SparkJob and DistributedTraining render once when declared, so that invalid props fail there, and synth reuses
+    // that rendering (their pod templates did not change since); the InferenceServices render at synth
     expect(construct).toBe(units * 2);
+    expect(synth).toBe(units);
+  }
+});
+
+test('a change to a pod template or its placement after construction renders that workload again, and counts', () => {
+  const app = build(3);
+  const team = app.node.findChild('team');
+  const train = team.node.findChild('train-1') as DistributedTraining;
+  const etl = team.node.findChild('etl-2') as SparkJob;
+  train.podTemplates[0].placement.selectNodeLabel('example.com/zone', 'a');
+  etl.podTemplates[1].placement.priorityClassName = 'batch-low';
+  const renders: string[] = [];
+  const methods: Array<[any, string]> = [[DistributedTraining.prototype, 'renderSpecNow'], [SparkJob.prototype, 'renderSpec']];
+  const originals = methods.map(([p, m]) => p[m]);
+  methods.forEach(([p, m], i) => {
+    p[m] = function (this: any, ...args: any[]) {
+      renders.push(this.node.id);
+      return originals[i].apply(this, args);
+    };
+  });
+  try {
+    const objects = YAML.parseAllDocuments(app.synthYaml()).map(d => d.toJSON());
+    expect(renders.sort()).toEqual(['etl-2', 'train-1']);
+    const trainJob = objects.find(o => o.kind === 'TrainJob' && o.metadata.name === train.name);
+    expect(trainJob.spec.runtimePatches[0].trainingRuntimeSpec.template.spec.replicatedJobs[0].template.spec.template.spec.nodeSelector)
+      .toMatchObject({ 'example.com/zone': 'a' });
+    const spark = objects.find(o => o.kind === 'SparkApplication' && o.metadata.name === etl.name);
+    expect(spark.spec.executor.template.spec.priorityClassName).toBe('batch-low');
+  } finally {
+    methods.forEach(([p, m], i) => { p[m] = originals[i]; });
   }
 });
 
