@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { JsiiMethod, jsiiType, onAssemblyReset, runtimeValue } from './spec-assembly';
 import { fromSpecStruct, fromSpecValue, METADATA_PROPS, Schema, SpecErrors, specProperties, structSchema, ToSpecContext, toSpecStruct } from './spec-convert';
+import { PlatformSpecContext, platformSpecContext, SpecReferences } from './spec-references';
 import { invalid, renameField } from '../core/errors';
 import { IWorkload } from '../core/workload';
 
@@ -250,11 +251,14 @@ export interface SpecMetadata {
  * come from `metadata`, not from the spec). Invalid specs throw the library's ValidationError with the field as
  * `spec.<prop path>` (`metadata.name` / `metadata.namespace` for those). @internal
  */
-export function workloadFromSpec(kind: string, scope: Construct, id: string, spec: any, metadata: SpecMetadata = {}): IWorkload {
+export function workloadFromSpec(
+  kind: string, scope: Construct, id: string, spec: any, metadata: SpecMetadata = {}, context?: PlatformSpecContext,
+): IWorkload {
   const entry = platformKind(kind);
   if (!entry) throw new Error(`${kind} is not a platform kind (${platformKindEntries().map(k => k.kind).join(', ')})`);
   const path = scope.node.path ? `${scope.node.path}/${id}` : id;
-  const errors = new SpecErrors(path);
+  const namespace = metadata.namespace ?? chartNamespace(scope);
+  const errors = new SpecErrors(path, new SpecReferences(scope, namespace, context));
   const extra = entry.extension ? Object.keys(entry.extension.schema().properties) : [];
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) errors.fail('spec', spec, `must be an object (${entry.kind}'s props)`);
   const propsSpec = Object.fromEntries(Object.entries(spec ?? {}).filter(([k]) => !extra.includes(k)));
@@ -267,6 +271,14 @@ export function workloadFromSpec(kind: string, scope: Construct, id: string, spe
     return workload;
   } catch (e) {
     throw specError(e, path, spec);
+  }
+}
+
+function chartNamespace(scope: IConstruct): string | undefined {
+  try {
+    return Chart.of(scope).namespace;
+  } catch {
+    return undefined;
   }
 }
 
@@ -346,7 +358,11 @@ export function workloadToSpec(kind: string, workload: IWorkload, props: any): a
   return spec;
 }
 
-/** The same workload declared again from `props` and the spec's builder parts, at the same construct path in a private app. */
+/**
+ * The same workload declared again from its spec, as the controller declares it: at the same construct path in a
+ * private app, names of referenced pools, queues and priority classes resolved through the platform context of the
+ * workload's app.
+ */
 function declareTwin(entry: PlatformKindEntry, workload: IWorkload, props: any, spec: any): IWorkload {
   let parent: Construct = new App();
   for (const s of workload.node.scopes.slice(1, -1)) {
@@ -357,10 +373,8 @@ function declareTwin(entry: PlatformKindEntry, workload: IWorkload, props: any, 
       })
       : new Construct(parent, s.node.id);
   }
-  const Cls = runtimeValue(entry.constructFqn);
-  const twin = new Cls(parent, workload.node.id, props);
-  entry.extension?.apply(twin, spec, new SpecErrors(workload.node.path));
-  return twin;
+  const metadata = { name: props?.name, namespace: props?.namespace };
+  return workloadFromSpec(entry.kind, parent, workload.node.id, spec, metadata, platformSpecContext(workload));
 }
 
 /** A workload's rendered objects with the order of a pipeline's templates left out (a spec's map holds them by name). */

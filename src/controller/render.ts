@@ -1,9 +1,11 @@
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformKind, platformKindEntries, specError, workloadFromSpec } from './kinds';
+import { PlatformSpecContext } from './spec-references';
 import { StatusContract } from '../core/status-contract';
 import { WorkloadTemplate } from '../core/workload-template';
 
 export { PLATFORM_API_GROUP, PLATFORM_API_VERSION, PlatformKind, platformKinds } from './kinds';
 export { platformCrds } from './crds';
+export { PlatformSpecContext, platformSpecContext } from './spec-references';
 
 /** What the controller applies for one platform custom resource. */
 export interface RenderedResource {
@@ -26,9 +28,10 @@ export const RENDER_CHART_ID = 'platform';
 /**
  * Renders a platform custom resource (apiVersion/kind/metadata{name,namespace}/spec) with the library's constructs in
  * a fresh private app (WorkloadTemplate). Throws the library's ValidationError for an invalid spec (field paths as
- * `spec.<prop path>`).
+ * `spec.<prop path>`). `context`: the platform the controller was installed with, against which the spec's names of
+ * node pools, LocalQueues and WorkloadPriorityClasses resolve (without it, a spec naming one is invalid).
  */
-export function renderResource(resource: any): RenderedResource {
+export function renderResource(resource: any, context?: PlatformSpecContext): RenderedResource {
   const apiVersion = `${PLATFORM_API_GROUP}/${PLATFORM_API_VERSION}`;
   if (resource?.apiVersion !== apiVersion) throw new Error(`apiVersion must be ${apiVersion}, got ${JSON.stringify(resource?.apiVersion)}`);
   const entry = platformKind(resource.kind);
@@ -38,7 +41,7 @@ export function renderResource(resource: any): RenderedResource {
   if (typeof name !== 'string' || name === '') throw new Error('metadata.name is required');
   const template = new WorkloadTemplate({ namespace, chartId: RENDER_CHART_ID });
   const path = `${RENDER_CHART_ID}/${name}`;
-  const workload = workloadFromSpec(entry.kind, template.scope, name, resource.spec ?? {}, { name, namespace });
+  const workload = workloadFromSpec(entry.kind, template.scope, name, resource.spec ?? {}, { name, namespace }, context ?? {});
   let rendered;
   try {
     rendered = template.render();

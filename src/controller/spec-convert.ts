@@ -2,6 +2,7 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { assembly, ASSEMBLY_NAME, JsiiDocs, JsiiMethod, JsiiParameter, JsiiProperty, JsiiType, JsiiTypeRef, jsiiType, onAssemblyReset, runtimeValue } from './spec-assembly';
+import { REFERENCE_TYPES, referenceName, SpecReferences } from './spec-references';
 import { ValidationError } from '../core/errors';
 import { factoryCallOf } from '../core/spec-record';
 
@@ -144,7 +145,7 @@ function representable(ref: JsiiTypeRef, stack: string[] = []): boolean {
   if (ref.collection) return representable(ref.collection.elementtype, stack);
   if (ref.union) return false;
   const fqn = ref.fqn!;
-  if (SCALARS[fqn]) return true;
+  if (SCALARS[fqn] || REFERENCE_TYPES[fqn]) return true;
   if (stack.includes(fqn)) return false; // CRD schemas cannot recurse
   const memo = reprMemo.get(fqn);
   if (memo !== undefined) return memo;
@@ -263,6 +264,7 @@ export function schemaOf(ref: JsiiTypeRef, stack: string[] = []): Schema {
   }
   const fqn = ref.fqn!;
   if (SCALARS[fqn]) return { ...SCALARS[fqn].schema };
+  if (REFERENCE_TYPES[fqn]) return { type: 'string', minLength: 1 };
   const t = jsiiType(fqn);
   if (t.kind === 'enum') return { type: 'string', enum: enumValues(fqn) };
   if (isStruct(t)) return structSchema(fqn, stack);
@@ -290,7 +292,9 @@ export function structSchema(fqn: string, stack: string[] = [], omit: string[] =
   for (const p of specProperties(fqn, stack)) {
     if (omit.includes(p.name)) continue;
     const def = literalDefault(p.type, p.docs?.default);
-    properties[p.name] = withDescription(schemaOf(p.type, [...stack, fqn]), p.docs, def !== undefined ? { default: def } : undefined);
+    const reference = p.type.fqn ? REFERENCE_TYPES[p.type.fqn] : undefined;
+    const docs = reference ? { ...p.docs, summary: `${(p.docs?.summary ?? '').trim()} In a spec: the name of ${reference.what}.`.trim() } : p.docs;
+    properties[p.name] = withDescription(schemaOf(p.type, [...stack, fqn]), docs, def !== undefined ? { default: def } : undefined);
     if (!p.optional) required.push(p.name);
   }
   return { type: 'object', properties, ...(required.length ? { required } : {}) };
@@ -319,10 +323,14 @@ function factorySchema(fqn: string, f: SpecFactory, stack: string[]): Schema {
 
 /** Where conversion errors are reported: the path of the construct the spec is for. @internal */
 export class SpecErrors {
-  constructor(private readonly constructPath: string) {}
+  /** `references`: how names of referenced constructs (`pool`, `queue`, `priorityClass`) resolve; none: they are refused */
+  constructor(private readonly constructPath: string, public readonly references?: SpecReferences) {}
   public fail(field: string, value: unknown, accepted: string): never {
-    const scope = { node: { path: this.constructPath } } as unknown as IConstruct;
-    throw new ValidationError(scope, field, value, accepted);
+    throw new ValidationError(this.reporter, field, value, accepted);
+  }
+  /** The construct named in errors. */
+  public get reporter(): IConstruct {
+    return { node: { path: this.constructPath } } as unknown as IConstruct;
   }
 }
 
@@ -373,6 +381,10 @@ export function fromSpecValue(ref: JsiiTypeRef, value: any, field: string, error
     return out;
   }
   const fqn = ref.fqn!;
+  if (REFERENCE_TYPES[fqn]) {
+    if (!errors.references) errors.fail(field, value, `names ${REFERENCE_TYPES[fqn].what}, which cannot be resolved here`);
+    return errors.references.resolve(fqn, value, field, errors.reporter);
+  }
   const scalar = SCALARS[fqn];
   if (scalar) {
     const parsed = typeof value === 'string' ? scalar.parse(value) : undefined;
@@ -513,6 +525,11 @@ export function toSpecValue(ref: JsiiTypeRef, value: any, field: string, ctx: To
     return Object.fromEntries(Object.keys(value).sort().map(k => [k, toSpecValue(el, value[k], join(field, k), ctx)]));
   }
   const fqn = ref.fqn!;
+  if (REFERENCE_TYPES[fqn]) {
+    const name = referenceName(fqn, value);
+    if (name === undefined) noSpecForm(ctx, field, value, `must be ${REFERENCE_TYPES[fqn].what} (written by its name)`);
+    return name;
+  }
   const scalar = SCALARS[fqn];
   if (scalar) {
     if (!scalar.is(value)) noSpecForm(ctx, field, value, `must be a ${fqn.split('.').pop()}`);

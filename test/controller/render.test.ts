@@ -4,11 +4,12 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
-  Accelerator, BatchJob, EnvVarValue, ExistingGpuNodes, InferenceProtocol, InferenceService, KServeRuntime, MLPipeline, ModelFormat, PodVolume,
+  Accelerator, BatchJob, BatchQueue, EnvVarValue, ExistingGpuNodes, InferenceProtocol, InferenceService, KServeRuntime, KueueIntegration, LocalQueue,
+  MLPipeline, ModelFormat, PodVolume, WorkloadPriorityClass,
   Predictor, TaskResult,
 } from '../../src';
 import { specFromProps } from '../../src/controller/kinds';
-import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformCrds, platformKinds, renderResource } from '../../src/controller/render';
+import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformCrds, platformKinds, platformSpecContext, renderResource } from '../../src/controller/render';
 import { ValidationError } from '../../src/core/errors';
 import { expectValid, expectValidationError } from '../util';
 import { Case, CASES, CONSTRUCTS, resource } from './render-cases';
@@ -113,8 +114,11 @@ test('the schema is generated from the jsii types: descriptions, enums, defaults
   expect(spark.properties.timeToLive).toMatchObject({ type: 'string', pattern: expect.any(String) });
   expect(spark.properties.args).toMatchObject({ type: 'array', items: { type: 'string' }, default: [] });
   expect(typeof spark.properties.mainClass.description).toBe('string');
-  // metadata props and construct references have no spec form
-  for (const p of ['name', 'namespace', 'pool', 'queue', 'priorityClass']) expect(spark.properties[p]).toBeUndefined();
+  // metadata props have no spec form; construct references are names
+  for (const p of ['name', 'namespace']) expect(spark.properties[p]).toBeUndefined();
+  expect(spark.properties.pool).toMatchObject({ type: 'string', minLength: 1, description: expect.stringMatching(/In a spec: the name of a node pool of the platform\.$/) });
+  expect(spark.properties.queue.description).toMatch(/In a spec: the name of a Kueue LocalQueue of the resource's namespace\.$/);
+  expect(spark.properties.priorityClass.description).toMatch(/In a spec: the name of a Kueue WorkloadPriorityClass of the platform\.$/);
   const training = specSchemaOf('DistributedTraining');
   const accelerator = training.properties.resourcesPerWorker.properties.accelerator;
   expect(Object.keys(accelerator.properties)).toEqual(['amd', 'awsNeuron', 'nvidia', 'nvidiaMig', 'resource']);
@@ -142,9 +146,9 @@ describe('invalid specs throw the ValidationError naming spec.<path>', () => {
     ['a missing required field', spark, { ...spark.spec, image: undefined },
       '[platform/click-features] spec.image: undefined is not valid; required (string)'],
     ['an unknown field', spark, { ...spark.spec, imagee: 'x' },
-      "[platform/click-features] spec.imagee: 'x' is not valid; not a field of SparkJobProps in a spec; fields: annotations, args, batchScheduler, deps, driver, dynamicAllocation, env, executor, hadoopConf, image, imagePullPolicy, imagePullSecrets, labels, mainApplicationFile, mainClass, memoryOverheadFactor, monitoring, podAnnotations, podLabels, restartPolicy, run, security, serviceAccountName, sharedMemory, sparkConf, sparkVersion, timeToLive, type, volumeMounts"],
+      "[platform/click-features] spec.imagee: 'x' is not valid; not a field of SparkJobProps in a spec; fields: annotations, args, batchScheduler, deps, driver, dynamicAllocation, env, executor, hadoopConf, image, imagePullPolicy, imagePullSecrets, labels, mainApplicationFile, mainClass, memoryOverheadFactor, monitoring, podAnnotations, podLabels, pool, priorityClass, queue, restartPolicy, run, security, serviceAccountName, sharedMemory, sparkConf, sparkVersion, timeToLive, type, volumeMounts"],
     ['the name in the spec', spark, { ...spark.spec, name: 'x' },
-      "[platform/click-features] spec.name: 'x' is not valid; not a field of SparkJobProps in a spec; fields: annotations, args, batchScheduler, deps, driver, dynamicAllocation, env, executor, hadoopConf, image, imagePullPolicy, imagePullSecrets, labels, mainApplicationFile, mainClass, memoryOverheadFactor, monitoring, podAnnotations, podLabels, restartPolicy, run, security, serviceAccountName, sharedMemory, sparkConf, sparkVersion, timeToLive, type, volumeMounts"],
+      "[platform/click-features] spec.name: 'x' is not valid; not a field of SparkJobProps in a spec; fields: annotations, args, batchScheduler, deps, driver, dynamicAllocation, env, executor, hadoopConf, image, imagePullPolicy, imagePullSecrets, labels, mainApplicationFile, mainClass, memoryOverheadFactor, monitoring, podAnnotations, podLabels, pool, priorityClass, queue, restartPolicy, run, security, serviceAccountName, sharedMemory, sparkConf, sparkVersion, timeToLive, type, volumeMounts"],
     ['a bad enum value', spark, { ...spark.spec, type: 'python' },
       '[platform/click-features] spec.type: \'python\' is not valid; must be one of "Java", "Scala", "Python", "R"'],
     ['a bad duration', spark, { ...spark.spec, timeToLive: '1d' },
@@ -264,14 +268,6 @@ describe('toSpec(): the spec of a declared construct', () => {
     expect(job.toSpec()).toEqual({ containers: [{ image: 'x:1', resources: { accelerator: { amd: { count: 2 } } }, env: { A: { fromConfigMapKey: { configMapName: 'cm', key: 'k', optional: true } } } }] });
   });
 
-  test('a construct reference has no spec form: the ValidationError names the field and what has one', () => {
-    const chart = new Chart(Testing.app(), 'team', { namespace: 'ml' });
-    const pool = new ExistingGpuNodes(chart, 'gpus', { nodeLabels: { 'node-group': 'gpu' } });
-    const job = new BatchJob(chart, 'eval', { containers: [{ image: 'x:1' }], pool });
-    const e: ValidationError = expectValidationError(() => job.toSpec(), /^\[team\/eval\] pool: 'ExistingGpuNodes\(gpus\)' is not valid; INodePool has no spec form \(fields with one: .*containers.*\)$/);
-    expect(e.field).toBe('pool');
-  });
-
   test('a static constant has no spec form: the error names the field and the factories that have one', () => {
     const chart = new Chart(Testing.app(), 'team', { namespace: 'ml-serving' });
     const svc = new InferenceService(chart, 'llm', { predictor: Predictor.model({ format: ModelFormat.huggingface(), runtime: KServeRuntime.HUGGINGFACE }) });
@@ -381,5 +377,97 @@ test('importing the library records factory calls without reading the jsii assem
     const a = lib.Accelerator.nvidiaMig('1g.10gb', 2);
     expect(factoryCallOf(a)).toEqual({ owner: lib.Accelerator, factory: 'nvidiaMig', args: ['1g.10gb', 2] });
     jest.dontMock('../../src/controller/spec-assembly');
+  });
+});
+
+describe('references by name: pool, queue, priorityClass', () => {
+  /** A platform app with a GPU pool, a LocalQueue of ml-team and a priority class, and a chart of ml-team. */
+  function platform() {
+    const app = Testing.app();
+    const infra = new Chart(app, 'infra');
+    const pool = new ExistingGpuNodes(infra, 'gpus', {
+      name: 'gpu-a10g',
+      nodeLabels: { 'node-group': 'gpu-a10g' },
+      taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' as any }],
+      accelerator: Accelerator.nvidia({ product: 'NVIDIA-A10G' }),
+      acceleratorsPerNode: 4,
+    });
+    const queue = new LocalQueue(infra, 'team-a', { clusterQueue: BatchQueue.fromClusterQueueName(infra, 'cq', 'gpu-batch', { integrations: [KueueIntegration.BATCH_JOB, KueueIntegration.PYTORCH_JOB] }), namespace: 'ml-team', name: 'team-a' });
+    const priorityClass = new WorkloadPriorityClass(infra, 'high', { name: 'high', value: 1000 });
+    const chart = new Chart(app, 'platform', { namespace: 'ml-team' });
+    return { app, chart, pool, queue, priorityClass, context: JSON.parse(JSON.stringify(platformSpecContext(chart))) };
+  }
+  const batch = CASES.find(x => x.kind === 'BatchJob')!;
+  const training = CASES.find(x => x.kind === 'DistributedTraining')!;
+  const batchSpec = { ...batch.spec, containers: [{ ...batch.spec.containers[0], resources: { cpu: '2', memory: '4Gi', accelerator: { nvidia: {} } } }] };
+  const batchProps = () => ({
+    ...batch.props(),
+    containers: [{ ...batch.props().containers[0], resources: { cpu: Cpu.units(2), memory: Size.gibibytes(4), accelerator: Accelerator.nvidia() } }],
+  });
+
+  test('the platform context is JSON: the pools\' placement facts, the queues by namespace, the priority classes', () => {
+    expect(platform().context).toEqual({
+      pools: {
+        'gpu-a10g': {
+          nodeLabels: { 'node-group': 'gpu-a10g' },
+          taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }],
+          resourceNames: ['nvidia.com/gpu'],
+          products: ['NVIDIA-A10G'],
+          maxPerNode: 4,
+        },
+      },
+      queues: { 'ml-team': { 'team-a': { clusterQueue: 'gpu-batch', integrations: ['batch/job', 'kubeflow.org/pytorchjob'] } } },
+      priorityClasses: { high: { value: 1000 } },
+    });
+  });
+
+  test.each([
+    ['BatchJob with pool, queue and priorityClass', batch, { ...batchSpec, pool: 'gpu-a10g', queue: 'team-a', priorityClass: 'high' },
+      (p: ReturnType<typeof platform>) => ({ ...batchProps(), pool: p.pool, queue: p.queue, priorityClass: p.priorityClass })],
+    ['DistributedTraining with pool and queue', training, { ...training.spec, pool: 'gpu-a10g', queue: 'team-a' },
+      (p: ReturnType<typeof platform>) => ({ ...training.props(), pool: p.pool, queue: p.queue })],
+  ])('%s: the custom resource renders exactly what the construct synthesizes (without the pool and queue objects); toSpec() names them', (_what, c, spec, props) => {
+    const p = platform();
+    const construct = new CONSTRUCTS[c.kind](p.chart, c.name, { ...props(p), name: c.name }) as any;
+    const expected = Testing.synth(p.chart);
+    const rendered = renderResource(resource(c, spec), p.context);
+    expect(byKey(rendered.children)).toEqual(byKey(expected));
+    expect(JSON.stringify(rendered.children)).toContain('gpu-a10g');
+    expect(rendered.children.some(o => o.kind === 'LocalQueue' || o.kind === 'WorkloadPriorityClass')).toBe(false);
+    expect(construct.toSpec()).toEqual(spec);
+    const validate = ajv.compile(specSchemaOf(c.kind));
+    expect(validate(spec) ? [] : validate.errors).toEqual([]);
+  });
+
+  test('in TypeScript, fromSpec resolves the names against the app\'s pools and queues', () => {
+    const p = platform();
+    const declared = new BatchJob(p.chart, 'eval', { ...batchProps(), pool: p.pool, queue: p.queue, priorityClass: p.priorityClass });
+    const q = platform();
+    BatchJob.fromSpec(q.chart, 'eval', declared.toSpec());
+    expect(Testing.synth(q.chart)).toEqual(Testing.synth(p.chart));
+  });
+
+  test.each([
+    ['an unknown pool', { pool: 'gpu-h100' }, "[platform/eval] spec.pool: 'gpu-h100' is not valid; must name a node pool of the platform: 'gpu-a10g'"],
+    ['an unknown queue', { queue: 'team-b' }, "[platform/eval] spec.queue: 'team-b' is not valid; must name a Kueue LocalQueue of the resource's namespace: 'team-a'"],
+    ['an unknown priority class', { queue: 'team-a', priorityClass: 'urgent' }, "[platform/eval] spec.priorityClass: 'urgent' is not valid; must name a Kueue WorkloadPriorityClass of the platform: 'high'"],
+    ['a pool that is not a name', { pool: { name: 'gpu-a10g' } }, '[platform/eval] spec.pool: {"name":"gpu-a10g"} is not valid; must be the name of a node pool of the platform'],
+  ])('%s is an invalid spec naming the field and the accepted names', (_what, extra, message) => {
+    const e: ValidationError = expectValidationError(() => renderResource(resource(batch, { ...batchSpec, ...extra }), platform().context), message);
+    expect(e.field.startsWith('spec.')).toBe(true);
+  });
+
+  test('a queue of another namespace is unknown; without a platform context no name resolves', () => {
+    const other = { ...resource(batch, { ...batchSpec, queue: 'team-a' }), metadata: { name: 'eval', namespace: 'other' } };
+    expectValidationError(() => renderResource(other, platform().context),
+      "[platform/eval] spec.queue: 'team-a' is not valid; must name a Kueue LocalQueue of the resource's namespace (it has none)");
+    expectValidationError(() => renderResource(resource(batch, { ...batchSpec, pool: 'gpu-a10g' })),
+      "[platform/eval] spec.pool: 'gpu-a10g' is not valid; must name a node pool of the platform (it has none)");
+  });
+
+  test('the pool\'s checks apply to the referenced pool: an accelerator it does not offer is an invalid spec', () => {
+    const amd = { ...batchSpec, pool: 'gpu-a10g', containers: [{ ...batchSpec.containers[0], resources: { accelerator: { amd: { count: 1 } } } }] };
+    expectValidationError(() => renderResource(resource(batch, amd), platform().context),
+      /^\[platform\/eval\] spec\.containers\[0\]\.resources\.accelerator\.resourceName: 'amd\.com\/gpu' is not valid; node pool 'gpu-a10g' offers 'nvidia\.com\/gpu'/);
   });
 });

@@ -1,0 +1,173 @@
+import { Construct, IConstruct } from 'constructs';
+import { BatchQueue } from '../compute/batch-queue';
+import { KueueIntegration } from '../compute/kueue-integration';
+import { LocalQueue } from '../compute/local-queue';
+import { NodePoolBase } from '../compute/node-pool-base';
+import { WorkloadPriorityClass } from '../compute/workload-priority-class';
+import { invalid } from '../core/errors';
+import { INodePool } from '../core/node-pool';
+import { Taint } from '../core/placement';
+import { nodePoolsOf } from '../core/workload';
+
+/*
+ * Spec forms of the props that reference constructs declared elsewhere: a node pool, a Kueue LocalQueue and a Kueue
+ * WorkloadPriorityClass are written by name (`pool: gpu-a100`, `queue: team-a`, `priorityClass: high`). A name is
+ * resolved
+ * - in TypeScript (`X.fromSpec`), against the pools, queues and priority classes declared in the scope's app;
+ * - in the runtime controller, against the platform context: the facts of the platform it was installed with (JSON,
+ *   see PlatformSpecContext), turned into objects that contribute exactly what the platform's own constructs do (node
+ *   selector, tolerations, accelerator checks; Kueue labels) and emit nothing.
+ * An unknown name is a ValidationError naming the field and the accepted names.
+ */
+
+/** A node pool as a custom resource may reference it: what it contributes to the pods placed on it. @internal */
+export interface PoolFacts {
+  readonly nodeLabels: { [key: string]: string };
+  readonly taints: Taint[];
+  /** extended resource names the nodes advertise (`nvidia.com/gpu`; a trailing `*` matches by prefix) */
+  readonly resourceNames: string[];
+  /** GPU products the nodes may have (empty: unknown) */
+  readonly products: string[];
+  readonly maxPerNode?: number;
+  readonly poolLimit?: number;
+}
+
+/** A LocalQueue as a custom resource may reference it. @internal */
+export interface QueueFacts {
+  /** name of its ClusterQueue */
+  readonly clusterQueue: string;
+  /** the Kueue integrations the ClusterQueue's Kueue manages */
+  readonly integrations: string[];
+}
+
+/**
+ * The platform context: what custom resources may reference by name, as JSON. The platform writes it; the
+ * controller renders with it. @internal
+ */
+export interface PlatformSpecContext {
+  /** node pools by name */
+  readonly pools?: { [name: string]: PoolFacts };
+  /** LocalQueues by namespace, then name */
+  readonly queues?: { [namespace: string]: { [name: string]: QueueFacts } };
+  /** Kueue WorkloadPriorityClasses by name, with their value */
+  readonly priorityClasses?: { [name: string]: { readonly value: number } };
+}
+
+/** The jsii types written by name in a spec, and what a name stands for. @internal */
+export const REFERENCE_TYPES: { [fqn: string]: { readonly what: string } } = {
+  'cdk8s-ai-platform.INodePool': { what: 'a node pool of the platform' },
+  'cdk8s-ai-platform.LocalQueue': { what: 'a Kueue LocalQueue of the resource\'s namespace' },
+  'cdk8s-ai-platform.WorkloadPriorityClass': { what: 'a Kueue WorkloadPriorityClass of the platform' },
+};
+
+/** The name a referenced construct is written with. @internal */
+export function referenceName(fqn: string, value: any): string | undefined {
+  if (fqn === 'cdk8s-ai-platform.INodePool') return typeof value?.poolName === 'string' ? value.poolName : undefined;
+  return typeof value?.name === 'string' ? value.name : undefined;
+}
+
+function all<T>(scope: IConstruct, is: (c: IConstruct) => boolean): T[] {
+  return scope.node.root.node.findAll().filter(is) as unknown as T[];
+}
+
+/** The platform context of the app of `scope`: its node pools, LocalQueues and WorkloadPriorityClasses. @internal */
+export function platformSpecContext(scope: IConstruct): PlatformSpecContext {
+  const pools: { [name: string]: PoolFacts } = {};
+  for (const p of nodePoolsOf(scope)) {
+    const cap = (p as any).acceleratorCapacity ?? { resourceNames: [], products: [] };
+    pools[p.poolName] = {
+      nodeLabels: { ...p.nodeLabels },
+      taints: p.taints.map(t => ({ ...t })),
+      resourceNames: [...cap.resourceNames],
+      products: [...cap.products],
+      ...(cap.maxPerNode !== undefined ? { maxPerNode: cap.maxPerNode } : {}),
+      ...(cap.poolLimit !== undefined ? { poolLimit: cap.poolLimit } : {}),
+    };
+  }
+  const queues: { [namespace: string]: { [name: string]: QueueFacts } } = {};
+  for (const q of all<LocalQueue>(scope, c => c instanceof LocalQueue)) {
+    (queues[q.namespace] ??= {})[q.name] = { clusterQueue: q.clusterQueue.name, integrations: [...q.clusterQueue.integrations] };
+  }
+  const priorityClasses: { [name: string]: { value: number } } = {};
+  for (const c of all<WorkloadPriorityClass>(scope, x => x instanceof WorkloadPriorityClass)) priorityClasses[c.name] = { value: c.value };
+  return { pools, queues, priorityClasses };
+}
+
+/** A node pool known by its facts: places pods as the platform's pool does, emits nothing. */
+class ReferencedNodePool extends NodePoolBase {
+  public readonly nodeLabels: { [key: string]: string };
+  public readonly taints: Taint[];
+  constructor(scope: Construct, id: string, public readonly poolName: string, facts: PoolFacts) {
+    super(scope, id);
+    this.nodeLabels = { ...facts.nodeLabels };
+    this.taints = facts.taints.map(t => ({ ...t }));
+    this.initCapacity({
+      resourceNames: [...facts.resourceNames], products: [...facts.products], maxPerNode: facts.maxPerNode, poolLimit: facts.poolLimit,
+    });
+  }
+}
+
+/**
+ * Resolves names in a spec to the constructs they stand for (see the top of this file). `context` given: the
+ * controller's platform context; otherwise the app of `scope`. @internal
+ */
+export class SpecReferences {
+  private readonly made = new Map<string, any>();
+  private holder?: Construct;
+
+  constructor(private readonly scope: Construct, private readonly namespace: string | undefined, private readonly context?: PlatformSpecContext) {}
+
+  /** The construct `name` stands for, of the reference type `fqn`; `reporter` is named in errors. */
+  public resolve(fqn: string, name: unknown, field: string, reporter: IConstruct): any {
+    const what = REFERENCE_TYPES[fqn].what;
+    const names = this.names(fqn);
+    if (typeof name !== 'string' || name === '') invalid(reporter, field, name, `must be the name of ${what}`);
+    const known = this.context ? names.includes(name) : this.declared(fqn, name) !== undefined;
+    if (!known) {
+      invalid(reporter, field, name, `must name ${what}${names.length ? `: ${names.map(n => `'${n}'`).join(', ')}` : ' (it has none)'}`);
+    }
+    if (!this.context) return this.declared(fqn, name);
+    const key = `${fqn}/${name}`;
+    if (!this.made.has(key)) this.made.set(key, this.make(fqn, name));
+    return this.made.get(key);
+  }
+
+  private names(fqn: string): string[] {
+    const ctx = this.context;
+    if (ctx) {
+      if (fqn === 'cdk8s-ai-platform.INodePool') return Object.keys(ctx.pools ?? {}).sort();
+      if (fqn === 'cdk8s-ai-platform.LocalQueue') return Object.keys(ctx.queues?.[this.namespace ?? ''] ?? {}).sort();
+      return Object.keys(ctx.priorityClasses ?? {}).sort();
+    }
+    return this.declaredAll(fqn).map(x => referenceName(fqn, x)!).sort();
+  }
+
+  private declaredAll(fqn: string): any[] {
+    if (fqn === 'cdk8s-ai-platform.INodePool') return nodePoolsOf(this.scope);
+    if (fqn === 'cdk8s-ai-platform.LocalQueue') {
+      return all<LocalQueue>(this.scope, c => c instanceof LocalQueue).filter(q => this.namespace === undefined || q.namespace === this.namespace);
+    }
+    return all<WorkloadPriorityClass>(this.scope, c => c instanceof WorkloadPriorityClass);
+  }
+
+  private declared(fqn: string, name: string): any {
+    return this.declaredAll(fqn).find(x => referenceName(fqn, x) === name);
+  }
+
+  /** Objects standing for the platform's, in a construct beside the workload; the objects they would emit are removed. */
+  private make(fqn: string, name: string): any {
+    this.holder ??= new Construct(this.scope, 'PlatformReferences');
+    const ctx = this.context!;
+    if (fqn === 'cdk8s-ai-platform.INodePool') return new ReferencedNodePool(this.holder, `pool-${name}`, name, ctx.pools![name]) as INodePool;
+    if (fqn === 'cdk8s-ai-platform.LocalQueue') {
+      const facts = ctx.queues![this.namespace!][name];
+      const clusterQueue = BatchQueue.fromClusterQueueName(this.holder, `cq-${name}`, facts.clusterQueue, { integrations: facts.integrations as KueueIntegration[] });
+      const q = new LocalQueue(this.holder, `queue-${name}`, { clusterQueue, namespace: this.namespace!, name });
+      q.node.tryRemoveChild('Resource');
+      return q;
+    }
+    const pc = new WorkloadPriorityClass(this.holder, `priority-${name}`, { name, value: ctx.priorityClasses![name].value });
+    pc.node.tryRemoveChild('Resource');
+    return pc;
+  }
+}
