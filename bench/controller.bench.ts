@@ -106,13 +106,16 @@ async function main(): Promise<void> {
     const client = await KubeClient.load({ kubeconfig: cluster.kubeconfig, maxSockets: CONCURRENCY * 4 });
     t = Date.now();
     let cpu = serverCpu(cluster);
+    const clientCpu = process.cpuUsage();
     await mapLimit(rawChildren, CONCURRENCY, async (c) => {
       await client.apply(c, 'bench-raw', true);
     });
     const rawMs = Date.now() - t;
+    const rawClientCpu = process.cpuUsage(clientCpu);
     client.close();
     results['raw floor: concurrent server-side apply'] = secs(rawMs);
     results['raw floor: API server + etcd CPU'] = `${(serverCpu(cluster) - cpu).toFixed(1)} s`;
+    results['raw floor: client CPU (the benchmark process)'] = `${((rawClientCpu.user + rawClientCpu.system) / 1e6).toFixed(1)} s`;
 
     // --- 2. kubectl ---
     const kubectlChildren = resources('bench-kubectl').flatMap((r) => renderResource(r).children);
@@ -162,10 +165,21 @@ async function main(): Promise<void> {
     results['controller: controller process CPU'] = `${(cpuSeconds(controller.child.pid!) - cpuAtStart.controller).toFixed(1)} s`;
     results['controller: process start to informers synced'] = secs(startedAt - spawned);
     results['controller: informers synced to steady state'] = secs(controllerMs);
+    const atSteady = (await controller.get('/metrics')).body;
+    // Events are sent off the reconcile path, at a lower priority: the time until every one is sent.
+    const flushedAt = await waitFor('events flushed', async () => {
+      const text = (await controller!.get('/metrics')).body;
+      return sumMetric(text, 'platform_controller_events_pending') === 0 ? Date.now() : undefined;
+    }, 120_000, 50);
+    results['controller: informers synced to events flushed'] = secs(flushedAt - startedAt);
+    results['controller: API server + etcd CPU to events flushed'] = `${(serverCpu(cluster) - cpuAtStart.server).toFixed(1)} s`;
+    results['controller: controller process CPU to events flushed'] = `${(cpuSeconds(controller.child.pid!) - cpuAtStart.controller).toFixed(1)} s`;
     const metricsText = (await controller.get('/metrics')).body;
     for (const verb of ['GET', ...WRITE_VERBS]) {
       results[`controller requests ${verb}`] = sumMetric(metricsText, 'platform_controller_api_requests_total', { verb });
     }
+    results['controller requests POST by steady state'] = sumMetric(atSteady, 'platform_controller_api_requests_total', { verb: 'POST' });
+    results['controller events sent'] = sumMetric(metricsText, 'platform_controller_events_total', { result: 'sent' });
     results['controller reconciles'] = sumMetric(metricsText, 'platform_controller_reconcile_total');
 
     // --- 4. no-op resync ---

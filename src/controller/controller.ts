@@ -4,6 +4,7 @@
  * @internal
  */
 import * as os from 'os';
+import { EventRecorder } from './events';
 import { Informer } from './informer';
 import { KObject, KubeClient } from './kube';
 import { Logger } from './log';
@@ -43,10 +44,24 @@ export class PlatformController {
   private readonly instance = `${os.hostname()}-${process.pid}`;
   private readonly pendingOwners = new Set<string>();
   private readonly seen = new Map<string, string>();
+  /** Child events that arrived while their owner was being reconciled, looked at once it is done. */
+  private readonly childEventsDuring = new Map<string, KObject[]>();
+  private readonly events: EventRecorder;
 
   constructor(private readonly opts: PlatformControllerOptions) {
     const { client, metrics } = opts;
     client.observers.push((verb, resource, code) => metrics.requests.inc({ verb, resource, code: String(code) }));
+    this.events = new EventRecorder({
+      send: async (body) => {
+        await client.request('POST', `/api/v1/namespaces/${body.metadata.namespace}/events`, body);
+      },
+      busy: () => this.queue.length > 0 || this.queue.active > 0,
+      log: opts.log,
+      onResult: (result) => {
+        metrics.events.inc({ result });
+        metrics.eventsPending.set(this.events.length + this.events.sending);
+      },
+    });
     this.reconciler = new Reconciler({
       client,
       render: opts.render,
@@ -126,6 +141,7 @@ export class PlatformController {
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     this.queue.shutdown();
     await Promise.race([Promise.all(this.workers), sleep(graceMs)]);
+    await this.events.flush(5_000);
     const informers = [...this.owners.values()];
     for (const p of this.children.values()) {
       try {
@@ -153,7 +169,12 @@ export class PlatformController {
     this.opts.metrics.queueDepth.set(this.queue.length);
   }
 
-  /** A child changed: its controlling platform resource is reconciled (drift, deletion, primary's state). */
+  /**
+   * A child changed: its controlling platform resource is reconciled (drift, deletion, primary's state) — unless the
+   * change is the controller's own apply (the resourceVersion the apply answered with): that needs no reconcile.
+   * An event that arrives while the owner is being reconciled may precede the apply's answer; it is looked at once
+   * the reconcile is done.
+   */
   private onChild(event: string, obj: KObject): void {
     if (event === 'delete') this.reconciler.forgetChild(obj.metadata?.uid);
     const blocked = this.reconciler.blockers.get(childKey(obj));
@@ -161,10 +182,26 @@ export class PlatformController {
     const group = this.opts.apiVersion.split('/')[0];
     for (const ref of obj.metadata?.ownerReferences ?? []) {
       if (ref.controller === true && String(ref.apiVersion).split('/')[0] === group && this.owners.has(ref.kind)) {
-        this.queue.add(keyOf(ref.kind, obj.metadata.namespace, ref.name));
+        const key = keyOf(ref.kind, obj.metadata.namespace, ref.name);
+        if (event !== 'delete' && this.queue.isProcessing(key)) {
+          const during = this.childEventsDuring.get(key);
+          if (during) during.push(obj);
+          else this.childEventsDuring.set(key, [obj]);
+          continue;
+        }
+        if (event !== 'delete' && this.reconciler.ownApply(obj)) continue;
+        this.queue.add(key);
         this.opts.metrics.queueDepth.set(this.queue.length);
       }
     }
+  }
+
+  /** The child events seen during the reconcile of `key`: queued again unless they were all its own applies. */
+  private childEventsAfter(key: string): void {
+    const during = this.childEventsDuring.get(key);
+    if (!during) return;
+    this.childEventsDuring.delete(key);
+    if (during.some((o) => !this.reconciler.ownApply(o))) this.queue.add(key);
   }
 
   private childInformer(apiVersion: string, kind: string): Promise<Informer> {
@@ -204,12 +241,15 @@ export class PlatformController {
         });
       } finally {
         end();
+        this.childEventsAfter(key);
         this.queue.done(key);
+        // Events wait while reconciles run; this may have been the last one.
+        this.events.kick();
       }
     }
   }
 
-  /** Emits an Event about `owner` in the background (events are best effort). */
+  /** Records an Event about `owner`, sent in the background at a lower priority than reconciles (best effort). */
   private event(owner: KObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const ns = owner.metadata.namespace;
@@ -235,9 +275,8 @@ export class PlatformController {
       lastTimestamp: now,
       count: 1,
     };
-    this.opts.client.request('POST', `/api/v1/namespaces/${ns}/events`, body).catch((e) => {
-      this.opts.log.debug('event not recorded', { reason, error: (e as Error).message });
-    });
+    this.events.record(JSON.stringify([owner.metadata.uid, type, reason, body.message]), body);
+    this.opts.metrics.eventsPending.set(this.events.length + this.events.sending);
   }
 }
 

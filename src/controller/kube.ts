@@ -6,6 +6,7 @@
  */
 import * as http from 'http';
 import * as https from 'https';
+import * as tls from 'tls';
 
 /** `@kubernetes/client-node`, loaded at run time (ESM-only; this package compiles to CommonJS). @internal */
 export type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
@@ -92,6 +93,8 @@ export class KubeClient {
   private readonly discovery = new Map<string, Promise<Map<string, ApiResource>>>();
   private readonly timeoutMs: number;
   private tlsOptions: Promise<https.RequestOptions> | undefined;
+  /** The TLS context of every connection (CA, client certificate), built once rather than for each connection. */
+  private secureContext: tls.SecureContext | undefined;
 
   private constructor(
     public readonly k8s: ClientNode,
@@ -141,6 +144,9 @@ export class KubeClient {
     }
     const url = new URL(this.server.replace(/\/$/, '') + path);
     const mod = url.protocol === 'http:' ? http : https;
+    if (mod === https && (base.ca || base.cert || base.key)) {
+      this.secureContext ??= tls.createSecureContext({ ca: base.ca, cert: base.cert, key: base.key });
+    }
     const started = process.hrtime.bigint();
     const verb = method.toUpperCase();
     return new Promise<T>((resolve, reject) => {
@@ -148,9 +154,7 @@ export class KubeClient {
         method: verb,
         headers,
         agent: this.agent,
-        ca: base.ca,
-        cert: base.cert,
-        key: base.key,
+        ...(this.secureContext ? { secureContext: this.secureContext } : {}),
         rejectUnauthorized: base.rejectUnauthorized,
         timeout: this.timeoutMs,
       }, (res) => {

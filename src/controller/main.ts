@@ -17,6 +17,9 @@ import { LeaderElector } from './leader';
 import { Logger, LogLevel } from './log';
 import { ControllerMetrics } from './metrics';
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformKinds, renderResource } from './render';
+// The library's constructs, which the render requires lazily: loaded at start, so that the first reconciles do not
+// wait for them.
+import '../index';
 
 /** Parsed command line. @internal */
 export interface ControllerFlags {

@@ -54,6 +54,17 @@ export class ControllerMetrics {
     help: '1 while this replica holds the leader lease.',
     registers: [this.registry],
   });
+  public readonly events = new client.Counter({
+    name: 'platform_controller_events_total',
+    help: 'Kubernetes Events by result (sent, failed, dropped when the buffer is full).',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  public readonly eventsPending = new client.Gauge({
+    name: 'platform_controller_events_pending',
+    help: 'Kubernetes Events waiting to be sent or being sent (they wait while reconciles run).',
+    registers: [this.registry],
+  });
   public readonly resyncs = new client.Counter({
     name: 'platform_controller_resyncs_total',
     help: 'Periodic (or SIGHUP) resyncs of every resource.',

@@ -52,6 +52,11 @@ export class WorkQueue {
     return this.processing.size;
   }
 
+  /** Whether `key` is being processed. */
+  public isProcessing(key: string): boolean {
+    return this.processing.has(key);
+  }
+
   /** Keys waiting for their retry. */
   public get waitingRetry(): number {
     return this.delayed.size;

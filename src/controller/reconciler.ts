@@ -95,6 +95,16 @@ export class Reconciler {
     if (uid) this.lastApplied.delete(uid);
   }
 
+  /**
+   * Whether `child` is exactly what this controller's last apply of it returned (same uid and resourceVersion): the
+   * watch event of the controller's own write, which needs no reconcile. Any other change (drift, an operator's status,
+   * another manager) has another resourceVersion.
+   */
+  public ownApply(child: KObject): boolean {
+    const last = child.metadata?.uid ? this.lastApplied.get(child.metadata.uid) : undefined;
+    return last !== undefined && last.resourceVersion === child.metadata.resourceVersion;
+  }
+
   /** Forgets what is cached about an owner (it was deleted). */
   public forget(uid: string): void {
     this.renders.delete(uid);

@@ -258,8 +258,10 @@ export interface SpawnControllerOptions {
 export async function spawnController(opts: SpawnControllerOptions): Promise<ControllerProcess> {
   const port = await freePort();
   const identity = opts.identity ?? `controller-${port}`;
+  // Extra Node flags for the controller process, e.g. CONTROLLER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.CONTROLLER_NODE_ARGS ?? '').split(' ').filter((a) => a);
   const child = spawn(process.execPath, [
-    '-r', 'ts-node/register/transpile-only', MAIN,
+    ...nodeArgs, '-r', 'ts-node/register/transpile-only', MAIN,
     `--kubeconfig=${opts.kubeconfig}`, `--metrics-port=${port}`, '--bind-address=127.0.0.1', `--identity=${identity}`,
     ...(opts.args ?? []),
   ], {

@@ -2,6 +2,8 @@
  * Unit tests of the controller's runtime pieces that need no API server: the work queue, the status contract
  * reading, the comparison that decides whether a child is applied, and the command line.
  */
+import { EventRecorder } from '../../src/controller/events';
+import { Logger } from '../../src/controller/log';
 import { parseFlags } from '../../src/controller/main';
 import { WorkQueue } from '../../src/controller/queue';
 import { containsAll, differingPaths, ownedBy } from '../../src/controller/reconciler';
@@ -51,6 +53,60 @@ describe('WorkQueue', () => {
     const waiting = q.get();
     q.shutdown();
     expect(await waiting).toBeUndefined();
+  });
+});
+
+describe('EventRecorder', () => {
+  const quiet = new Logger('error', {}, () => undefined);
+  const flushMicrotasks = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  test('events wait while reconciles run, go out once idle, equal ones folded into one', async () => {
+    const sent: any[] = [];
+    let busy = true;
+    const results: string[] = [];
+    const r = new EventRecorder({
+      log: quiet, maxDelayMs: 3_600_000, concurrency: 2,
+      send: async (body) => {
+        sent.push(body);
+      },
+      busy: () => busy,
+      onResult: (x) => results.push(x),
+    });
+    r.record('a', { reason: 'Applied', count: 1, lastTimestamp: 'T1' });
+    r.record('a', { reason: 'Applied', count: 1, lastTimestamp: 'T2' });
+    r.record('b', { reason: 'Pruned', count: 1, lastTimestamp: 'T1' });
+    r.kick();
+    await flushMicrotasks();
+    expect(sent).toEqual([]);
+    expect(r.length).toBe(2);
+    busy = false;
+    r.kick();
+    await flushMicrotasks();
+    expect(sent).toEqual([{ reason: 'Applied', count: 2, lastTimestamp: 'T2' }, { reason: 'Pruned', count: 1, lastTimestamp: 'T1' }]);
+    expect(results).toEqual(['sent', 'sent']);
+    expect(r.length + r.sending).toBe(0);
+  });
+
+  test('an overdue event goes out one at a time even while busy; a full buffer drops; flush sends the rest', async () => {
+    const sent: string[] = [];
+    const results: string[] = [];
+    const r = new EventRecorder({
+      log: quiet, maxDelayMs: 0, maxPending: 2,
+      send: async (body) => {
+        sent.push(body.reason);
+        if (body.reason === 'Bad') throw new Error('refused');
+      },
+      busy: () => true,
+      onResult: (x) => results.push(x),
+    });
+    r.record('a', { reason: 'A' });
+    r.record('b', { reason: 'Bad' });
+    r.record('c', { reason: 'C' });
+    expect(r.sending).toBe(1); // overdue (maxDelayMs 0): one in flight while busy
+    r.record('d', { reason: 'D' }); // buffer of 2 full: dropped
+    await r.flush(60_000);
+    expect(sent).toEqual(['A', 'Bad', 'C']);
+    expect(results.sort()).toEqual(['dropped', 'failed', 'sent', 'sent']);
   });
 });
 
