@@ -185,9 +185,10 @@ export class Dataset extends WorkloadBase implements IDataset {
    * The spec of this Dataset: the JSON form of its props as declared, as in the `spec` of a
    * `platform.ai.cdk8s.io/v1alpha1` Dataset custom resource — the inverse of {@link Dataset.fromSpec}:
    * `Dataset.fromSpec(scope, id, x.toSpec())` at the same construct path synthesizes what `x` synthesizes. `name` and
-   * `namespace` are left out (a resource's metadata). A value with no spec form (a construct reference, a static
-   * constant, an object not made by a static factory), or a change after construction the spec cannot hold (through
-   * a pod template's methods or a JSON patch), throws the library's ValidationError naming the field.
+   * `namespace` are left out (a resource's metadata); node pools, queues and priority classes are written by name. A value
+   * with no spec form (another construct reference, a static constant, an object not made by a static factory), or a
+   * change after construction the spec cannot hold (through a pod template's methods or a JSON patch), throws the
+   * library's ValidationError naming the field.
    */
   public toSpec(): any {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
