@@ -49,13 +49,29 @@ export function check(scope: IConstruct, field: string, value: unknown, r: Rule)
  * @internal
  */
 export function checkProps(scope: IConstruct, props: unknown, rules: { [name: string]: Rule }, prefix = '', required = false): void {
-  const field = prefix.replace(/\.$/, '') || 'props';
   checkUniqueObjects(scope);
   if (props === undefined && !required) return;
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
-    invalid(scope, field, props, required ? 'required: must be an object of props' : 'must be an object of props');
+    invalid(scope, prefix.replace(/\.$/, '') || 'props', props, required ? 'required: must be an object of props' : 'must be an object of props');
   }
-  for (const [name, r] of Object.entries(rules)) check(scope, `${prefix}${name}`, (props as any)[name], r);
+  // runs for every workload and pod template: the rules' entries listed once, no field name made for an absent prop
+  for (const [name, r] of entriesOf(rules)) {
+    const value = (props as any)[name];
+    if (value === undefined && !r.handlesAbsent) continue;
+    check(scope, `${prefix}${name}`, value, r);
+  }
+}
+
+const RULE_ENTRIES = new WeakMap<object, Array<[string, Rule]>>();
+
+/** `Object.entries(rules)`, listed once per rules object (rules are constants of the modules). */
+function entriesOf(rules: { [name: string]: Rule }): Array<[string, Rule]> {
+  let entries = RULE_ENTRIES.get(rules);
+  if (!entries) {
+    entries = Object.entries(rules);
+    RULE_ENTRIES.set(rules, entries);
+  }
+  return entries;
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -304,11 +320,16 @@ export class Is {
 
   /** An object (props) whose named members follow their rules (at `<field>.<name>`). */
   public static shape(rules: { [name: string]: Rule }, accepted = 'must be an object'): Rule {
+    const entries = Object.entries(rules);
     return {
       accepted,
       check: (scope, field, value) => {
         if (typeof value !== 'object' || Array.isArray(value)) invalid(scope, field, value, accepted);
-        for (const [name, r] of Object.entries(rules)) check(scope, `${field}.${name}`, value[name], r);
+        for (const [name, r] of entries) {
+          const v = value[name];
+          if (v === undefined && !r.handlesAbsent) continue;
+          check(scope, `${field}.${name}`, v, r);
+        }
       },
     };
   }
@@ -489,10 +510,19 @@ export const WORKLOAD_RULES: { [name: string]: Rule } = {
  * Checks a workload's props object and its shared props (plus `rules` for its own), naming `prefix<prop>`.
  * @internal
  */
-export function checkWorkloadProps(scope: IConstruct, props: unknown, rules: { [name: string]: Rule } = {}, prefix = ''): void {
+export function checkWorkloadProps(scope: IConstruct, props: unknown, rules: { [name: string]: Rule } = NO_RULES, prefix = ''): void {
   checkUniqueObjects(scope);
-  checkProps(scope, props, { ...WORKLOAD_RULES, ...rules }, prefix, true);
+  let merged = WORKLOAD_RULES_WITH.get(rules);
+  if (!merged) {
+    merged = { ...WORKLOAD_RULES, ...rules };
+    WORKLOAD_RULES_WITH.set(rules, merged);
+  }
+  checkProps(scope, props, merged, prefix, true);
 }
+
+const NO_RULES: { [name: string]: Rule } = {};
+/** The shared rules merged with each workload's own, once per rules object. */
+const WORKLOAD_RULES_WITH = new WeakMap<object, { [name: string]: Rule }>();
 
 /** Whether `tz` is an IANA time zone name this runtime knows (as Go's time.LoadLocation would). @internal */
 export function isTimeZone(tz: unknown): boolean {

@@ -627,25 +627,30 @@ const PREDICTOR = Is.instance('options', 'must be a Predictor, e.g. Predictor.mo
 function checkPredictor(scope: IConstruct, field: string, p: Predictor): void {
   check(scope, field, p, Is.required(PREDICTOR));
   if (p._model !== undefined) checkProps(scope, p._model, MODEL_RULES, `${field}.`, true);
-  else checkProps(scope, p._container, { ...PREDICTOR_RULES, container: Is.required(CONTAINER) }, `${field}.`, true);
+  else checkProps(scope, p._container, CONTAINER_PREDICTOR_RULES, `${field}.`, true);
 }
+
+const CONTAINER_PREDICTOR_RULES: { [name: string]: Rule } = { ...PREDICTOR_RULES, container: Is.required(CONTAINER) };
+const CUSTOM_COMPONENT = Is.shape({ ...COMPONENT_RULES, container: Is.required(CONTAINER) }, 'must be CustomComponentOptions: { container, ... }');
 
 /** The rules of {@link InferenceServiceProps}: types first, so that no wrong type reaches the rendering. */
 function checkInferenceServiceProps(scope: IConstruct, props: InferenceServiceProps): void {
-  const custom = Is.shape({ ...COMPONENT_RULES, container: Is.required(CONTAINER) }, 'must be CustomComponentOptions: { container, ... }');
-  checkWorkloadProps(scope, props, {
-    mode: Is.enumOf(DeploymentMode, 'DeploymentMode'),
-    kserve: Is.instance('enableModelcar', 'must be a KServeConfig'),
-    predictor: Is.required(PREDICTOR),
-    transformer: custom,
-    explainer: custom,
-    canaries: Is.arrayOf(Is.shape({
-      name: Is.required(Is.string()),
-      trafficPercent: Is.required(Is.number(0, 100)),
-      predictor: Is.required(PREDICTOR),
-    }, 'must be a CanaryPredictor: { name, trafficPercent, predictor }')),
-    storageSecretName: Is.dnsSubdomain(),
-  });
+  checkWorkloadProps(scope, props, INFERENCE_SERVICE_RULES);
   checkPredictor(scope, 'predictor', props.predictor);
   (props.canaries ?? []).forEach((c, i) => checkPredictor(scope, `canaries[${i}].predictor`, c.predictor));
 }
+
+/** The rules are made once (not per InferenceService): checking runs for every one of an app's services. */
+const INFERENCE_SERVICE_RULES: { [name: string]: Rule } = {
+  mode: Is.enumOf(DeploymentMode, 'DeploymentMode'),
+  kserve: Is.instance('enableModelcar', 'must be a KServeConfig'),
+  predictor: Is.required(PREDICTOR),
+  transformer: CUSTOM_COMPONENT,
+  explainer: CUSTOM_COMPONENT,
+  canaries: Is.arrayOf(Is.shape({
+    name: Is.required(Is.string()),
+    trafficPercent: Is.required(Is.number(0, 100)),
+    predictor: Is.required(PREDICTOR),
+  }, 'must be a CanaryPredictor: { name, trafficPercent, predictor }')),
+  storageSecretName: Is.dnsSubdomain(),
+};
