@@ -164,7 +164,7 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
   /** Metadata of the primary object (as given). */
   protected readonly metadataProps: WorkloadMetadataProps;
   private cachedSpec: { spec: any } | undefined;
-  /** The spec rendered at construction (see `renderAndKeepSpec`), with the pod templates' revision then. */
+  /** The spec rendered at construction (see `_renderAndKeepSpec`), with the pod templates' revision then. */
   private keptSpec: { spec: any; revision: number } | undefined;
 
   constructor(scope: Construct, id: string, props: WorkloadBaseProps = {}) {
@@ -226,8 +226,9 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
    * it is declared) and keeps it: the first synth uses it when nothing it read has changed. What a spec reads that can
    * change after construction is the pod templates and their placements, which count their changes; the props are
    * not changed after construction.
+   * @internal
    */
-  protected renderAndKeepSpec(render: () => any): any {
+  protected _renderAndKeepSpec(render: () => any): any {
     const revision = this.templatesRevision();
     const spec = render();
     this.keptSpec = { spec, revision };
@@ -261,7 +262,7 @@ export abstract class WorkloadBase extends Construct implements IWorkload {
   }
 
   /**
-   * The spec kept by `renderAndKeepSpec` when the pod templates have not changed since, else a new rendering. The
+   * The spec kept by `_renderAndKeepSpec` when the pod templates have not changed since, else a new rendering. The
    * kept spec is handed on once (and no longer held): an app synthesizes once, and what the construct tree holds
    * until then is what its peak memory is made of.
    */

@@ -308,11 +308,12 @@ export class SparkJob extends WorkloadBase {
     }
 
     // Render once now, so that invalid input fails where the job is declared; synth reuses it unless the pod templates change.
-    this.renderAndKeepSpec(() => this.renderSpec());
+    this._renderAndKeepSpec(() => this.renderSpec());
     this.apiObject = this.createApiObject(SPARK_API_VERSION, this.kind, this.driverPodTemplate.securityAnnotations);
 
     if (props.queue) this.submitToQueue(props.queue, props.priorityClass);
   }
+
   /**
    * The spec of this SparkJob: the JSON form of its props as declared, as in the `spec` of a
    * `platform.ai.cdk8s.io/v1alpha1` SparkJob custom resource — the inverse of {@link SparkJob.fromSpec}:
@@ -326,7 +327,6 @@ export class SparkJob extends WorkloadBase {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('../controller/kinds').workloadToSpec('SparkJob', this, this.props);
   }
-
 
   /** The SparkApplication spec, or for a scheduled job the ScheduledSparkApplication spec that embeds it. */
   protected renderSpec(): any {

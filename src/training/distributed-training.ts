@@ -347,11 +347,12 @@ export class DistributedTraining extends WorkloadBase {
         if (source && Construct.isConstruct(source)) this.node.addDependency(source);
       }
       // validate eagerly: what only rendering finds (pods, durations) fails where the job is declared
-      this.renderAndKeepSpec(() => this.renderSpecNow());
+      this._renderAndKeepSpec(() => this.renderSpecNow());
     } catch (e) {
       throw this.report(e);
     }
   }
+
   /**
    * The spec of this DistributedTraining: the JSON form of its props as declared, as in the `spec` of a
    * `platform.ai.cdk8s.io/v1alpha1` DistributedTraining custom resource — the inverse of {@link DistributedTraining.fromSpec}:
@@ -365,7 +366,6 @@ export class DistributedTraining extends WorkloadBase {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('../controller/kinds').workloadToSpec('DistributedTraining', this, this.props);
   }
-
 
   /**
    * The pod templates, rendered at synth: the workers' first, then those of the other v1 roles in the kind's order
