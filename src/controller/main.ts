@@ -9,6 +9,7 @@
  * gracefully (running reconciles finish, the leader lease is released); SIGHUP queues every resource (a resync).
  * @internal
  */
+import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import { PlatformController } from './controller';
@@ -17,6 +18,7 @@ import { LeaderElector } from './leader';
 import { Logger, LogLevel } from './log';
 import { ControllerMetrics } from './metrics';
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformKinds, renderResource } from './render';
+import { PlatformSpecContext } from './spec-references';
 // The library's constructs, which the render requires lazily: loaded at start, so that the first reconciles do not
 // wait for them.
 import '../index';
@@ -38,6 +40,8 @@ export interface ControllerFlags {
   kinds: string[];
   logLevel: LogLevel;
   identity: string;
+  /** JSON file of the platform context (node pools, LocalQueues, priority classes that specs name) */
+  platformContext?: string;
 }
 
 const USAGE = `usage: cdk8s-ai-platform-controller [flags]
@@ -52,6 +56,8 @@ const USAGE = `usage: cdk8s-ai-platform-controller [flags]
   --lease-duration SECONDS      (default 15)  --renew-deadline SECONDS (default 10)  --retry-period SECONDS (default 2)
   --resync-period SECONDS       queue every resource again this often (default 600; 0: never)
   --kinds A,B                   platform kinds to reconcile (default: all)
+  --platform-context FILE       JSON of the platform's node pools, LocalQueues and priority classes, which specs name
+                                (written by PlatformController; default: none, so a spec naming one is invalid)
   --log-level debug|info|warn|error (default info)`;
 
 /** Parses the command line; throws with the usage on an unknown or invalid flag. @internal */
@@ -101,6 +107,7 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case '--retry-period': flags.retryPeriodSeconds = number(arg, next(), 0.1); break;
       case '--resync-period': flags.resyncPeriodSeconds = number(arg, next(), 0); break;
       case '--kinds': flags.kinds = list(next()); break;
+      case '--platform-context': flags.platformContext = next(); break;
       case '--log-level': {
         const l = next();
         if (!['debug', 'info', 'warn', 'error'].includes(l ?? '')) throw new Error(`--log-level: ${l}\n${USAGE}`);
@@ -115,6 +122,23 @@ export function parseFlags(argv: string[], env: NodeJS.ProcessEnv = process.env)
   return flags;
 }
 
+/**
+ * Reads the platform context file (`--platform-context`): what custom resources may name. Throws, naming the file,
+ * when it cannot be read or is not a JSON object. @internal
+ */
+export function readPlatformContext(file: string): PlatformSpecContext {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`--platform-context: cannot read ${file}: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`--platform-context: ${file} must hold a JSON object (pools, queues, priorityClasses)`);
+  }
+  return parsed as PlatformSpecContext;
+}
+
 /** Runs the controller until SIGTERM/SIGINT. @internal */
 export async function runController(flags: ControllerFlags): Promise<void> {
   const log = new Logger(flags.logLevel, { component: 'cdk8s-ai-platform-controller', identity: flags.identity });
@@ -123,9 +147,10 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   const known = platformKinds().map((k) => k.kind);
   const unknown = flags.kinds.filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`--kinds: unknown platform kind(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  const context = flags.platformContext === undefined ? undefined : readPlatformContext(flags.platformContext);
   const controller = new PlatformController({
     client,
-    render: renderResource,
+    render: (resource) => renderResource(resource, context),
     apiVersion: `${PLATFORM_API_GROUP}/${PLATFORM_API_VERSION}`,
     kinds: flags.kinds.length > 0 ? flags.kinds : known,
     namespaces: flags.namespaces,

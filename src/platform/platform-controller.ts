@@ -1,4 +1,5 @@
-import { ApiObject, Duration, Size } from 'cdk8s';
+import { createHash } from 'crypto';
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PlatformNamespace } from './platform-namespace';
@@ -9,6 +10,12 @@ import { PodTemplate } from '../core/pod-template';
 import { ContainerProbe } from '../core/probe';
 import { ComputeResources } from '../core/resources';
 import { PodSecurityLevel } from '../core/security';
+import { PodVolume } from '../core/volume';
+
+/** Where the controller's pods mount the platform context. */
+const CONTEXT_DIR = '/etc/cdk8s-ai-platform';
+/** Pod annotation holding the platform context's checksum (a change rolls the Deployment). */
+const CONTEXT_CHECKSUM_ANNOTATION = 'platform.ai.cdk8s.io/context-checksum';
 
 /** Props of {@link PlatformController}. */
 export interface PlatformControllerProps {
@@ -79,7 +86,11 @@ export interface PlatformControllerProps {
  *   its kinds and their status, the kinds of object it applies and prunes, the rules of the Roles it creates (it
  *   must hold what it grants), Events and Leases; no wildcard;
  * - a Deployment of the controller (restricted pods, read-only root file system, leader election with two replicas),
- *   a PodDisruptionBudget keeping one running, and a Service for its metrics port (`/metrics`).
+ *   a PodDisruptionBudget keeping one running, and a Service for its metrics port (`/metrics`);
+ * - the platform context, a ConfigMap the controller reads: the app's node pools (what they add to the pods placed on
+ *   them), LocalQueues by namespace and Kueue WorkloadPriorityClasses, which custom resources name
+ *   (`pool: gpu-a100`, `queue: team-a`, `priorityClass: high`). It is computed when the app is synthesized, whatever
+ *   the declaration order; the pods carry its checksum, so a changed platform rolls the controller.
  */
 export class PlatformController extends Construct {
   /** Default image repository of the controller (tagged with the package's version). */
@@ -95,6 +106,8 @@ export class PlatformController extends Construct {
   public readonly deployment: ApiObject;
   /** The ClusterRole. */
   public readonly clusterRole: ApiObject;
+  /** The ConfigMap of the platform context (`context.json`). */
+  public readonly contextConfigMap: ApiObject;
 
   constructor(scope: Construct, id: string, props: PlatformControllerProps = {}) {
     super(scope, id);
@@ -154,8 +167,23 @@ export class PlatformController extends Construct {
       }
     }
 
+    // What custom resources may name, computed from the whole app at synth (pools declared after this construct count).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const references = require('../controller/spec-references') as typeof import('../controller/spec-references');
+    let contextJson: string | undefined;
+    const context = () => (contextJson ??= JSON.stringify(references.platformSpecContext(this), null, 2));
+    const contextName = `${this.name}-context`;
+    this.contextConfigMap = new ApiObject(this, 'PlatformContext', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta({ name: contextName }),
+      data: { 'context.json': Lazy.any({ produce: context }) },
+    });
+    const contextVolume = PodVolume.fromConfigMap('platform-context', contextName);
+
     const args = [
       '--leader-elect',
+      `--platform-context=${CONTEXT_DIR}/context.json`,
       `--concurrency=${concurrency}`,
       `--metrics-port=${port}`,
       `--resync-period=${resync.toSeconds()}`,
@@ -177,6 +205,7 @@ export class PlatformController extends Construct {
           POD_NAMESPACE: EnvVarValue.fromFieldPath('metadata.namespace'),
         },
         ports: [{ name: 'metrics', number: port }],
+        volumeMounts: [{ volume: contextVolume, path: CONTEXT_DIR, readOnly: true }],
         resources: props.resources ?? { cpu: Cpu.millis(100), memory: Size.mebibytes(256) },
         liveness: ContainerProbe.httpGet('/healthz', { port, period: Duration.seconds(10), failureThreshold: 3 }),
         readiness: ContainerProbe.httpGet('/readyz', { port, period: Duration.seconds(5) }),
@@ -190,7 +219,13 @@ export class PlatformController extends Construct {
         replicas,
         selector: { matchLabels: labels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-        template: { metadata: { labels }, spec: template.toPodSpec(this, 'controller') },
+        template: {
+          metadata: {
+            labels,
+            annotations: { [CONTEXT_CHECKSUM_ANNOTATION]: Lazy.any({ produce: () => createHash('sha256').update(context()).digest('hex') }) },
+          },
+          spec: template.toPodSpec(this, 'controller'),
+        },
       },
     });
     if (replicas > 1) {

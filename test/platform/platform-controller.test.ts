@@ -1,9 +1,16 @@
 import '../controller/assembly';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { Chart, Duration, Testing } from 'cdk8s';
-import { AiPlatform, PlatformController, PlatformTesting } from '../../src';
-import { platformKinds, renderResource } from '../../src/controller/render';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  Accelerator, AiPlatform, BatchJob, BatchQueue, ExistingGpuNodes, KueueIntegration, LocalQueue, PlatformController, PlatformTesting,
+  WorkloadPriorityClass,
+} from '../../src';
+import { parseFlags, readPlatformContext } from '../../src/controller/main';
+import { platformKinds, platformSpecContext, renderResource } from '../../src/controller/render';
 import { CASES, resource } from '../controller/render-cases';
 import { expectValid, expectValidationError } from '../util';
 
@@ -21,7 +28,7 @@ test('emits the CRDs, namespace, ServiceAccount, ClusterRole and binding, Deploy
   expect(PlatformTesting.problems(objects)).toEqual([]);
   expect(of('CustomResourceDefinition').map(c => c.spec.names.kind).sort()).toEqual(platformKinds().map(k => k.kind).sort());
   expect(objects.map(o => o.kind).filter(k => k !== 'CustomResourceDefinition')).toEqual([
-    'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'PodDisruptionBudget', 'Service',
+    'Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Service',
   ]);
   const [deployment] = of('Deployment');
   expect(deployment.metadata.namespace).toBe('ai-platform-system');
@@ -30,7 +37,11 @@ test('emits the CRDs, namespace, ServiceAccount, ClusterRole and binding, Deploy
   expect(pod.serviceAccountName).toBe('cdk8s-ai-platform-controller');
   expect(pod.containers[0].image).toBe(`ghcr.io/cdk8s-ai-platform/controller:${JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version}`);
   expect(pod.containers[0].command).toEqual(['cdk8s-ai-platform-controller']);
-  expect(pod.containers[0].args).toEqual(['--leader-elect', '--concurrency=8', '--metrics-port=8080', '--resync-period=600']);
+  expect(pod.containers[0].args).toEqual([
+    '--leader-elect', '--platform-context=/etc/cdk8s-ai-platform/context.json', '--concurrency=8', '--metrics-port=8080', '--resync-period=600',
+  ]);
+  expect(pod.containers[0].volumeMounts).toEqual([{ name: 'platform-context', mountPath: '/etc/cdk8s-ai-platform', readOnly: true }]);
+  expect(pod.volumes).toEqual([{ name: 'platform-context', configMap: { name: 'cdk8s-ai-platform-controller-context' } }]);
   expect(pod.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
   expect(of('Namespace')[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   expect(of('Service')[0].spec.ports).toEqual([{ name: 'metrics', port: 8080, targetPort: 'metrics', protocol: 'TCP' }]);
@@ -97,7 +108,10 @@ test('watched namespaces: RoleBindings there (and in its own namespace) instead 
   expect(out.filter(o => o.kind === 'RoleBinding').map(o => o.metadata.namespace)).toEqual(['ml-team', 'ml-serving', 'ai-platform-system']);
   expect(out.filter(o => o.kind === 'PodDisruptionBudget')).toEqual([]);
   const args = out.find(o => o.kind === 'Deployment').spec.template.spec.containers[0].args;
-  expect(args).toEqual(['--leader-elect', '--concurrency=4', '--metrics-port=8080', '--resync-period=120', '--namespaces=ml-team,ml-serving']);
+  expect(args).toEqual([
+    '--leader-elect', '--platform-context=/etc/cdk8s-ai-platform/context.json', '--concurrency=4', '--metrics-port=8080', '--resync-period=120',
+    '--namespaces=ml-team,ml-serving',
+  ]);
 });
 
 test('installCrds and createNamespace off', () => {
@@ -128,5 +142,87 @@ describe('invalid props', () => {
   test('namespace names', () => {
     expectValidationError(() => synth({ namespace: 'Platform' }), /^\[c\/controller\] namespace: 'Platform' is not valid; /);
     expectValidationError(() => synth({ watchNamespaces: ['ok', 'Not_OK'] }), /^\[c\/controller\] watchNamespaces\[1\]: 'Not_OK' is not valid; /);
+  });
+});
+
+describe('the platform context: what custom resources name, from the app to the running controller', () => {
+  /** An app whose pool, queue and priority class are declared after the controller. */
+  function platformApp(extraPool = false) {
+    const app = Testing.app();
+    const infra = new Chart(app, 'infra');
+    const controller = new PlatformController(infra, 'controller', { installCrds: false });
+    new ExistingGpuNodes(infra, 'gpus', {
+      name: 'gpu-a10g',
+      nodeLabels: { 'node-group': 'gpu-a10g' },
+      taints: [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' as any }],
+      accelerator: Accelerator.nvidia({ product: 'NVIDIA-A10G' }),
+      acceleratorsPerNode: 4,
+    });
+    if (extraPool) new ExistingGpuNodes(infra, 'h100', { name: 'gpu-h100', nodeLabels: { 'node-group': 'gpu-h100' }, accelerator: Accelerator.nvidia({ product: 'NVIDIA-H100' }) });
+    const clusterQueue = BatchQueue.fromClusterQueueName(infra, 'cq', 'gpu-batch', { integrations: [KueueIntegration.BATCH_JOB] });
+    new LocalQueue(infra, 'team-a', { clusterQueue, namespace: 'ml-team', name: 'team-a' });
+    new WorkloadPriorityClass(infra, 'high', { name: 'high', value: 1000 });
+    const out = Testing.synth(infra);
+    const configMap = out.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'cdk8s-ai-platform-controller-context');
+    const deployment = out.find(o => o.kind === 'Deployment');
+    return { app, infra, controller, configMap, deployment };
+  }
+
+  test('the ConfigMap holds the whole app\'s pools, LocalQueues and priority classes, whatever the declaration order', () => {
+    const { infra, configMap } = platformApp();
+    expect(configMap.metadata.namespace).toBe('ai-platform-system');
+    expect(JSON.parse(configMap.data['context.json'])).toEqual(JSON.parse(JSON.stringify(platformSpecContext(infra))));
+    expect(Object.keys(JSON.parse(configMap.data['context.json']).pools)).toEqual(['gpu-a10g']);
+    expect(JSON.parse(configMap.data['context.json']).queues).toEqual({ 'ml-team': { 'team-a': { clusterQueue: 'gpu-batch', integrations: ['batch/job'] } } });
+  });
+
+  test('the pods carry the context\'s checksum, so a changed platform rolls the controller', () => {
+    const one = platformApp();
+    const checksum = one.deployment.spec.template.metadata.annotations['platform.ai.cdk8s.io/context-checksum'];
+    expect(checksum).toBe(createHash('sha256').update(one.configMap.data['context.json']).digest('hex'));
+    expect(platformApp().deployment.spec.template.metadata.annotations).toEqual(one.deployment.spec.template.metadata.annotations);
+    expect(platformApp(true).deployment.spec.template.metadata.annotations['platform.ai.cdk8s.io/context-checksum']).not.toBe(checksum);
+  });
+
+  test('the controller reads the mounted file: a custom resource naming the pool, queue and priority class renders what the construct synthesizes', () => {
+    const { configMap } = platformApp();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-context-'));
+    const file = path.join(dir, 'context.json');
+    fs.writeFileSync(file, configMap.data['context.json']);
+    const flags = parseFlags([`--platform-context=${file}`], {});
+    const context = readPlatformContext(flags.platformContext!);
+
+    const container = { name: 'eval', image: 'ghcr.io/example/eval:1.0', command: ['python', 'eval.py'] };
+    const rendered = renderResource({
+      apiVersion: 'platform.ai.cdk8s.io/v1alpha1',
+      kind: 'BatchJob',
+      metadata: { name: 'eval', namespace: 'ml-team' },
+      spec: { containers: [{ ...container, resources: { cpu: '2', memory: '4Gi', accelerator: { nvidia: {} } } }], pool: 'gpu-a10g', queue: 'team-a', priorityClass: 'high' },
+    }, context);
+
+    const { infra } = platformApp();
+    const team = new Chart(infra.node.scope as any, 'team', { namespace: 'ml-team' });
+    const declared = <T>(kind: new (...a: any[]) => T) => infra.node.findAll().find(c => c instanceof kind) as unknown as T;
+    new BatchJob(team, 'eval', {
+      name: 'eval',
+      containers: [{ ...container, resources: { cpu: Cpu.units(2), memory: Size.gibibytes(4), accelerator: Accelerator.nvidia() } }],
+      pool: declared(ExistingGpuNodes),
+      queue: declared(LocalQueue),
+      priorityClass: declared(WorkloadPriorityClass),
+    });
+    const expected = Testing.synth(team);
+    expect(rendered.children).toEqual(expected);
+    const pod = rendered.children[0].spec.template.spec;
+    expect(pod.nodeSelector).toEqual({ 'node-group': 'gpu-a10g' });
+    expect(rendered.children[0].metadata.labels).toMatchObject({ 'kueue.x-k8s.io/queue-name': 'team-a', 'kueue.x-k8s.io/priority-class': 'high' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a missing or malformed file stops the controller with the file named', () => {
+    expect(() => readPlatformContext('/nonexistent/context.json')).toThrow(/^--platform-context: cannot read \/nonexistent\/context\.json: ENOENT/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-context-'));
+    fs.writeFileSync(path.join(dir, 'a.json'), '[]');
+    expect(() => readPlatformContext(path.join(dir, 'a.json'))).toThrow(/must hold a JSON object \(pools, queues, priorityClasses\)$/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
