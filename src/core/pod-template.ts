@@ -82,6 +82,9 @@ export interface PodTemplateProps {
 
 const VOLUME = Is.instance('_sameAs', "must be a PodVolume, e.g. PodVolume.fromPersistentVolumeClaim('data', 'my-claim')");
 
+const CONTAINERS_RULE = Is.arrayOf(CONTAINER_RULE);
+const VOLUMES_RULE = Is.arrayOf(VOLUME);
+
 /** The rules of {@link PodTemplateProps} (containers, volumes, security and placement are checked where they render). */
 const POD_TEMPLATE_RULES = {
   containers: Is.arrayOf(Is.present('must be a container')),
@@ -114,6 +117,8 @@ export class PodTemplate {
   private fieldNames: Array<[string, string]> = [];
   /** Changes made through the mutators (see `_revision`). */
   private changes = 0;
+  /** The revision whose inputs passed the checks of a rendering. */
+  private checkedAt = -1;
 
   private readonly props: PodTemplateProps;
 
@@ -253,15 +258,21 @@ export class PodTemplate {
 
   private renderPodSpec(scope: IConstruct, defaultContainerName?: string): any {
     const field = 'podTemplate';
-    checkProps(scope, this.props, POD_TEMPLATE_RULES, `${field}.`);
-    if (this.containerSpecs.length === 0) {
-      invalid(scope, `${field}.containers`, [], 'a pod needs at least one container');
+    // the template's inputs are checked once per revision (an InferenceService renders its templates where it is
+    // declared, to validate them, and again at synth): what passed then passes again
+    const revision = this._revision;
+    if (this.checkedAt !== revision) {
+      checkProps(scope, this.props, POD_TEMPLATE_RULES, `${field}.`);
+      if (this.containerSpecs.length === 0) {
+        invalid(scope, `${field}.containers`, [], 'a pod needs at least one container');
+      }
+      check(scope, `${field}.containers`, this.containerSpecs, CONTAINERS_RULE);
+      check(scope, `${field}.initContainers`, this.initContainerSpecs, CONTAINERS_RULE);
+      check(scope, `${field}.volumes`, this.extraVolumes, VOLUMES_RULE);
+      this.security.validate(scope, `${field}.security`);
+      this.placement._validate(scope, `${field}.placement`);
+      this.checkedAt = revision;
     }
-    check(scope, `${field}.containers`, this.containerSpecs, Is.arrayOf(CONTAINER_RULE));
-    check(scope, `${field}.initContainers`, this.initContainerSpecs, Is.arrayOf(CONTAINER_RULE));
-    check(scope, `${field}.volumes`, this.extraVolumes, Is.arrayOf(VOLUME));
-    this.security.validate(scope, `${field}.security`);
-    this.placement._validate(scope, `${field}.placement`);
 
     // reuse a shared-memory volume a container already mounts (e.g. with a size limit)
     const mountedShm = [...this.initContainerSpecs, ...this.containerSpecs]
