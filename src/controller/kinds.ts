@@ -258,7 +258,8 @@ export function workloadFromSpec(
   if (!entry) throw new Error(`${kind} is not a platform kind (${platformKindEntries().map(k => k.kind).join(', ')})`);
   const path = scope.node.path ? `${scope.node.path}/${id}` : id;
   const namespace = metadata.namespace ?? chartNamespace(scope);
-  const errors = new SpecErrors(path, new SpecReferences(scope, namespace, context));
+  const references = new SpecReferences(scope, namespace, context);
+  const errors = new SpecErrors(path, references);
   const extra = entry.extension ? Object.keys(entry.extension.schema().properties) : [];
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) errors.fail('spec', spec, `must be an object (${entry.kind}'s props)`);
   const propsSpec = Object.fromEntries(Object.entries(spec ?? {}).filter(([k]) => !extra.includes(k)));
@@ -266,6 +267,7 @@ export function workloadFromSpec(
   const Cls = runtimeValue(entry.constructFqn);
   const meta = Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined));
   try {
+    references.declareSettings();
     const workload = new Cls(scope, id, { ...props, ...meta });
     entry.extension?.apply(workload, spec ?? {}, errors);
     return workload;

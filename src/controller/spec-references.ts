@@ -8,6 +8,7 @@ import { invalid } from '../core/errors';
 import { INodePool } from '../core/node-pool';
 import { Taint } from '../core/placement';
 import { nodePoolsOf } from '../core/workload';
+import { DeploymentMode, KServeConfig } from '../serving/kserve-config';
 
 /*
  * Spec forms of the props that reference constructs declared elsewhere: a node pool, a Kueue LocalQueue and a Kueue
@@ -51,6 +52,16 @@ export interface PlatformSpecContext {
   readonly queues?: { [namespace: string]: { [name: string]: QueueFacts } };
   /** Kueue WorkloadPriorityClasses by name, with their value */
   readonly priorityClasses?: { [name: string]: { readonly value: number } };
+  /** the platform's KServe settings (its KServeConfig), which every InferenceService of the platform follows */
+  readonly kserve?: KServeFacts;
+}
+
+/** The settings of the platform's KServeConfig. @internal */
+export interface KServeFacts {
+  readonly enableModelcar: boolean;
+  readonly uidModelcar: number;
+  readonly defaultDeploymentMode: string;
+  readonly storageSecretNameAnnotation: string;
 }
 
 /** The jsii types written by name in a spec, and what a name stands for. @internal */
@@ -90,7 +101,14 @@ export function platformSpecContext(scope: IConstruct): PlatformSpecContext {
   }
   const priorityClasses: { [name: string]: { value: number } } = {};
   for (const c of all<WorkloadPriorityClass>(scope, x => x instanceof WorkloadPriorityClass)) priorityClasses[c.name] = { value: c.value };
-  return { pools, queues, priorityClasses };
+  const k = KServeConfig.of(scope);
+  const kserve: KServeFacts | undefined = k && {
+    enableModelcar: k.enableModelcar,
+    uidModelcar: k.uidModelcar,
+    defaultDeploymentMode: k.defaultDeploymentMode,
+    storageSecretNameAnnotation: k.storageSecretNameAnnotation,
+  };
+  return { pools, queues, priorityClasses, ...(kserve ? { kserve } : {}) };
 }
 
 /** A node pool known by its facts: places pods as the platform's pool does, emits nothing. */
@@ -116,6 +134,18 @@ export class SpecReferences {
   private holder?: Construct;
 
   constructor(private readonly scope: Construct, private readonly namespace: string | undefined, private readonly context?: PlatformSpecContext) {}
+
+  /**
+   * Declares the platform-wide settings of the controller's platform context beside the workload (its KServeConfig),
+   * so that the workload follows them as it does in the platform's app. Nothing without a context (TypeScript's
+   * fromSpec: the app's own settings apply).
+   */
+  public declareSettings(): void {
+    const kserve = this.context?.kserve;
+    if (!kserve) return;
+    this.holder ??= new Construct(this.scope, 'PlatformReferences');
+    new KServeConfig(this.holder, 'kserve', { ...kserve, defaultDeploymentMode: kserve.defaultDeploymentMode as DeploymentMode });
+  }
 
   /** The construct `name` stands for, of the reference type `fqn`; `reporter` is named in errors. */
   public resolve(fqn: string, name: unknown, field: string, reporter: IConstruct): any {

@@ -6,8 +6,8 @@ import * as path from 'path';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, AiPlatform, BatchJob, BatchQueue, ExistingGpuNodes, KueueIntegration, LocalQueue, PlatformController, PlatformTesting,
-  WorkloadPriorityClass,
+  Accelerator, AiPlatform, BatchJob, BatchQueue, DeploymentMode, ExistingGpuNodes, InferenceService, KServeConfig, KueueIntegration, LocalQueue,
+  ModelFormat, PlatformController, PlatformTesting, Predictor, StorageUri, WorkloadPriorityClass,
 } from '../../src';
 import { parseFlags, readPlatformContext } from '../../src/controller/main';
 import { platformKinds, platformSpecContext, renderResource } from '../../src/controller/render';
@@ -162,6 +162,7 @@ describe('the platform context: what custom resources name, from the app to the 
     const clusterQueue = BatchQueue.fromClusterQueueName(infra, 'cq', 'gpu-batch', { integrations: [KueueIntegration.BATCH_JOB] });
     new LocalQueue(infra, 'team-a', { clusterQueue, namespace: 'ml-team', name: 'team-a' });
     new WorkloadPriorityClass(infra, 'high', { name: 'high', value: 1000 });
+    new KServeConfig(infra, 'kserve', { defaultDeploymentMode: DeploymentMode.STANDARD, storageSecretNameAnnotation: 'example.com/storage-secret' });
     const out = Testing.synth(infra);
     const configMap = out.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'cdk8s-ai-platform-controller-context');
     const deployment = out.find(o => o.kind === 'Deployment');
@@ -174,6 +175,36 @@ describe('the platform context: what custom resources name, from the app to the 
     expect(JSON.parse(configMap.data['context.json'])).toEqual(JSON.parse(JSON.stringify(platformSpecContext(infra))));
     expect(Object.keys(JSON.parse(configMap.data['context.json']).pools)).toEqual(['gpu-a10g']);
     expect(JSON.parse(configMap.data['context.json']).queues).toEqual({ 'ml-team': { 'team-a': { clusterQueue: 'gpu-batch', integrations: ['batch/job'] } } });
+    expect(JSON.parse(configMap.data['context.json']).kserve).toEqual({
+      enableModelcar: true, uidModelcar: 1010, defaultDeploymentMode: 'Standard', storageSecretNameAnnotation: 'example.com/storage-secret',
+    });
+  });
+
+  test('an InferenceService resource follows the platform\'s KServeConfig, as the construct does in the platform\'s app', () => {
+    const { configMap } = platformApp();
+    const context = JSON.parse(configMap.data['context.json']);
+    const predictor = { model: { format: { sklearn: {} }, storageUri: { s3: { bucket: 'models', key: 'iris' } } } };
+    const rendered = renderResource({
+      apiVersion: 'platform.ai.cdk8s.io/v1alpha1',
+      kind: 'InferenceService',
+      metadata: { name: 'iris', namespace: 'ml-team' },
+      spec: { predictor, storageSecretName: 's3-credentials' },
+    }, context);
+    const { infra } = platformApp();
+    const team = new Chart(infra.node.scope as any, 'team', { namespace: 'ml-team' });
+    const isvc = new InferenceService(team, 'iris', {
+      name: 'iris',
+      predictor: Predictor.model({ format: ModelFormat.sklearn(), storageUri: StorageUri.s3('models', 'iris') }),
+      storageSecretName: 's3-credentials',
+    });
+    expect(isvc.toSpec()).toEqual({ predictor, storageSecretName: 's3-credentials' });
+    expect(rendered.children).toEqual(Testing.synth(team));
+    expect(rendered.children[0].metadata.annotations).toEqual({
+      'serving.kserve.io/deploymentMode': 'Standard', 'example.com/storage-secret': 's3-credentials',
+    });
+    // without the platform's KServeConfig, KServe's defaults apply (no mode annotation, the default secret annotation)
+    const bare = renderResource({ apiVersion: 'platform.ai.cdk8s.io/v1alpha1', kind: 'InferenceService', metadata: { name: 'iris', namespace: 'ml-team' }, spec: { predictor, storageSecretName: 's3-credentials' } });
+    expect(bare.children[0].metadata.annotations).toEqual({ 'serving.kserve.io/storageSecretName': 's3-credentials' });
   });
 
   test('the pods carry the context\'s checksum, so a changed platform rolls the controller', () => {
