@@ -9,6 +9,7 @@ import { INodePool } from '../core/node-pool';
 import { Taint } from '../core/placement';
 import { nodePoolsOf } from '../core/workload';
 import { DeploymentMode, KServeConfig } from '../serving/kserve-config';
+import { KatibConfig, KatibConfigProps } from '../tuning/katib-config';
 
 /*
  * Spec forms of the props that reference constructs declared elsewhere: a node pool, a Kueue LocalQueue and a Kueue
@@ -54,6 +55,8 @@ export interface PlatformSpecContext {
   readonly priorityClasses?: { [name: string]: { readonly value: number } };
   /** the platform's KServe settings (its KServeConfig), which every InferenceService of the platform follows */
   readonly kserve?: KServeFacts;
+  /** the platform's Katib configuration (its registered KatibConfig), which every HyperparameterExperiment follows */
+  readonly katib?: KatibConfigProps;
 }
 
 /** The settings of the platform's KServeConfig. @internal */
@@ -108,7 +111,15 @@ export function platformSpecContext(scope: IConstruct): PlatformSpecContext {
     defaultDeploymentMode: k.defaultDeploymentMode,
     storageSecretNameAnnotation: k.storageSecretNameAnnotation,
   };
-  return { pools, queues, priorityClasses, ...(kserve ? { kserve } : {}) };
+  const c = KatibConfig.of(scope);
+  const katib: KatibConfigProps | undefined = c && {
+    trialResources: [...c.trialResources],
+    suggestions: [...c.suggestions],
+    earlyStoppings: [...c.earlyStoppings],
+    metricsCollectors: [...c.metricsCollectors],
+    injectSecurityContext: c.injectSecurityContext,
+  };
+  return { pools, queues, priorityClasses, ...(kserve ? { kserve } : {}), ...(katib ? { katib } : {}) };
 }
 
 /** A node pool known by its facts: places pods as the platform's pool does, emits nothing. */
@@ -136,15 +147,17 @@ export class SpecReferences {
   constructor(private readonly scope: Construct, private readonly namespace: string | undefined, private readonly context?: PlatformSpecContext) {}
 
   /**
-   * Declares the platform-wide settings of the controller's platform context beside the workload (its KServeConfig),
+   * Declares the platform-wide settings of the controller's platform context beside the workload (its KServeConfig
+   * and Katib configuration),
    * so that the workload follows them as it does in the platform's app. Nothing without a context (TypeScript's
    * fromSpec: the app's own settings apply).
    */
   public declareSettings(): void {
-    const kserve = this.context?.kserve;
-    if (!kserve) return;
+    const { kserve, katib } = this.context ?? {};
+    if (!kserve && !katib) return;
     this.holder ??= new Construct(this.scope, 'PlatformReferences');
-    new KServeConfig(this.holder, 'kserve', { ...kserve, defaultDeploymentMode: kserve.defaultDeploymentMode as DeploymentMode });
+    if (kserve) new KServeConfig(this.holder, 'kserve', { ...kserve, defaultDeploymentMode: kserve.defaultDeploymentMode as DeploymentMode });
+    if (katib) new KatibConfig(katib).register(this.holder);
   }
 
   /** The construct `name` stands for, of the reference type `fqn`; `reporter` is named in errors. */

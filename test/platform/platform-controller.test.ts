@@ -6,8 +6,8 @@ import * as path from 'path';
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  Accelerator, AiPlatform, BatchJob, BatchQueue, DeploymentMode, ExistingGpuNodes, InferenceService, KServeConfig, KueueIntegration, LocalQueue,
-  ModelFormat, PlatformController, PlatformTesting, Predictor, StorageUri, WorkloadPriorityClass,
+  Accelerator, AiPlatform, BatchJob, BatchQueue, DeploymentMode, ExistingGpuNodes, InferenceService, KatibConfig, KServeConfig, KueueIntegration,
+  LocalQueue, ModelFormat, PlatformController, PlatformTesting, Predictor, StorageUri, WorkloadPriorityClass,
 } from '../../src';
 import { parseFlags, readPlatformContext } from '../../src/controller/main';
 import { platformKinds, platformSpecContext, renderResource } from '../../src/controller/render';
@@ -256,4 +256,24 @@ describe('the platform context: what custom resources name, from the app to the 
     expect(() => readPlatformContext(path.join(dir, 'a.json'))).toThrow(/must hold a JSON object \(pools, queues, priorityClasses\)$/);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+});
+
+test('a HyperparameterExperiment resource follows the platform\'s Katib configuration', () => {
+  const app = Testing.app();
+  const infra = new Chart(app, 'infra');
+  const controller = new PlatformController(infra, 'controller', { installCrds: false });
+  new KatibConfig({ trialResources: ['PyTorchJob.v1.kubeflow.org'], injectSecurityContext: true }).register(infra);
+  const configMap = Testing.synth(infra).find(o => o.metadata.name === `${controller.name}-context`);
+  const context = JSON.parse(configMap.data['context.json']);
+  expect(context.katib).toEqual({
+    trialResources: ['PyTorchJob.v1.kubeflow.org'],
+    suggestions: KatibConfig.DEFAULT_SUGGESTIONS,
+    earlyStoppings: ['medianstop'],
+    metricsCollectors: KatibConfig.DEFAULT_METRICS_COLLECTORS,
+    injectSecurityContext: true,
+  });
+  const hpe = CASES.find(c => c.kind === 'HyperparameterExperiment')!;
+  // the case's trial is a batch Job, which this platform's Katib does not watch: refused as the construct refuses it
+  expect(() => renderResource(resource(hpe), context)).toThrow(/Katib watches only the trial kinds of its configuration \(PyTorchJob\.v1\.kubeflow\.org\)/);
+  expect(renderResource(resource(hpe)).children[0].kind).toBe('Experiment');
 });
