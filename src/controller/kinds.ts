@@ -249,16 +249,20 @@ export interface SpecMetadata {
 /**
  * Declares the workload of platform kind `kind` from its spec (the JSON form of its props; `name` and `namespace`
  * come from `metadata`, not from the spec). Invalid specs throw the library's ValidationError with the field as
- * `spec.<prop path>` (`metadata.name` / `metadata.namespace` for those). @internal
+ * `spec.<prop path>` (`metadata.name` / `metadata.namespace` for those). `holder`: the references of the resource
+ * whose spec holds this one (a nested workload). @internal
  */
 export function workloadFromSpec(
-  kind: string, scope: Construct, id: string, spec: any, metadata: SpecMetadata = {}, context?: PlatformSpecContext,
+  kind: string, scope: Construct, id: string, spec: any, metadata: SpecMetadata = {}, context?: PlatformSpecContext, holder?: SpecReferences,
 ): IWorkload {
   const entry = platformKind(kind);
   if (!entry) throw new Error(`${kind} is not a platform kind (${platformKindEntries().map(k => k.kind).join(', ')})`);
   const path = scope.node.path ? `${scope.node.path}/${id}` : id;
   const namespace = metadata.namespace ?? chartNamespace(scope);
-  const references = new SpecReferences(scope, namespace, context);
+  // a nested workload (a pipeline step's, a trial's) looks names up where the resource holding it does, and follows the
+  // platform settings declared for that resource (its template renders for the resource's app)
+  const references = new SpecReferences(scope, namespace, context, holder?.lookup);
+  if (!holder) references.declareSettings();
   const errors = new SpecErrors(path, references);
   const extra = entry.extension ? Object.keys(entry.extension.schema().properties) : [];
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) errors.fail('spec', spec, `must be an object (${entry.kind}'s props)`);
@@ -267,7 +271,6 @@ export function workloadFromSpec(
   const Cls = runtimeValue(entry.constructFqn);
   const meta = Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined));
   try {
-    references.declareSettings();
     const workload = new Cls(scope, id, { ...props, ...meta });
     entry.extension?.apply(workload, spec ?? {}, errors);
     return workload;

@@ -3,6 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { assembly, ASSEMBLY_NAME, JsiiDocs, JsiiMethod, JsiiParameter, JsiiProperty, JsiiType, JsiiTypeRef, jsiiType, onAssemblyReset, runtimeValue } from './spec-assembly';
 import { REFERENCE_TYPES, referenceName, SpecReferences } from './spec-references';
+import { nestedWorkloadFromSpec, nestedWorkloadSchema, nestedWorkloadToSpec, WORKLOAD_TEMPLATE } from './spec-workload';
 import { ValidationError } from '../core/errors';
 import { factoryCallOf } from '../core/spec-record';
 
@@ -145,7 +146,7 @@ function representable(ref: JsiiTypeRef, stack: string[] = []): boolean {
   if (ref.collection) return representable(ref.collection.elementtype, stack);
   if (ref.union) return false;
   const fqn = ref.fqn!;
-  if (SCALARS[fqn] || REFERENCE_TYPES[fqn]) return true;
+  if (SCALARS[fqn] || REFERENCE_TYPES[fqn] || fqn === WORKLOAD_TEMPLATE) return true;
   if (stack.includes(fqn)) return false; // CRD schemas cannot recurse
   const memo = reprMemo.get(fqn);
   if (memo !== undefined) return memo;
@@ -265,6 +266,7 @@ export function schemaOf(ref: JsiiTypeRef, stack: string[] = []): Schema {
   const fqn = ref.fqn!;
   if (SCALARS[fqn]) return { ...SCALARS[fqn].schema };
   if (REFERENCE_TYPES[fqn]) return { type: 'string', minLength: 1 };
+  if (fqn === WORKLOAD_TEMPLATE) return nestedWorkloadSchema();
   const t = jsiiType(fqn);
   if (t.kind === 'enum') return { type: 'string', enum: enumValues(fqn) };
   if (isStruct(t)) return structSchema(fqn, stack);
@@ -385,6 +387,7 @@ export function fromSpecValue(ref: JsiiTypeRef, value: any, field: string, error
     if (!errors.references) errors.fail(field, value, `names ${REFERENCE_TYPES[fqn].what}, which cannot be resolved here`);
     return errors.references.resolve(fqn, value, field, errors.reporter);
   }
+  if (fqn === WORKLOAD_TEMPLATE) return nestedWorkloadFromSpec(value, field, errors);
   const scalar = SCALARS[fqn];
   if (scalar) {
     const parsed = typeof value === 'string' ? scalar.parse(value) : undefined;
@@ -530,6 +533,7 @@ export function toSpecValue(ref: JsiiTypeRef, value: any, field: string, ctx: To
     if (name === undefined) noSpecForm(ctx, field, value, `must be ${REFERENCE_TYPES[fqn].what} (written by its name)`);
     return name;
   }
+  if (fqn === WORKLOAD_TEMPLATE) return nestedWorkloadToSpec(value, field, ctx);
   const scalar = SCALARS[fqn];
   if (scalar) {
     if (!scalar.is(value)) noSpecForm(ctx, field, value, `must be a ${fqn.split('.').pop()}`);

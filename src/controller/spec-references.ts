@@ -144,7 +144,17 @@ export class SpecReferences {
   private readonly made = new Map<string, any>();
   private holder?: Construct;
 
-  constructor(private readonly scope: Construct, private readonly namespace: string | undefined, private readonly context?: PlatformSpecContext) {}
+  /**
+   * @param scope where the workload is declared (its app holds the pools, queues and priority classes without a context)
+   * @param namespace the resource's namespace (LocalQueues are namespaced)
+   * @param context the controller's platform context
+   * @param lookup where declared queues and priority classes are found without a context (a nested workload's: the
+   *   app of the resource that holds it)
+   */
+  constructor(
+    public readonly scope: Construct, public readonly namespace: string | undefined, public readonly context?: PlatformSpecContext,
+    public readonly lookup: IConstruct = scope,
+  ) {}
 
   /**
    * Declares the platform-wide settings of the controller's platform context beside the workload (its KServeConfig
@@ -188,9 +198,9 @@ export class SpecReferences {
   private declaredAll(fqn: string): any[] {
     if (fqn === 'cdk8s-ai-platform.INodePool') return nodePoolsOf(this.scope);
     if (fqn === 'cdk8s-ai-platform.LocalQueue') {
-      return all<LocalQueue>(this.scope, c => c instanceof LocalQueue).filter(q => this.namespace === undefined || q.namespace === this.namespace);
+      return all<LocalQueue>(this.lookup, c => c instanceof LocalQueue).filter(q => this.namespace === undefined || q.namespace === this.namespace);
     }
-    return all<WorkloadPriorityClass>(this.scope, c => c instanceof WorkloadPriorityClass);
+    return all<WorkloadPriorityClass>(this.lookup, c => c instanceof WorkloadPriorityClass);
   }
 
   private declared(fqn: string, name: string): any {

@@ -7,7 +7,7 @@
 import './assembly';
 import { Chart, Testing } from 'cdk8s';
 import { kubectlApply } from './harness';
-import { Case, CASES, CONSTRUCTS, resource } from './render-cases';
+import { Case, CASES, CONSTRUCTS, declareNestedPipeline, NESTED_PIPELINE_NAMESPACE, resource } from './render-cases';
 import { platformCrds, platformKinds, renderResource } from '../../src/controller/render';
 import { assertBinaries, Cluster, startCluster } from '../integration/cluster';
 
@@ -62,4 +62,18 @@ describe.each(CASES.map(c => [c.kind, c] as const))('%s', (_kind, c) => {
     expect(unknown.status).toBe(400); // strict field validation: BadRequest
     expect(unknown.body).toContain('notAField');
   });
+});
+
+test('a pipeline whose steps hold workloads as nested resources: stored by the API server, rendered as the construct synthesizes', async () => {
+  const chart = new Chart(Testing.app(), 'platform', { namespace: NESTED_PIPELINE_NAMESPACE });
+  const pipeline = declareNestedPipeline(chart);
+  const c: Case = { kind: 'MLPipeline', name: 'release', namespace: NESTED_PIPELINE_NAMESPACE, spec: pipeline.toSpec(), props: () => ({}) };
+  const r = await dryRunCreate(c, c.spec);
+  expect([r.status, r.status < 300 ? '' : r.body]).toEqual([201, '']);
+  const stored = JSON.parse(r.body);
+  expect(stored.spec.templates.eval.workload.workload.spec.containers[0].image).toBe('ghcr.io/example/eval:1.0');
+  // the Argo templates come in name order from a spec (a map), in declaration order from TypeScript
+  const templatesSorted = (o: any) => JSON.parse(JSON.stringify(o, (k, v) => (k === 'templates' && Array.isArray(v)
+    ? [...v].sort((x, y) => x.name.localeCompare(y.name)) : v)));
+  expect(byKey(renderResource(stored).children).map(templatesSorted)).toEqual(byKey(Testing.synth(chart)).map(templatesSorted));
 });

@@ -7,6 +7,7 @@ import {
   DistributedTraining, EnvVarValue, FineTuning, HyperparameterExperiment, InferenceProtocol, InferenceService, LoraBias, MLPipeline,
   ModelFormat, Objective, PipelineRun, PodVolume, Predictor, SearchAlgorithm, SearchParameter, SparkApplicationType, SparkJob,
   SparkRestartPolicy, SparkRun, StorageAccessMode, StorageUri, TrainingBackend, TrainingFramework, TransformerType, TrialTemplate,
+  PatchStrategy, WorkloadTemplate,
 } from '../../src';
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION } from '../../src/controller/render';
 
@@ -327,6 +328,31 @@ export const CONSTRUCTS: { [kind: string]: new (scope: Construct, id: string, pr
   SparkJob, DistributedTraining, FineTuning, HyperparameterExperiment, InferenceService, Dataset, BatchJob, MLPipeline,
 };
 
+
+/** Namespace of {@link declareNestedPipeline}'s pipeline. */
+export const NESTED_PIPELINE_NAMESPACE = 'ml-team';
+
+/** A pipeline that runs a batch Job, rolls out an InferenceService and patches it, declared in TypeScript. */
+export function declareNestedPipeline(chart: Construct, pool?: any): MLPipeline {
+  const pipeline = new MLPipeline(chart, 'release', { name: 'release' });
+  const evalJob = new WorkloadTemplate({ namespace: NESTED_PIPELINE_NAMESPACE, platform: chart });
+  new BatchJob(evalJob.scope, 'eval', {
+    name: 'eval',
+    containers: [{ name: 'eval', image: 'ghcr.io/example/eval:1.0', command: ['python', 'eval.py'], resources: { cpu: Cpu.units(2), accelerator: pool ? Accelerator.nvidia() : undefined } }],
+    pool,
+  });
+  const serve = new WorkloadTemplate({ namespace: NESTED_PIPELINE_NAMESPACE, platform: chart });
+  new InferenceService(serve.scope, 'iris', {
+    name: 'iris',
+    predictor: Predictor.model({ format: ModelFormat.sklearn(), storageUri: StorageUri.s3('models', 'iris'), canaryTrafficPercent: 10 }),
+  });
+  const a = pipeline.addTask('eval', pipeline.addWorkload('eval', { workload: evalJob, timeout: Duration.hours(1) }));
+  const b = pipeline.addTask('rollout', pipeline.addRollout('rollout', { workload: serve }));
+  const c = pipeline.addTask('promote', pipeline.addPatch('promote', { workload: serve, patch: { spec: { predictor: { canaryTrafficPercent: 100 } } }, strategy: PatchStrategy.MERGE }));
+  b.dependsOn(a);
+  c.dependsOn(b);
+  return pipeline;
+}
 
 /** The custom resource of a case (`spec` replaced when given). */
 export function resource(c: Case, spec: any = c.spec): any {
