@@ -12,6 +12,9 @@
  * Each phase uses its own namespace, so all three apply the same number of new objects to the same server.
  *
  *   npm run bench:controller -- [--resources 500] [--concurrency 16]
+ *
+ * Environment: CONTROLLER_MAIN (another copy of src/controller/main.ts, to compare versions), CONTROLLER_NODE_ARGS
+ * (e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile the controller), BENCH_TIMELINE=1 (resources applied per 0.5 s).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -181,6 +184,17 @@ async function main(): Promise<void> {
     results['controller requests POST by steady state'] = sumMetric(atSteady, 'platform_controller_api_requests_total', { verb: 'POST' });
     results['controller events sent'] = sumMetric(metricsText, 'platform_controller_events_total', { result: 'sent' });
     results['controller reconciles'] = sumMetric(metricsText, 'platform_controller_reconcile_total');
+    results['controller reconcile errors (retried)'] = sumMetric(metricsText, 'platform_controller_reconcile_errors_total');
+    if (process.env.BENCH_TIMELINE) {
+      const byHalfSecond = new Map<number, number>();
+      for (const l of controller.logs) {
+        if (l.msg !== 'applied') continue;
+        const k = Math.floor((Date.parse(l.ts) - startedAt) / 500);
+        byHalfSecond.set(k, (byHalfSecond.get(k) ?? 0) + 1);
+      }
+      console.log('applied per 0.5 s:', [...byHalfSecond].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k / 2}s:${v}`).join(' '));
+      console.log('warnings:', controller.logs.filter((l) => l.level !== 'info' && l.level !== 'debug').slice(0, 5).map((l) => JSON.stringify(l)).join('\n'));
+    }
 
     // --- 4. no-op resync ---
     let last = await controllerWrites(controller);

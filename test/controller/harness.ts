@@ -15,7 +15,8 @@ import { ASSEMBLY_ENV } from '../../src/controller/spec-assembly';
 import { Cluster, REPO_ROOT, StartClusterOptions, startCluster } from '../integration/cluster';
 
 export const CRD_DIR = path.join(REPO_ROOT, '.upstream-cache', 'crds');
-const MAIN = path.join(REPO_ROOT, 'src', 'controller', 'main.ts');
+// `CONTROLLER_MAIN` runs another copy of the controller's sources (e.g. an older one, to compare in the benchmark).
+const MAIN = process.env.CONTROLLER_MAIN ?? path.join(REPO_ROOT, 'src', 'controller', 'main.ts');
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
