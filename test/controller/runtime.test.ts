@@ -65,7 +65,9 @@ describe('EventRecorder', () => {
     let busy = true;
     const results: string[] = [];
     const r = new EventRecorder({
-      log: quiet, maxDelayMs: 3_600_000, concurrency: 2,
+      log: quiet,
+      maxDelayMs: 3_600_000,
+      concurrency: 2,
       send: async (body) => {
         sent.push(body);
       },
@@ -91,7 +93,9 @@ describe('EventRecorder', () => {
     const sent: string[] = [];
     const results: string[] = [];
     const r = new EventRecorder({
-      log: quiet, maxDelayMs: 0, maxPending: 2,
+      log: quiet,
+      maxDelayMs: 0,
+      maxPending: 2,
       send: async (body) => {
         sent.push(body.reason);
         if (body.reason === 'Bad') throw new Error('refused');
