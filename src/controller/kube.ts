@@ -264,6 +264,11 @@ export class KubeClient {
     }
   }
 
+  /** JSON merge patch of an object (its main resource, not a subresource). */
+  public async mergePatch(obj: KObject, patch: any): Promise<KObject> {
+    return this.request('PATCH', await this.objectPath(obj), patch, 'application/merge-patch+json');
+  }
+
   /** JSON merge patch of an object's status subresource. */
   public async patchStatus(obj: KObject, status: any): Promise<KObject> {
     return this.request('PATCH', (await this.objectPath(obj)) + '/status', { status }, 'application/merge-patch+json');

@@ -17,6 +17,7 @@ import { KubeClient } from './kube';
 import { LeaderElector } from './leader';
 import { Logger, LogLevel } from './log';
 import { ControllerMetrics } from './metrics';
+import { RenderFn } from './reconciler';
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformKinds, renderResource } from './render';
 import { PlatformSpecContext } from './spec-references';
 // The library's constructs, which the render requires lazily: loaded at start, so that the first reconciles do not
@@ -139,8 +140,11 @@ export function readPlatformContext(file: string): PlatformSpecContext {
   return parsed as PlatformSpecContext;
 }
 
-/** Runs the controller until SIGTERM/SIGINT. @internal */
-export async function runController(flags: ControllerFlags): Promise<void> {
+/**
+ * Runs the controller until SIGTERM/SIGINT. `wrapRender` (tests) wraps the library's render.
+ * @internal
+ */
+export async function runController(flags: ControllerFlags, wrapRender?: (render: RenderFn) => RenderFn): Promise<void> {
   const log = new Logger(flags.logLevel, { component: 'cdk8s-ai-platform-controller', identity: flags.identity });
   const metrics = new ControllerMetrics();
   const client = await KubeClient.load({ kubeconfig: flags.kubeconfig, maxSockets: Math.max(16, flags.concurrency * 4) });
@@ -148,9 +152,10 @@ export async function runController(flags: ControllerFlags): Promise<void> {
   const unknown = flags.kinds.filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`--kinds: unknown platform kind(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
   const context = flags.platformContext === undefined ? undefined : readPlatformContext(flags.platformContext);
+  const render: RenderFn = (resource) => renderResource(resource, context);
   const controller = new PlatformController({
     client,
-    render: (resource) => renderResource(resource, context),
+    render: wrapRender ? wrapRender(render) : render,
     apiVersion: `${PLATFORM_API_GROUP}/${PLATFORM_API_VERSION}`,
     kinds: flags.kinds.length > 0 ? flags.kinds : known,
     namespaces: flags.namespaces,

@@ -21,6 +21,12 @@ export const OWNER_UID_LABEL = 'platform.ai.cdk8s.io/owner-uid';
 export const OWNER_KIND_LABEL = 'platform.ai.cdk8s.io/owner-kind';
 /** Label on every child: the owner's name (when it fits a label value). @internal */
 export const OWNER_NAME_LABEL = 'platform.ai.cdk8s.io/owner-name';
+/**
+ * Finalizer of a resource whose render includes cluster-scoped children (which cannot have a namespaced owner, so the
+ * garbage collector does not remove them): set before such a child is applied; on deletion the controller deletes
+ * them by label, then removes it. @internal
+ */
+export const CLUSTER_CHILDREN_FINALIZER = 'platform.ai.cdk8s.io/cluster-scoped-children';
 
 /** What the render API gives for one resource (src/controller/render.ts). @internal */
 export interface Rendered {
@@ -118,12 +124,14 @@ export class Reconciler {
       // Deleted: the garbage collector removes the children through their owner references.
       return none;
     }
-    if (owner.metadata.deletionTimestamp) {
-      return none;
-    }
     const uid: string = owner.metadata.uid;
     const generation: number = owner.metadata.generation ?? 0;
     const log = this.ctx.log.with({ kind, namespace, name, generation });
+    if (owner.metadata.deletionTimestamp) {
+      // Namespaced children go with the garbage collector; cluster-scoped ones only with the finalizer.
+      if (!(owner.metadata.finalizers ?? []).includes(CLUSTER_CHILDREN_FINALIZER)) return none;
+      return { ...none, pruned: await this.deleteClusterScopedChildren(owner, log) };
+    }
 
     const rendered = this.renderCached(owner);
     if (rendered.error) {
@@ -144,6 +152,7 @@ export class Reconciler {
       apiVersion: owner.apiVersion, kind: owner.kind, name, uid, controller: true, blockOwnerDeletion: true,
     };
     const desired: KObject[] = [];
+    let clusterScoped = false;
     for (const child of r.children) {
       const c = JSON.parse(JSON.stringify(child));
       c.metadata ??= {};
@@ -151,6 +160,9 @@ export class Reconciler {
       if (await this.ctx.namespaced(c.apiVersion, c.kind)) {
         c.metadata.namespace ??= namespace;
         c.metadata.ownerReferences = [ownerRef];
+      } else {
+        delete c.metadata.namespace;
+        clusterScoped = true;
       }
       desired.push(c);
     }
@@ -171,6 +183,14 @@ export class Reconciler {
         this.ctx.event(owner, 'Warning', 'ChildConflict', message);
       }
       return { ...none, statusWritten: written, terminal: 'ChildConflict' };
+    }
+
+    // A cluster-scoped child is not garbage-collected: the finalizer comes first, so a deletion cannot miss it.
+    if (clusterScoped && !(owner.metadata.finalizers ?? []).includes(CLUSTER_CHILDREN_FINALIZER)) {
+      await this.ctx.client.mergePatch(owner, {
+        metadata: { finalizers: [...(owner.metadata.finalizers ?? []), CLUSTER_CHILDREN_FINALIZER], resourceVersion: owner.metadata.resourceVersion },
+      });
+      log.info('finalizer added (cluster-scoped children)', { finalizer: CLUSTER_CHILDREN_FINALIZER });
     }
 
     // Apply what differs from the cache.
@@ -265,6 +285,47 @@ export class Reconciler {
       }
     }
     return { applied: applied.length, pruned, statusWritten };
+  }
+
+  /**
+   * A resource with the finalizer is being deleted: deletes its cluster-scoped children (by the owner-uid label, listed
+   * from the API server, of every cluster-scoped kind it renders or its status names), then removes the finalizer
+   * (with the resourceVersion as precondition: a conflict is retried). Returns the number deleted.
+   */
+  private async deleteClusterScopedChildren(owner: KObject, log: Logger): Promise<number> {
+    const uid: string = owner.metadata.uid;
+    const kinds = new Map<string, { apiVersion: string; kind: string }>();
+    const rendered = this.renderCached(owner).rendered;
+    for (const c of [...(rendered?.children ?? []), ...(this.currentStatus(owner).children ?? [])]) {
+      if (c?.apiVersion && c?.kind) kinds.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
+    }
+    const deleted: string[] = [];
+    for (const { apiVersion, kind } of kinds.values()) {
+      if (await this.ctx.namespaced(apiVersion, kind)) continue;
+      const list = await this.ctx.client.list(apiVersion, kind, undefined, `${OWNER_UID_LABEL}=${uid}`);
+      for (const live of list.items ?? []) {
+        if (live.metadata.deletionTimestamp) continue;
+        if (await this.ctx.client.deleteIfUid({ apiVersion, kind, metadata: live.metadata }, live.metadata.uid)) {
+          deleted.push(`${kind} ${live.metadata.name}`);
+          this.ctx.pruned(kind);
+        }
+      }
+    }
+    if (deleted.length > 0) {
+      log.info('deleted cluster-scoped children', { objects: deleted.join(', ') });
+      this.ctx.event(owner, 'Normal', 'Deleted', `Deleted ${deleted.join(', ')} (cluster-scoped: not garbage-collected)`);
+    }
+    try {
+      await this.ctx.client.mergePatch(owner, {
+        metadata: {
+          finalizers: (owner.metadata.finalizers ?? []).filter((f: string) => f !== CLUSTER_CHILDREN_FINALIZER),
+          resourceVersion: owner.metadata.resourceVersion,
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+    }
+    return deleted.length;
   }
 
   /** Renders the resource, or reuses the render of the same uid, generation, labels and annotations. */

@@ -13,7 +13,7 @@ import {
   restartApiserver, send, sleep, spawnController, startControllerCluster, TcpProxy, waitFor,
 } from './harness';
 import { SAMPLE_SPECS, sampleResource } from './samples';
-import { containsAll, differingPaths, FIELD_MANAGER, OWNER_UID_LABEL } from '../../src/controller/reconciler';
+import { CLUSTER_CHILDREN_FINALIZER, containsAll, differingPaths, FIELD_MANAGER, OWNER_UID_LABEL } from '../../src/controller/reconciler';
 import { assertBinaries, Cluster } from '../integration/cluster';
 
 assemblyPath(); // the controller (and the render below) read the platform kinds from the current sources
@@ -365,6 +365,54 @@ describe('runtime controller against a real API server', () => {
       }, 120_000);
     }
   }, 300_000);
+
+  test('cluster-scoped children: a finalizer first, deleted by label when their resource is deleted', async () => {
+    // No platform kind renders a cluster-scoped object today: a controller process on its own namespace gets a render
+    // that adds a ClusterRole to the library's children of the resources named cs-with-* (cluster-scoped-main.ts).
+    const ns = 'ctl-cluster';
+    await send(cluster, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    const p = await spawnController({
+      kubeconfig: cluster.kubeconfig,
+      main: path.join(__dirname, 'cluster-scoped-main.ts'),
+      args: [`--namespaces=${ns}`, '--kinds=BatchJob', '--resync-period=0', '--concurrency=2'],
+    });
+    others.push(p);
+    await p.waitReady();
+    // What cluster-scoped-main.ts renders for cs-with-role.
+    const role = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: `${ns}-cs-with-role` },
+      rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
+    };
+    const rolePath = `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role.metadata.name}`;
+    await create('BatchJob', 'cs-with-role', SAMPLE_SPECS.BatchJob, ns);
+    await create('BatchJob', 'cs-without', SAMPLE_SPECS.BatchJob, ns);
+    const withRole = await settled('BatchJob', 'cs-with-role', () => true, ns, p);
+    const without = await settled('BatchJob', 'cs-without', () => true, ns, p);
+    expect(withRole.metadata.finalizers).toEqual([CLUSTER_CHILDREN_FINALIZER]);
+    expect(without.metadata.finalizers).toBeUndefined();
+    const live = await getObject(cluster, rolePath);
+    expect(containsAll(live, role)).toBe(true);
+    expect(live.metadata.labels[OWNER_UID_LABEL]).toBe(withRole.metadata.uid);
+    expect(live.metadata.ownerReferences).toBeUndefined();
+    expect(withRole.status.children).toContainEqual({ apiVersion: role.apiVersion, kind: 'ClusterRole', name: role.metadata.name });
+    expect(await child('batch/v1', 'Job', 'cs-with-role', ns)).toBeDefined();
+
+    // Deleted: the ClusterRole goes, then the finalizer, then the resource.
+    await send(cluster, 'DELETE', platformPath(PLURAL.BatchJob, ns, 'cs-with-role'));
+    await waitFor('the resource gone', async () => (await resource('BatchJob', 'cs-with-role', ns)) === undefined, 60_000)
+      .catch((e) => {
+        throw new Error(e.message + onFailure(p));
+      });
+    expect(await getObject(cluster, rolePath)).toBeUndefined();
+    await waitFor('the Deleted event', async () => (await events('cs-with-role', ns)).find((e) => e.reason === 'Deleted'
+      && e.message === `Deleted ClusterRole ${role.metadata.name} (cluster-scoped: not garbage-collected)`), 30_000);
+    // Without cluster-scoped children no finalizer holds the deletion.
+    await send(cluster, 'DELETE', platformPath(PLURAL.BatchJob, ns, 'cs-without'));
+    await waitFor('cs-without gone', async () => (await resource('BatchJob', 'cs-without', ns)) === undefined, 60_000);
+    await p.stop('SIGTERM');
+  }, 240_000);
 
   test('leader election: one of two replicas reconciles; failover on a crash; a graceful stop hands over at once', async () => {
     const leaderArgs = [`--namespaces=${LEADER_NS}`, '--leader-elect', `--leader-election-namespace=${LEADER_NS}`,

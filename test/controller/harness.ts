@@ -251,6 +251,8 @@ export interface SpawnControllerOptions {
   readonly kubeconfig: string;
   readonly args?: string[];
   readonly identity?: string;
+  /** Entry point (default: src/controller/main.ts, or `$CONTROLLER_MAIN`). */
+  readonly main?: string;
   /** Each parsed log line (e.g. to print it). */
   readonly onLine?: (l: LogLine) => void;
 }
@@ -262,7 +264,7 @@ export async function spawnController(opts: SpawnControllerOptions): Promise<Con
   // Extra Node flags for the controller process, e.g. CONTROLLER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.CONTROLLER_NODE_ARGS ?? '').split(' ').filter((a) => a);
   const child = spawn(process.execPath, [
-    ...nodeArgs, '-r', 'ts-node/register/transpile-only', MAIN,
+    ...nodeArgs, '-r', 'ts-node/register/transpile-only', opts.main ?? MAIN,
     `--kubeconfig=${opts.kubeconfig}`, `--metrics-port=${port}`, '--bind-address=127.0.0.1', `--identity=${identity}`,
     ...(opts.args ?? []),
   ], {
