@@ -355,13 +355,13 @@ export class PodTemplate {
     } catch (e) {
       throw renameField(e, f => this._field(f.slice('podTemplate.'.length)));
     }
-    return prune({
-      metadata: {
-        labels: Object.keys(labels).length ? labels : undefined,
-        annotations: Object.keys(annotations).length ? annotations : undefined,
-      },
-      spec: this.toPodSpec(scope, defaultContainerName),
+    const metadata = prune({
+      labels: Object.keys(labels).length ? labels : undefined,
+      annotations: Object.keys(annotations).length ? annotations : undefined,
     });
+    // the pod spec is pruned already (and never empty: it has containers): not walked again
+    const spec = this.toPodSpec(scope, defaultContainerName);
+    return isEmptyObject(metadata) ? { spec } : { metadata, spec };
   }
 }
 
