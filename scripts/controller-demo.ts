@@ -129,6 +129,11 @@ async function main(): Promise<void> {
       return condition(o, 'Failed')?.status === 'True' ? o : undefined;
     }, 60_000);
     say(`Failed=True (${condition(invalid, 'Failed').reason}): ${condition(invalid, 'Failed').message}`);
+    // Events are sent off the reconcile path, just after it: wait for the one about this resource
+    await waitFor('the InvalidSpec Event', async () => {
+      const list = await getObject(cluster, `/api/v1/namespaces/${NS}/events?fieldSelector=involvedObject.name%3Ddemo-invalid`);
+      return list?.items?.length ? list : undefined;
+    }, 30_000);
     await kubectl(cluster, ['get', 'events', '-n', NS, '--field-selector', 'involvedObject.name=demo-invalid', '-o', 'custom-columns=TYPE:.type,REASON:.reason,MESSAGE:.message']);
 
     step('8. Deleting a resource: kube-controller-manager garbage-collects its children');

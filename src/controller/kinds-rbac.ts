@@ -1,7 +1,7 @@
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformKindEntries } from './kinds';
 import { renderResource } from './render';
-import { factoriesOf, specProperties } from './spec-convert';
 import { jsiiType, onAssemblyReset } from './spec-assembly';
+import { factoriesOf, specProperties } from './spec-convert';
 
 /** A rule of the controller's ClusterRole. @internal */
 export interface ControllerRule {
@@ -77,12 +77,14 @@ function samplesOf(kind: string, propsFqn: string): any[] {
 }
 
 let rendered: any[][] | undefined;
+let renderedKinds: string[] = [];
 onAssemblyReset(() => { rendered = undefined; });
 
 /** The children of every sample of every kind (samples a construct rejects, e.g. a choice that needs arguments, are skipped). */
 function renderedSamples(): any[][] {
   if (rendered) return rendered;
   rendered = [];
+  renderedKinds = [];
   for (const entry of platformKindEntries()) {
     for (const spec of samplesOf(entry.kind, entry.propsFqn)) {
       try {
@@ -92,6 +94,7 @@ function renderedSamples(): any[][] {
           metadata: { name: 'sample', namespace: 'sample' },
           spec,
         }).children);
+        renderedKinds.push(entry.kind);
       } catch {
         continue;
       }
@@ -107,6 +110,19 @@ export function childKinds(): ChildKind[] {
     for (const c of children) found.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
   }
   return [...found.values()].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`));
+}
+
+/**
+ * The platform kinds whose samples render a cluster-scoped child (no namespace): the controller adds a finalizer to
+ * such resources (it deletes those children itself), which takes `patch` on the kind. @internal
+ */
+export function kindsWithClusterScopedChildren(): string[] {
+  const samples = renderedSamples();
+  const kinds = new Set<string>();
+  samples.forEach((children, i) => {
+    if (children.some(c => c.metadata?.namespace === undefined)) kinds.add(renderedKinds[i]);
+  });
+  return [...kinds].sort();
 }
 
 /** The rules of the Roles the platform kinds render (the controller must hold what it grants). @internal */
@@ -156,7 +172,8 @@ export function mergeRules(rules: ControllerRule[]): ControllerRule[] {
 }
 
 /**
- * The controller's least-privilege rules: its platform kinds (read, and write their status and finalizers), the
+ * The controller's least-privilege rules: its platform kinds (read, and write their status and finalizers; patch the
+ * kinds that render cluster-scoped children, for the finalizer that deletes them), the
  * kinds of object it renders (read, apply, prune), the rules of the Roles it renders, Events, and Leases for leader
  * election. No wildcard. @internal
  */
@@ -172,6 +189,11 @@ export function controllerRules(): ControllerRule[] {
     { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] },
   ];
+  const finalized = kindsWithClusterScopedChildren();
+  if (finalized.length) {
+    const plural = new Map(platformKindEntries().map(k => [k.kind, k.plural]));
+    rules.push({ apiGroups: [PLATFORM_API_GROUP], resources: finalized.map(k => plural.get(k)!), verbs: ['patch'] });
+  }
   for (const c of childKinds()) {
     const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
     rules.push({ apiGroups: [group], resources: [pluralOf(c.kind)], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] });

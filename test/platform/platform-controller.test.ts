@@ -9,6 +9,7 @@ import {
   Accelerator, AiPlatform, BatchJob, BatchQueue, DeploymentMode, ExistingGpuNodes, InferenceService, KatibConfig, KServeConfig, KueueIntegration,
   LocalQueue, ModelFormat, PlatformController, PlatformTesting, Predictor, StorageUri, WorkloadPriorityClass,
 } from '../../src';
+import { kindsWithClusterScopedChildren } from '../../src/controller/kinds-rbac';
 import { parseFlags, readPlatformContext } from '../../src/controller/main';
 import { platformKinds, platformSpecContext, renderResource } from '../../src/controller/render';
 import { CASES, resource } from '../controller/render-cases';
@@ -94,9 +95,11 @@ describe('least-privilege RBAC', () => {
     for (const k of platformKinds()) {
       expect(allows('platform.ai.cdk8s.io/v1alpha1', k.kind, 'watch')).toBe(true);
       expect(rules.some(r => r.resources.includes(`${k.plural}/status`) && r.verbs.includes('patch'))).toBe(true);
-      // the controller never writes its resources' specs
-      expect(allows('platform.ai.cdk8s.io/v1alpha1', k.kind, 'patch')).toBe(false);
+      // the controller never writes its resources' specs, and patches their metadata (a finalizer) only for the kinds
+      // that render cluster-scoped children, which it deletes itself: none does today
+      expect(allows('platform.ai.cdk8s.io/v1alpha1', k.kind, 'patch')).toBe(kindsWithClusterScopedChildren().includes(k.kind));
     }
+    expect(kindsWithClusterScopedChildren()).toEqual([]);
     expect(rules).toContainEqual({ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] });
     expect(rules).toContainEqual({ apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] });
   });
