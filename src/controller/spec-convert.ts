@@ -122,7 +122,14 @@ export interface SpecFactory {
 }
 
 const reprMemo = new Map<string, boolean>();
-onAssemblyReset(() => reprMemo.clear());
+// the conversions ask for the same types' properties and factories on every render: kept per type (top-level calls)
+const propsMemo = new Map<string, JsiiProperty[]>();
+const factoriesMemo = new Map<string, SpecFactory[]>();
+onAssemblyReset(() => {
+  reprMemo.clear();
+  propsMemo.clear();
+  factoriesMemo.clear();
+});
 
 function isStruct(t: JsiiType): boolean {
   return t.kind === 'interface' && t.datatype === true;
@@ -166,11 +173,23 @@ function representable(ref: JsiiTypeRef, stack: string[] = []): boolean {
 
 /** Properties of a struct with a JSON form. @internal */
 export function specProperties(fqn: string, stack: string[] = []): JsiiProperty[] {
-  return structProperties(fqn).filter(p => !p.docs?.deprecated && representable(p.type, [...stack, fqn]));
+  const memo = stack.length === 0 ? propsMemo.get(fqn) : undefined;
+  if (memo) return memo;
+  const out = structProperties(fqn).filter(p => !p.docs?.deprecated && representable(p.type, [...stack, fqn]));
+  if (stack.length === 0) propsMemo.set(fqn, out);
+  return out;
 }
 
 /** The static factories of a one-of class that have a JSON form. @internal */
 export function factoriesOf(fqn: string, stack: string[] = []): SpecFactory[] {
+  const memo = stack.length === 0 ? factoriesMemo.get(fqn) : undefined;
+  if (memo) return memo;
+  const out = findFactories(fqn, stack);
+  if (stack.length === 0) factoriesMemo.set(fqn, out);
+  return out;
+}
+
+function findFactories(fqn: string, stack: string[]): SpecFactory[] {
   const t = jsiiType(fqn);
   let candidates: Array<{ owner: string; m: JsiiMethod }>;
   if (t.kind === 'class') {
