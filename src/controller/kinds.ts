@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { JsiiMethod, jsiiType, onAssemblyReset, runtimeValue } from './spec-assembly';
-import { fromSpecStruct, fromSpecValue, METADATA_PROPS, Schema, SpecErrors, specProperties, structSchema, ToSpecContext, toSpecStruct } from './spec-convert';
+import { JsiiMethod, jsiiType, onAssemblyReset } from './spec-assembly';
+import { fromSpecStruct, fromSpecValue, METADATA_PROPS, Schema, SpecErrors, specProperties, structSchema, ToSpecContext, toSpecStruct, typeValue } from './spec-convert';
 import { PlatformSpecContext, platformSpecContext, SpecReferences } from './spec-references';
 import { invalid, renameField } from '../core/errors';
 import { IWorkload } from '../core/workload';
@@ -167,8 +167,17 @@ const PIPELINE_EXTENSION: SpecExtension = {
   },
 };
 
+let stepMethods: Array<[string, JsiiMethod]> | undefined;
+onAssemblyReset(() => { stepMethods = undefined; });
+
 /** MLPipeline's `add<Kind>(name, props)` methods that have a spec form, by tag (`container`, `script` ...). */
 function pipelineStepMethods(): Array<[string, JsiiMethod]> {
+  // asked for on every render of a pipeline: found once per assembly
+  stepMethods ??= findPipelineStepMethods();
+  return stepMethods;
+}
+
+function findPipelineStepMethods(): Array<[string, JsiiMethod]> {
   const t = jsiiType('cdk8s-ai-platform.MLPipeline');
   return (t.methods ?? [])
     .filter(m => !m.static && m.name.startsWith('add') && m.returns?.type.fqn === STEP_TEMPLATE)
@@ -264,11 +273,11 @@ export function workloadFromSpec(
   const references = new SpecReferences(scope, namespace, context, holder?.lookup);
   if (!holder) references.declareSettings();
   const errors = new SpecErrors(path, references);
-  const extra = entry.extension ? Object.keys(entry.extension.schema().properties) : [];
+  const extra = extensionFields(entry);
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) errors.fail('spec', spec, `must be an object (${entry.kind}'s props)`);
   const propsSpec = Object.fromEntries(Object.entries(spec ?? {}).filter(([k]) => !extra.includes(k)));
   const props = fromSpecStruct(entry.propsFqn, propsSpec, 'spec', errors, METADATA_PROPS);
-  const Cls = runtimeValue(entry.constructFqn);
+  const Cls = typeValue(entry.constructFqn);
   const meta = Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined));
   try {
     const workload = new Cls(scope, id, { ...props, ...meta });
@@ -277,6 +286,21 @@ export function workloadFromSpec(
   } catch (e) {
     throw specError(e, path, spec);
   }
+}
+
+// the extension's spec fields, kept per kind: building its schema on every render cost more than the render
+const extensionFieldsMemo = new Map<string, string[]>();
+onAssemblyReset(() => extensionFieldsMemo.clear());
+
+/** The spec fields of a kind's extension (none without one). */
+function extensionFields(entry: PlatformKindEntry): string[] {
+  if (!entry.extension) return [];
+  let fields = extensionFieldsMemo.get(entry.kind);
+  if (!fields) {
+    fields = Object.keys(entry.extension.schema().properties);
+    extensionFieldsMemo.set(entry.kind, fields);
+  }
+  return fields;
 }
 
 function chartNamespace(scope: IConstruct): string | undefined {

@@ -125,11 +125,24 @@ const reprMemo = new Map<string, boolean>();
 // the conversions ask for the same types' properties and factories on every render: kept per type (top-level calls)
 const propsMemo = new Map<string, JsiiProperty[]>();
 const factoriesMemo = new Map<string, SpecFactory[]>();
+// the run-time classes and enums the conversions use, by fqn (each lookup is otherwise a require())
+const valueMemo = new Map<string, any>();
 onAssemblyReset(() => {
   reprMemo.clear();
   propsMemo.clear();
   factoriesMemo.clear();
+  valueMemo.clear();
 });
+
+/** The run-time value (class or enum object) of the type `fqn`, kept per type. @internal */
+export function typeValue(fqn: string): any {
+  let v = valueMemo.get(fqn);
+  if (v === undefined) {
+    v = runtimeValue(fqn);
+    valueMemo.set(fqn, v);
+  }
+  return v;
+}
 
 function isStruct(t: JsiiType): boolean {
   return t.kind === 'interface' && t.datatype === true;
@@ -234,7 +247,7 @@ function description(docs?: JsiiDocs): string | undefined {
 
 function enumValues(fqn: string): string[] {
   const t = jsiiType(fqn);
-  const obj = runtimeValue(fqn);
+  const obj = typeValue(fqn);
   return (t.members ?? []).map(m => obj[m.name]);
 }
 
@@ -257,7 +270,7 @@ export function literalDefault(ref: JsiiTypeRef, text: string | undefined): any 
     const t = jsiiType(ref.fqn);
     const member = /^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)$/.exec(s);
     if (t.kind === 'enum' && member && member[1] === t.name && t.members?.some(x => x.name === member[2])) {
-      return runtimeValue(ref.fqn)[member[2]];
+      return typeValue(ref.fqn)[member[2]];
     }
     const call = /^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\(\)$/.exec(s);
     if (t.kind === 'class' && call && call[1] === t.name) {
@@ -464,7 +477,7 @@ function callFactory(fqn: string, f: SpecFactory, args: any, field: string, erro
     callArgs.push(fromSpecValue(p.type, v, `${field}.${p.name}`, errors));
   }
   while (callArgs.length && callArgs[callArgs.length - 1] === undefined) callArgs.pop();
-  const cls = runtimeValue(f.owner);
+  const cls = typeValue(f.owner);
   return cls[f.name](...callArgs);
 }
 
@@ -494,9 +507,17 @@ export function fromSpecStruct(fqn: string, value: any, field: string, errors: S
   return out;
 }
 
+// each property's literal default as JSON (null: none), read from its documentation once
+const defaultMemo = new WeakMap<JsiiProperty, string | null>();
+
 function isDefault(p: JsiiProperty, v: unknown): boolean {
-  const def = literalDefault(p.type, p.docs?.default);
-  return def !== undefined && JSON.stringify(def) === JSON.stringify(v);
+  let def = defaultMemo.get(p);
+  if (def === undefined) {
+    const literal = literalDefault(p.type, p.docs?.default);
+    def = literal === undefined ? null : JSON.stringify(literal);
+    defaultMemo.set(p, def);
+  }
+  return def !== null && def === JSON.stringify(v);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -579,7 +600,7 @@ export function toSpecValue(ref: JsiiTypeRef, value: any, field: string, ctx: To
 
 /** Whether the recorded class is the factory's owner (or inherits the factory from it). */
 function ownedBy(recorded: Function, ownerFqn: string): boolean {
-  const owner = runtimeValue(ownerFqn);
+  const owner = typeValue(ownerFqn);
   return recorded === owner || recorded.prototype instanceof owner;
 }
 
