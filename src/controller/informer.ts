@@ -53,8 +53,8 @@ export class Informer {
         return list;
       };
       const informer = this.client.k8s.makeInformer(this.client.kubeConfig, path, (() => listAndReset()) as any);
-      informer.on('add', (o: KObject) => this.handler('add', o));
-      informer.on('update', (o: KObject) => this.handler('update', o));
+      informer.on('add', (o: KObject) => this.handler('add', withoutManagedFields(o)));
+      informer.on('update', (o: KObject) => this.handler('update', withoutManagedFields(o)));
       informer.on('delete', (o: KObject) => this.handler('delete', o));
       let failures = 0;
       const listed = listFn;
@@ -114,5 +114,14 @@ export class Informer {
 function withKind(o: KObject, apiVersion: string, kind: string): KObject {
   o.apiVersion ??= apiVersion;
   o.kind ??= kind;
+  return o;
+}
+
+/**
+ * Drops an object's managedFields (often the bigger part of it), which nothing the controller reads from its caches
+ * looks at: the cache holds the same object, so the caches keep less for the garbage collector to trace.
+ */
+function withoutManagedFields(o: KObject): KObject {
+  if (o.metadata?.managedFields !== undefined) o.metadata.managedFields = undefined;
   return o;
 }

@@ -7,6 +7,7 @@
 import * as http from 'http';
 import * as https from 'https';
 import * as tls from 'tls';
+import * as url from 'url';
 
 /** `@kubernetes/client-node`, loaded at run time (ESM-only; this package compiles to CommonJS). @internal */
 export type ClientNode = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
@@ -95,6 +96,9 @@ export class KubeClient {
   private tlsOptions: Promise<https.RequestOptions> | undefined;
   /** The TLS context of every connection (CA, client certificate), built once rather than for each connection. */
   private secureContext: tls.SecureContext | undefined;
+  /** The server's address as request options (parsed once) and the path it may start with. */
+  private readonly target: http.RequestOptions;
+  private readonly basePath: string;
 
   private constructor(
     public readonly k8s: ClientNode,
@@ -105,6 +109,10 @@ export class KubeClient {
     const AgentClass = server.startsWith('http:') ? http.Agent : https.Agent;
     this.agent = new AgentClass({ keepAlive: true, maxSockets: opts.maxSockets ?? 64 });
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    const base = new URL(server.replace(/\/$/, ''));
+    const { protocol, hostname, port, auth } = url.urlToHttpOptions(base);
+    this.target = { protocol, hostname, port, ...(auth ? { auth } : {}) };
+    this.basePath = base.pathname === '/' ? '' : base.pathname;
   }
 
   /** Number of write requests (POST, PUT, PATCH, DELETE) made so far. */
@@ -142,15 +150,16 @@ export class KubeClient {
       headers['Content-Type'] = contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
-    const url = new URL(this.server.replace(/\/$/, '') + path);
-    const mod = url.protocol === 'http:' ? http : https;
+    const mod = this.target.protocol === 'http:' ? http : https;
     if (mod === https && (base.ca || base.cert || base.key)) {
       this.secureContext ??= tls.createSecureContext({ ca: base.ca, cert: base.cert, key: base.key });
     }
     const started = process.hrtime.bigint();
     const verb = method.toUpperCase();
     return new Promise<T>((resolve, reject) => {
-      const req = mod.request(url, {
+      const req = mod.request({
+        ...this.target,
+        path: this.basePath + path,
         method: verb,
         headers,
         agent: this.agent,
@@ -235,10 +244,10 @@ export class KubeClient {
     return `${collection}/${encodeURIComponent(obj.metadata.name)}`;
   }
 
-  /** Server-side apply of `obj` with `fieldManager`. */
-  public async apply(obj: KObject, fieldManager: string, force: boolean): Promise<KObject> {
+  /** Server-side apply of `obj` with `fieldManager` (`json`: `obj` already serialized, if the caller has it). */
+  public async apply(obj: KObject, fieldManager: string, force: boolean, json?: string): Promise<KObject> {
     const query = `?fieldManager=${encodeURIComponent(fieldManager)}${force ? '&force=true' : ''}`;
-    return this.request('PATCH', (await this.objectPath(obj)) + query, obj, 'application/apply-patch+yaml');
+    return this.request('PATCH', (await this.objectPath(obj)) + query, json ?? obj, 'application/apply-patch+yaml');
   }
 
   /** Reads one object; undefined when it does not exist. */

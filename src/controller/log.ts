@@ -32,6 +32,11 @@ export class Logger {
     this.emit('error', msg, fields);
   }
 
+  /** Whether lines of `level` are written (to skip building fields that would be dropped). */
+  public enabled(level: LogLevel): boolean {
+    return ORDER[level] >= ORDER[this.level];
+  }
+
   private emit(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
     if (ORDER[level] < ORDER[this.level]) return;
     this.write(JSON.stringify({ ts: new Date().toISOString(), level, msg, ...this.base, ...fields }));

@@ -204,8 +204,8 @@ export class Reconciler {
       if (live && this.currentStatus(owner).observedGeneration === generation) {
         drifted.push(`${c.kind} ${c.metadata.name}`);
       }
-      if (live) log.debug('child differs', { child: `${c.kind}/${c.metadata.name}`, paths: differingPaths(live, c).slice(0, 10) });
-      const result = await this.applyChild(owner, c, log);
+      if (live && log.enabled('debug')) log.debug('child differs', { child: `${c.kind}/${c.metadata.name}`, paths: differingPaths(live, c).slice(0, 10) });
+      const result = await this.applyChild(owner, c, intent, log);
       this.lastApplied.set(result.metadata.uid, { resourceVersion: result.metadata.resourceVersion, intent });
       const changed = !live || live.metadata.resourceVersion !== result.metadata.resourceVersion;
       if (changed) this.ctx.applied(c.kind!);
@@ -365,16 +365,16 @@ export class Reconciler {
   }
 
   /** Server-side apply; a conflict with another field manager is reported, then our intent is forced. */
-  private async applyChild(owner: KObject, child: KObject, log: Logger): Promise<KObject> {
+  private async applyChild(owner: KObject, child: KObject, intent: string, log: Logger): Promise<KObject> {
     try {
-      return await this.ctx.client.apply(child, FIELD_MANAGER, false);
+      return await this.ctx.client.apply(child, FIELD_MANAGER, false, intent);
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 409) throw e;
       const causes = (e.body?.details?.causes ?? []).map((c: any) => [c.message, c.field].filter((x) => x).join(': ')).join('; ');
       const message = `${child.kind} ${child.metadata.name}: ${causes || e.message}; the controller's values were restored`;
       log.warn('field manager conflict', { child: `${child.kind}/${child.metadata.name}`, causes });
       this.ctx.event(owner, 'Warning', 'FieldConflict', message);
-      return this.ctx.client.apply(child, FIELD_MANAGER, true);
+      return this.ctx.client.apply(child, FIELD_MANAGER, true, intent);
     }
   }
 
