@@ -8,11 +8,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
 import {
   assemblyPath, compactEtcd, condition, ControllerProcess, getObject, installCrds, kubeconfigVia, platformPath,
   restartApiserver, send, sleep, spawnController, startControllerCluster, TcpProxy, waitFor,
 } from './harness';
 import { SAMPLE_SPECS, sampleResource } from './samples';
+import { Accelerator, BatchQueue, ExistingGpuNodes, KueueIntegration, LocalQueue, PlatformController, WorkloadPriorityClass } from '../../src';
 import { CLUSTER_CHILDREN_FINALIZER, containsAll, differingPaths, FIELD_MANAGER, OWNER_UID_LABEL } from '../../src/controller/reconciler';
 import { assertBinaries, Cluster } from '../integration/cluster';
 
@@ -411,6 +413,41 @@ describe('runtime controller against a real API server', () => {
     // Without cluster-scoped children no finalizer holds the deletion.
     await send(cluster, 'DELETE', platformPath(PLURAL.BatchJob, ns, 'cs-without'));
     await waitFor('cs-without gone', async () => (await resource('BatchJob', 'cs-without', ns)) === undefined, 60_000);
+    await p.stop('SIGTERM');
+  }, 240_000);
+
+  test('the platform context: a running controller resolves the pool, queue and priority class a resource names', async () => {
+    const ns = 'ctl-context';
+    await send(cluster, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    // the platform's app: what PlatformController writes into its ConfigMap is what the controller reads
+    const platform = new Chart(Testing.app(), 'platform');
+    const installed = new PlatformController(platform, 'controller', { installCrds: false });
+    new ExistingGpuNodes(platform, 'gpus', { name: 'gpu-a10g', nodeLabels: { 'node-group': 'gpu-a10g' }, accelerator: Accelerator.nvidia() });
+    const clusterQueue = BatchQueue.fromClusterQueueName(platform, 'cq', 'gpu-batch', { integrations: [KueueIntegration.BATCH_JOB] });
+    new LocalQueue(platform, 'team-a', { clusterQueue, namespace: ns, name: 'team-a' });
+    new WorkloadPriorityClass(platform, 'high', { name: 'high', value: 1000 });
+    const configMap = Testing.synth(platform).find((o) => o.kind === 'ConfigMap' && o.metadata.name === installed.contextConfigMap.name);
+    const file = path.join(tmp, 'context.json');
+    fs.writeFileSync(file, configMap.data['context.json']);
+    const p = await spawnController({
+      kubeconfig: cluster.kubeconfig,
+      args: [`--namespaces=${ns}`, '--kinds=BatchJob', '--resync-period=0', `--platform-context=${file}`],
+    });
+    others.push(p);
+    await p.waitReady();
+
+    const container = { ...SAMPLE_SPECS.BatchJob.containers[0], resources: { cpu: '1', memory: '1Gi', accelerator: { nvidia: {} } } };
+    await create('BatchJob', 'on-pool', { ...SAMPLE_SPECS.BatchJob, containers: [container], pool: 'gpu-a10g', queue: 'team-a', priorityClass: 'high' }, ns);
+    await settled('BatchJob', 'on-pool', () => true, ns, p);
+    const job = await child('batch/v1', 'Job', 'on-pool', ns);
+    expect(job.spec.template.spec.nodeSelector).toEqual({ 'node-group': 'gpu-a10g' });
+    expect(job.metadata.labels).toMatchObject({ 'kueue.x-k8s.io/queue-name': 'team-a', 'kueue.x-k8s.io/priority-class': 'high' });
+
+    await create('BatchJob', 'unknown-pool', { ...SAMPLE_SPECS.BatchJob, containers: [container], pool: 'gpu-h100' }, ns);
+    const failed = await settled('BatchJob', 'unknown-pool', (o) => condition(o, 'Failed')?.status === 'True', ns, p);
+    expect(condition(failed, 'Failed')).toMatchObject({
+      reason: 'InvalidSpec', message: "[platform/unknown-pool] spec.pool: 'gpu-h100' is not valid; must name a node pool of the platform: 'gpu-a10g'",
+    });
     await p.stop('SIGTERM');
   }, 240_000);
 
