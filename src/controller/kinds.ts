@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { JsiiMethod, jsiiType, onAssemblyReset } from './spec-assembly';
-import { fromSpecStruct, fromSpecValue, METADATA_PROPS, Schema, SpecErrors, specProperties, structSchema, ToSpecContext, toSpecStruct, typeValue } from './spec-convert';
+import { JsiiMethod, jsiiType, onAssemblyReset, runtimeValue } from './spec-assembly';
+import { fromSpecStruct, fromSpecValue, METADATA_PROPS, Schema, SpecErrors, specProperties, structSchema, ToSpecContext, toSpecStruct } from './spec-convert';
 import { PlatformSpecContext, platformSpecContext, SpecReferences } from './spec-references';
 import { invalid, renameField } from '../core/errors';
 import { IWorkload } from '../core/workload';
@@ -277,7 +277,7 @@ export function workloadFromSpec(
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) errors.fail('spec', spec, `must be an object (${entry.kind}'s props)`);
   const propsSpec = Object.fromEntries(Object.entries(spec ?? {}).filter(([k]) => !extra.includes(k)));
   const props = fromSpecStruct(entry.propsFqn, propsSpec, 'spec', errors, METADATA_PROPS);
-  const Cls = typeValue(entry.constructFqn);
+  const Cls = runtimeValue(entry.constructFqn);
   const meta = Object.fromEntries(Object.entries(metadata).filter(([, v]) => v !== undefined));
   try {
     const workload = new Cls(scope, id, { ...props, ...meta });

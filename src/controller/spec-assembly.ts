@@ -157,8 +157,20 @@ export function jsiiType(fqn: string): JsiiType {
   return t;
 }
 
+// run-time values by fqn: the conversions look the same classes and enums up on every render (each a require())
+const runtimeValues = new Map<string, any>();
+
 /** The run-time value (class or enum object) of the type `fqn`. @internal */
 export function runtimeValue(fqn: string): any {
+  let v = runtimeValues.get(fqn);
+  if (v === undefined) {
+    v = lookUpRuntimeValue(fqn);
+    runtimeValues.set(fqn, v);
+  }
+  return v;
+}
+
+function lookUpRuntimeValue(fqn: string): any {
   const [name, ...rest] = fqn.split('.');
   // the library itself is required lazily: this module is loaded by the library's own static fromSpec methods
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -125,24 +125,11 @@ const reprMemo = new Map<string, boolean>();
 // the conversions ask for the same types' properties and factories on every render: kept per type (top-level calls)
 const propsMemo = new Map<string, JsiiProperty[]>();
 const factoriesMemo = new Map<string, SpecFactory[]>();
-// the run-time classes and enums the conversions use, by fqn (each lookup is otherwise a require())
-const valueMemo = new Map<string, any>();
 onAssemblyReset(() => {
   reprMemo.clear();
   propsMemo.clear();
   factoriesMemo.clear();
-  valueMemo.clear();
 });
-
-/** The run-time value (class or enum object) of the type `fqn`, kept per type. @internal */
-export function typeValue(fqn: string): any {
-  let v = valueMemo.get(fqn);
-  if (v === undefined) {
-    v = runtimeValue(fqn);
-    valueMemo.set(fqn, v);
-  }
-  return v;
-}
 
 function isStruct(t: JsiiType): boolean {
   return t.kind === 'interface' && t.datatype === true;
@@ -247,7 +234,7 @@ function description(docs?: JsiiDocs): string | undefined {
 
 function enumValues(fqn: string): string[] {
   const t = jsiiType(fqn);
-  const obj = typeValue(fqn);
+  const obj = runtimeValue(fqn);
   return (t.members ?? []).map(m => obj[m.name]);
 }
 
@@ -270,7 +257,7 @@ export function literalDefault(ref: JsiiTypeRef, text: string | undefined): any 
     const t = jsiiType(ref.fqn);
     const member = /^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)$/.exec(s);
     if (t.kind === 'enum' && member && member[1] === t.name && t.members?.some(x => x.name === member[2])) {
-      return typeValue(ref.fqn)[member[2]];
+      return runtimeValue(ref.fqn)[member[2]];
     }
     const call = /^([A-Za-z0-9_]+)\.([A-Za-z0-9_]+)\(\)$/.exec(s);
     if (t.kind === 'class' && call && call[1] === t.name) {
@@ -441,13 +428,12 @@ export function fromSpecValue(ref: JsiiTypeRef, value: any, field: string, error
   const [key, args] = Object.entries(value)[0];
   const f = factories.find(x => x.name === key);
   if (!f) errors.fail(`${field}.${key}`, args, `not a choice of ${t.name}; use one of ${names}`);
-  return callFactory(fqn, f, args, `${field}.${key}`, errors);
+  return callFactory(f, args, `${field}.${key}`, errors);
 }
 
-function callFactory(fqn: string, f: SpecFactory, args: any, field: string, errors: SpecErrors): any {
+function callFactory(f: SpecFactory, args: any, field: string, errors: SpecErrors): any {
   if (args === null || args === undefined) args = {};
   const call = `${jsiiType(f.owner).name}.${f.name}()`;
-  void fqn;
   if (!isPlainObject(args)) errors.fail(field, args, `must be an object of the arguments of ${call}`);
   const spreadFields = f.spread ? specProperties(f.spread.type.fqn!).map(p => p.name) : [];
   const known = [...f.params.filter(p => p !== f.spread).map(p => p.name), ...spreadFields];
@@ -477,7 +463,7 @@ function callFactory(fqn: string, f: SpecFactory, args: any, field: string, erro
     callArgs.push(fromSpecValue(p.type, v, `${field}.${p.name}`, errors));
   }
   while (callArgs.length && callArgs[callArgs.length - 1] === undefined) callArgs.pop();
-  const cls = typeValue(f.owner);
+  const cls = runtimeValue(f.owner);
   return cls[f.name](...callArgs);
 }
 
@@ -600,7 +586,7 @@ export function toSpecValue(ref: JsiiTypeRef, value: any, field: string, ctx: To
 
 /** Whether the recorded class is the factory's owner (or inherits the factory from it). */
 function ownedBy(recorded: Function, ownerFqn: string): boolean {
-  const owner = typeValue(ownerFqn);
+  const owner = runtimeValue(ownerFqn);
   return recorded === owner || recorded.prototype instanceof owner;
 }
 
