@@ -224,10 +224,7 @@ export class Reconciler {
 
     // Prune: children this resource controls (label and owner reference) that it no longer renders.
     const wanted = new Set(desired.map(childKey));
-    const kinds = new Map<string, { apiVersion: string; kind: string }>();
-    for (const c of [...desired, ...(this.currentStatus(owner).children ?? [])]) {
-      if (c?.apiVersion && c?.kind) kinds.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
-    }
+    const kinds = this.childKindsOf(owner, desired);
     let pruned = 0;
     const prunedNames: string[] = [];
     for (const { apiVersion, kind: childKind } of kinds.values()) {
@@ -294,11 +291,7 @@ export class Reconciler {
    */
   private async deleteClusterScopedChildren(owner: KObject, log: Logger): Promise<number> {
     const uid: string = owner.metadata.uid;
-    const kinds = new Map<string, { apiVersion: string; kind: string }>();
-    const rendered = this.renderCached(owner).rendered;
-    for (const c of [...(rendered?.children ?? []), ...(this.currentStatus(owner).children ?? [])]) {
-      if (c?.apiVersion && c?.kind) kinds.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
-    }
+    const kinds = this.childKindsOf(owner, this.renderCached(owner).rendered?.children ?? []);
     const deleted: string[] = [];
     for (const { apiVersion, kind } of kinds.values()) {
       if (await this.ctx.namespaced(apiVersion, kind)) continue;
@@ -326,6 +319,15 @@ export class Reconciler {
       if (!(e instanceof ApiError && e.status === 404)) throw e;
     }
     return deleted.length;
+  }
+
+  /** The kinds of `children` and of the children the resource's status names (what it may have left behind), by key. */
+  private childKindsOf(owner: KObject, children: KObject[]): Map<string, { apiVersion: string; kind: string }> {
+    const kinds = new Map<string, { apiVersion: string; kind: string }>();
+    for (const c of [...children, ...(this.currentStatus(owner).children ?? [])]) {
+      if (c?.apiVersion && c?.kind) kinds.set(`${c.apiVersion}/${c.kind}`, { apiVersion: c.apiVersion, kind: c.kind });
+    }
+    return kinds;
   }
 
   /** Renders the resource, or reuses the render of the same uid, generation, labels and annotations. */
