@@ -117,9 +117,14 @@ export class Placement {
   }
 
   public set priorityClassName(name: string | undefined) {
+    this.changed();
+    this.priorityClass = name;
+  }
+
+  /** A mutator ran: the app's renders and this placement's revision are out of date. */
+  private changed(): void {
     PlatformContext.touch();
     this.changes++;
-    this.priorityClass = name;
   }
 
   /**
@@ -133,15 +138,13 @@ export class Placement {
 
   /** Requires a node label value (node selector). */
   public selectNodeLabel(key: string, value: string): void {
-    PlatformContext.touch();
-    this.changes++;
+    this.changed();
     this.selector[key] = value;
   }
 
   /** Tolerates a taint (idempotent). */
   public tolerate(taint: Taint): void {
-    PlatformContext.touch();
-    this.changes++;
+    this.changed();
     if (!this.tolerationList.some(t => JSON.stringify(t) === JSON.stringify(taint))) {
       this.tolerationList.push(taint);
     }
@@ -149,8 +152,7 @@ export class Placement {
 
   /** Adds a required node affinity term (idempotent). */
   public requireNode(requirement: NodeRequirement): void {
-    PlatformContext.touch();
-    this.changes++;
+    this.changed();
     if (!this.required.some(r => JSON.stringify(r) === JSON.stringify(requirement))) {
       this.required.push(requirement);
     }
@@ -158,15 +160,13 @@ export class Placement {
 
   /** Adds a label to the pods (e.g. a queue name). */
   public addPodLabel(key: string, value: string): void {
-    PlatformContext.touch();
-    this.changes++;
+    this.changed();
     this.podLabelMap[key] = value;
   }
 
   /** Adds an annotation to the pods (e.g. `karpenter.sh/do-not-disrupt`). */
   public addPodAnnotation(key: string, value: string): void {
-    PlatformContext.touch();
-    this.changes++;
+    this.changed();
     this.podAnnotationMap[key] = value;
   }
 

@@ -135,22 +135,19 @@ export class PodTemplate {
 
   /** Adds a container. */
   public addContainer(container: ContainerSpec): void {
-    PlatformContext.touch();
-    this.changes++;
+    this.changed();
     this.containerSpecs.push(container);
   }
 
   /** Adds an init container. */
   public addInitContainer(container: ContainerSpec): void {
-    PlatformContext.touch();
-    this.changes++;
+    this.changed();
     this.initContainerSpecs.push(container);
   }
 
   /** Adds a pod volume that containers may mount. */
   public addVolume(volume: PodVolume): void {
-    PlatformContext.touch();
-    this.changes++;
+    this.changed();
     this.extraVolumes.push(volume);
   }
 
@@ -162,9 +159,14 @@ export class PodTemplate {
    * @internal
    */
   public _nameFields(names: { [templatePath: string]: string }): void {
+    this.changed();
+    this.fieldNames = Object.entries(names).sort(([a], [b]) => b.length - a.length);
+  }
+
+  /** A mutator ran: the app's renders and this template's revision are out of date. */
+  private changed(): void {
     PlatformContext.touch();
     this.changes++;
-    this.fieldNames = Object.entries(names).sort(([a], [b]) => b.length - a.length);
   }
 
   /**
