@@ -408,18 +408,23 @@ function declareTwin(entry: PlatformKindEntry, workload: IWorkload, props: any, 
 
 /** A workload's rendered objects with the order of a pipeline's templates left out (a spec's map holds them by name). */
 function comparable(rendered: { primary: any; supporting: any[] }): any {
-  const sortTemplates = (o: any): any => {
-    if (Array.isArray(o)) return o.map(sortTemplates);
-    if (o === null || typeof o !== 'object') return o;
-    const out: any = {};
-    for (const [k, v] of Object.entries(o)) {
-      out[k] = k === 'templates' && Array.isArray(v) && v.every(x => typeof x?.name === 'string')
-        ? [...v].sort((a: any, b: any) => a.name.localeCompare(b.name)).map(sortTemplates)
-        : sortTemplates(v);
-    }
-    return out;
-  };
-  return sortTemplates([rendered.primary, ...rendered.supporting]);
+  return withTemplatesByName([rendered.primary, ...rendered.supporting]);
+}
+
+/**
+ * A JSON value with every list of named templates (an Argo Workflow's) in name order: the order a pipeline declared
+ * from a spec (whose `templates` is a map) gives them. @internal
+ */
+export function withTemplatesByName(o: any): any {
+  if (Array.isArray(o)) return o.map(withTemplatesByName);
+  if (o === null || typeof o !== 'object') return o;
+  const out: any = {};
+  for (const [k, v] of Object.entries(o)) {
+    out[k] = k === 'templates' && Array.isArray(v) && v.every(x => typeof x?.name === 'string')
+      ? [...v].sort((a: any, b: any) => a.name.localeCompare(b.name)).map(withTemplatesByName)
+      : withTemplatesByName(v);
+  }
+  return out;
 }
 
 /** The path and value (in `a`) of the first difference between two JSON values. */

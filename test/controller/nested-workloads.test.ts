@@ -7,6 +7,7 @@ import Ajv from 'ajv';
 import { Chart, Testing } from 'cdk8s';
 import { declareNestedPipeline, NESTED_PIPELINE_NAMESPACE } from './render-cases';
 import { Accelerator, BatchJob, ExistingGpuNodes, MLPipeline, WorkloadTemplate } from '../../src';
+import { withTemplatesByName } from '../../src/controller/kinds';
 import { platformCrds, platformSpecContext, renderResource } from '../../src/controller/render';
 import { expectValidationError } from '../util';
 
@@ -42,9 +43,7 @@ test('toSpec writes the steps\' workloads as nested resources, and the resource 
   const byKey = (objs: any[]) => objs.map(o => JSON.stringify(o)).sort();
   const synthesized = Testing.synth(chart);
   // the Argo templates are listed in name order from a spec (a map), in declaration order from TypeScript
-  const sortTemplates = (o: any) => (o.kind === 'WorkflowTemplate' || o.kind === 'CronWorkflow' || o.kind === 'Workflow'
-    ? JSON.parse(JSON.stringify(o, (k, v) => (k === 'templates' && Array.isArray(v) ? [...v].sort((x, y) => x.name.localeCompare(y.name)) : v))) : o);
-  expect(byKey(rendered.children.map(sortTemplates))).toEqual(byKey(synthesized.map(sortTemplates)));
+  expect(byKey(withTemplatesByName(rendered.children))).toEqual(byKey(withTemplatesByName(synthesized)));
   expect(JSON.stringify(rendered.children)).toContain('ghcr.io/example/eval:1.0');
 });
 
