@@ -6,9 +6,12 @@
  * ServingRuntimes; and a SparkJob (with its driver's ServiceAccount, Role and RoleBinding) placed through the app
  * (no explicit pool). For each size, in separate processes so that peak RSS is per phase:
  *
- * - library: construct every workload and write the app's YAML (`app.synthYaml()`), as `cdk8s synth` does;
- * - YAML floor: the same objects through cdk8s's own YAML call (`Yaml.stringify`);
- * - raw cdk8s: the same objects as plain `ApiObject`s in a fresh app, then `app.synthYaml()`;
+ * - library: construct every workload in the library's `PlatformApp` and write the app's YAML files (`app.synth()`,
+ *   what `cdk8s synth` runs);
+ * - library in cdk8s's `App`: the same, with cdk8s's own `App` (which prepares the whole app again for each chart);
+ * - YAML floor: the same objects through cdk8s's own YAML call (`Yaml.stringify`), written to a file;
+ * - raw cdk8s: the same objects as plain `ApiObject`s in a fresh cdk8s `App` (one chart per namespace), then
+ *   `app.synth()`;
  * - the validation plugin on the library's output: cold (new process, first call compiles the schemas of the kinds
  *   present and keeps them on disk), cold with the compiled validators on disk (a new process again: every later
  *   `cdk8s synth`), warm (second call in one process), and the plugin class as `cdk8s synth` runs it (the manifest's
@@ -31,7 +34,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import * as YAML from 'yaml';
 import {
   Accelerator, BatchQueue, ClusterServingRuntime, DistributedTraining, GpuInstances, GpuNodePool, InferenceService, KServeConfig,
-  ModelFormat, Predictor, QueueFlavors, ResourceQuota, SparkApplicationType, SparkJob, StorageUri, TrainingBackend,
+  ModelFormat, PlatformApp, Predictor, QueueFlavors, ResourceQuota, SparkApplicationType, SparkJob, StorageUri, TrainingBackend,
 } from '../src';
 import { DeploymentMode } from '../src/serving/kserve-config';
 import { UPSTREAM_CACHE_DIR } from '../src/validation/cache';
@@ -58,8 +61,9 @@ const rssMiB = () => process.resourceUsage().maxRSS / 1024;
 let startRssMiB = 0;
 
 /** Builds the app: `units` of the mix, spread over teams (one namespace, LocalQueue and chart per 100 units). */
-export function buildLibraryApp(units: number): App {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-')) });
+export function buildLibraryApp(units: number, cdk8sApp = false): App {
+  const props = { outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-')) };
+  const app = cdk8sApp ? new App(props) : new PlatformApp(props);
   const platform = new Chart(app, 'platform');
   new KServeConfig(platform, 'kserve', { defaultDeploymentMode: DeploymentMode.STANDARD });
   new ClusterServingRuntime(platform, 'sklearn', {
@@ -112,10 +116,10 @@ export function buildLibraryApp(units: number): App {
 /** Child process: one phase, one size; prints a JSON Measure. */
 function child(phase: string, units: number, file: string): void {
   startRssMiB = process.memoryUsage().rss / 1024 / 1024;
-  if (phase === 'library') {
+  if (phase === 'library' || phase === 'library-app') {
     const t0 = now();
     const c0 = cpu();
-    const app = buildLibraryApp(units);
+    const app = buildLibraryApp(units, phase === 'library-app');
     const tBuilt = now();
     const cBuilt = cpu();
     // what the construct tree holds: the heap after construction, once garbage is collected (BENCH_PHASES with
@@ -127,7 +131,7 @@ function child(phase: string, units: number, file: string): void {
     // the collection's own time is not the library's
     const gcMs = now() - tBuilt;
     const gcCpu = cpu() - cBuilt;
-    const yaml = app.synthYaml();
+    app.synth();
     const ms = now() - t0 - gcMs;
     const cpuMs = cpu() - c0 - gcCpu;
     const rss = rssMiB();
@@ -137,7 +141,16 @@ function child(phase: string, units: number, file: string): void {
       process.stderr.write(`library: construct ${(tBuilt - t0).toFixed(0)} ms (cpu ${(cBuilt - c0).toFixed(0)}), `
         + `synth ${(now() - tBuilt - gcMs).toFixed(0)} ms (cpu ${(cpu() - cBuilt - gcCpu).toFixed(0)}); `
         + `after construction: heap used ${mib(heapBuilt.heapUsed)} MiB${gc ? ' (collected)' : ''}, peak RSS so far ${rssBuilt.toFixed(0)} MiB; `
-        + `after synth: heap used ${mib(heapSynth.heapUsed)} MiB, YAML ${mib(yaml.length)} MiB of characters, peak RSS ${rss.toFixed(0)} MiB\n`);
+        + `after synth: heap used ${mib(heapSynth.heapUsed)} MiB, peak RSS ${rss.toFixed(0)} MiB\n`);
+    }
+    // the files written, in the order of their charts' names (cdk8s's App prefixes an index to them when charts
+    // depend on each other)
+    const files = fs.readdirSync(app.outdir).sort((a, b) => a.replace(/^\d{4}-/, '').localeCompare(b.replace(/^\d{4}-/, '')));
+    const yaml = files.map(f => fs.readFileSync(path.join(app.outdir, f), 'utf-8')).join('---\n');
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+    if (phase === 'library-app') {
+      process.stdout.write(JSON.stringify({ ms, cpuMs, rssMiB: rss, startRssMiB, objects: yaml.split('\n---\n').length }));
+      return;
     }
     // the objects for the other phases: one JSON document per line (a single JSON string of 60,000 objects is
     // larger than the child's parser is comfortable with)
@@ -186,12 +199,16 @@ function child(phase: string, units: number, file: string): void {
   if (phase === 'floor') {
     const t0 = now();
     const c0 = cpu();
-    Yaml.stringify(...objects);
-    process.stdout.write(JSON.stringify({ ms: now() - t0, cpuMs: cpu() - c0, rssMiB: rssMiB(), startRssMiB }));
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-floor-')), 'objects.k8s.yaml');
+    fs.writeFileSync(out, Yaml.stringify(...objects));
+    const measure = { ms: now() - t0, cpuMs: cpu() - c0, rssMiB: rssMiB(), startRssMiB };
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    process.stdout.write(JSON.stringify(measure));
   } else if (phase === 'raw') {
     const t0 = now();
     const c0 = cpu();
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-raw-')) });
+    // one chart per namespace: the library app's charts
     const charts = new Map<string, Chart>();
     objects.forEach((o, i) => {
       const ns = o.metadata?.namespace ?? '';
@@ -202,8 +219,10 @@ function child(phase: string, units: number, file: string): void {
       }
       new ApiObject(chart, `o${i}`, o);
     });
-    app.synthYaml();
-    process.stdout.write(JSON.stringify({ ms: now() - t0, cpuMs: cpu() - c0, rssMiB: rssMiB(), startRssMiB }));
+    app.synth();
+    const measure = { ms: now() - t0, cpuMs: cpu() - c0, rssMiB: rssMiB(), startRssMiB };
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+    process.stdout.write(JSON.stringify(measure));
   } else if (phase === 'plugin') {
     const t0 = now();
     const c0 = cpu();
@@ -227,7 +246,7 @@ function run(phase: string, units: number, file: string, env: NodeJS.ProcessEnv 
 }
 
 function main(sizes: number[], skipPlugin: boolean): void {
-  const rows: Array<{ units: number; lib: Measure; floor: Measure; raw: Measure; plugin?: Measure }> = [];
+  const rows: Array<{ units: number; lib: Measure; libApp: Measure; floor: Measure; raw: Measure; plugin?: Measure }> = [];
   // the validators a package ships (compiled ahead by its package step), made once for all sizes
   const shipped = skipPlugin ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-shipped-'));
   if (shipped) run('precompile', 0, shipped);
@@ -236,6 +255,7 @@ function main(sizes: number[], skipPlugin: boolean): void {
   for (const units of sizes) {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-objs-')), 'objects.jsonl');
     const lib = run('library', units, file);
+    const libApp = run('library-app', units, file);
     const floor = run('floor', units, file);
     const raw = run('raw', units, file);
     // the plugin in a new process: first with no compiled validators on disk (a machine's first synth), then with the
@@ -249,10 +269,12 @@ function main(sizes: number[], skipPlugin: boolean): void {
       CDK8S_AI_PLATFORM_VALIDATOR_CACHE: path.join(path.dirname(file), 'validators-empty'), CDK8S_AI_PLATFORM_UPSTREAM_CACHE: shipped,
     });
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    rows.push({ units, lib, floor, raw, plugin });
+    rows.push({ units, lib, libApp, floor, raw, plugin });
     process.stdout.write(`${String(units).padStart(6)} workloads ${String(lib.objects).padStart(6)} objects\n`
       + `  cpu  ms: library ${f(lib.cpuMs)} | YAML floor ${f(floor.cpuMs)} | raw cdk8s ${f(raw.cpuMs)} | library/raw ${x(lib.cpuMs, raw.cpuMs)} | library/floor ${x(lib.cpuMs, floor.cpuMs)}\n`
       + `  wall ms: library ${f(lib.ms)} | YAML floor ${f(floor.ms)} | raw cdk8s ${f(raw.ms)} | library/raw ${x(lib.ms, raw.ms)} | library/floor ${x(lib.ms, floor.ms)}\n`
+      + `  library in cdk8s's App (which prepares the whole app again for each chart): cpu ${f(libApp.cpuMs)} ms, wall ${f(libApp.ms)} ms, `
+      + `/raw ${x(libApp.cpuMs, raw.cpuMs)}, /floor ${x(libApp.cpuMs, floor.cpuMs)} (cpu); peak RSS ${f(libApp.rssMiB)} MiB\n`
       + `  peak RSS MiB (above the phase's start): library ${f(lib.rssMiB)} (${f(lib.rssMiB - lib.startRssMiB)}) | YAML floor ${f(floor.rssMiB)} `
       + `(${f(floor.rssMiB - floor.startRssMiB)}) | raw cdk8s ${f(raw.rssMiB)} (${f(raw.rssMiB - raw.startRssMiB)})\n`
       + (plugin && pluginCached ? `  plugin (new process): cold ${f(plugin.ms)} ms (cpu ${f(plugin.cpuMs)}) compiling the schemas of the kinds present, `
@@ -265,7 +287,8 @@ function main(sizes: number[], skipPlugin: boolean): void {
     const a = rows[i - 1];
     const b = rows[i];
     const work = b.units / a.units;
-    process.stdout.write(`linearity ${a.units} → ${b.units} (${work}x work, cpu time): library ${(b.lib.cpuMs / a.lib.cpuMs).toFixed(1)}x, `
+    process.stdout.write(`linearity ${a.units} → ${b.units} (${work}x work, cpu time): library ${(b.lib.cpuMs / a.lib.cpuMs).toFixed(1)}x `
+      + `(in cdk8s's App ${(b.libApp.cpuMs / a.libApp.cpuMs).toFixed(1)}x), `
       + `raw cdk8s ${(b.raw.cpuMs / a.raw.cpuMs).toFixed(1)}x, YAML floor ${(b.floor.cpuMs / a.floor.cpuMs).toFixed(1)}x\n`);
   }
 }

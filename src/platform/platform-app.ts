@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Names, Yaml } from 'cdk8s';
+import { chartObjects, prepareApp } from './app-synthesis';
 import { GitOpsOutput, SynthesizedFile, TieredChart } from './gitops';
 import { installsOf, PlatformTier, tierOf } from './tiers';
 
@@ -18,7 +19,9 @@ export interface PlatformAppProps extends AppProps {
  * operators, cluster configuration, workloads) and the output is laid out as {@link GitOpsOutput} says, so that
  * each tier is applied before the next.
  *
- * Use it in place of `App`; charts and constructs are declared in it as usual.
+ * Use it in place of `App`; charts and constructs are declared in it as usual. It also synthesizes in time linear in
+ * the app: cdk8s's `App` resolves dependencies and validates the whole app again for every chart it writes (charts x
+ * constructs), `PlatformApp` does so once and then writes each chart, with the same objects in the same order.
  */
 export class PlatformApp extends App {
   /** The GitOps layout (undefined: one file per chart, as cdk8s writes it). */
@@ -45,14 +48,24 @@ export class PlatformApp extends App {
     return this.gitOps._arrange(charts, this.outputFileExtension);
   }
 
-  /** Writes the files of {@link PlatformApp.synthFiles} to `outdir`. */
+  /**
+   * Writes the files of {@link PlatformApp.synthFiles} to `outdir`. Without a GitOps layout, each chart's file is
+   * written as soon as it is serialized, so the app's objects are not all held at once.
+   */
   public synth(): void {
-    const files = this.synthFiles();
     fs.mkdirSync(this.outdir, { recursive: true });
-    for (const file of files) {
-      const target = path.join(this.outdir, file.path);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      Yaml.save(target, file.objects);
+    if (this.gitOps === undefined) {
+      prepareApp(this);
+      for (const chart of this.charts) {
+        const objects = chartObjects(chart);
+        if (objects.length > 0) Yaml.save(path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`), objects);
+      }
+    } else {
+      for (const file of this.synthFiles()) {
+        const target = path.join(this.outdir, file.path);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        Yaml.save(target, file.objects);
+      }
     }
     if (this.recordMetadata) {
       const resources: { [name: string]: { path: string } } = {};
@@ -61,13 +74,15 @@ export class PlatformApp extends App {
     }
   }
 
+  /** The app's objects as one YAML string, as `App.synthYaml()` gives them (the app prepared once, not per chart). */
+  public synthYaml(): string {
+    prepareApp(this);
+    return Yaml.stringify(...this.charts.flatMap(chartObjects));
+  }
+
   /** Validates the app (as cdk8s does before writing) and returns each chart's objects with their tiers. */
   private tieredCharts(): TieredChart[] {
-    const errors: string[] = [];
-    for (const child of this.node.findAll()) {
-      for (const error of child.node.validate()) errors.push(`[${child.node.path}] ${error}`);
-    }
-    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    prepareApp(this);
     const installs = installsOf(this);
     return this.charts.map(chart => {
       const tiers = new Map<string, PlatformTier>();
@@ -75,7 +90,7 @@ export class PlatformApp extends App {
         if (!ApiObject.isApiObject(o) || Chart.of(o) !== chart) continue;
         tiers.set(identity(o.apiVersion, o.kind, o.metadata.namespace, o.name), tierOf(o, installs));
       }
-      const objects = Object.values(chart.toJson()).map((json: any) => ({
+      const objects = chartObjects(chart).map((json: any) => ({
         json,
         tier: tiers.get(identity(json.apiVersion, json.kind, json.metadata?.namespace, json.metadata?.name)) ?? PlatformTier.WORKLOADS,
       }));

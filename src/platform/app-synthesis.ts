@@ -1,0 +1,86 @@
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/*
+ * Synthesis of a whole app in time linear in its constructs.
+ *
+ * cdk8s's `Chart.toJson()` prepares the whole app again for every chart it serializes: it turns the app's implicit
+ * construct dependencies into chart and object dependencies and runs every construct's validations, over every
+ * construct of the app. An app with one chart per team therefore costs charts x constructs before any object is
+ * written. `PlatformApp` prepares the app once per synthesis with the same steps, then serializes each chart's own
+ * objects in the same order cdk8s does (the dependency order inside the chart), so the output is the same
+ * (`test/platform/app-synthesis.test.ts` compares both on generated apps).
+ */
+
+/**
+ * Resolves the app's dependencies and runs its validations, once, as cdk8s does before serializing a chart; throws
+ * cdk8s's error when a validation fails.
+ * @internal
+ */
+export function prepareApp(app: App): void {
+  const all = app.node.findAll();
+  // cdk8s resolves the dependencies again for each chart; a second pass sees the dependencies the first one added
+  // (those of nested objects): both passes give what the repeated resolution gives
+  if (resolveDependencies(all) > 0) resolveDependencies(all);
+  const errors: string[] = [];
+  for (const c of all) {
+    for (const error of c.node.validate()) errors.push(`[${c.node.path}] ${error}`);
+  }
+  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+}
+
+/**
+ * The JSON of the objects of `chart` (not those of charts nested in it), in dependency order: what `chart.toJson()`
+ * returns once the app is prepared (`prepareApp`).
+ * @internal
+ */
+export function chartObjects(chart: Chart): any[] {
+  return new DependencyGraph(chart.node).topology()
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+    .map(o => o.toJson());
+}
+
+/**
+ * cdk8s's dependency resolution (`resolveDependencies` of its `App`): a chart depends on the charts nested in it and
+ * on the charts of the constructs its constructs depend on, and each object depends on the objects of the constructs
+ * its construct depends on. Returns the number of construct dependencies it expanded.
+ */
+function resolveDependencies(all: IConstruct[]): number {
+  const subtrees = new Map<IConstruct, IConstruct[]>();
+  const findAll = (c: IConstruct) => {
+    let found = subtrees.get(c);
+    if (!found) {
+      found = c.node.findAll();
+      subtrees.set(c, found);
+    }
+    return found;
+  };
+  for (const parent of all) {
+    if (!Chart.isChart(parent)) continue;
+    for (const child of parent.node.children) if (Chart.isChart(child)) parent.node.addDependency(child);
+  }
+  for (const { source, target } of dependenciesOf(all)) {
+    const sourceChart = Chart.of(source);
+    const targetChart = Chart.of(target);
+    if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
+  }
+  const deps = dependenciesOf(all);
+  for (const { source, target } of deps) {
+    const sourceChart = Chart.of(source);
+    const targetChart = Chart.of(target);
+    const targets = findAll(target).filter(c => ApiObject.isApiObject(c) && Chart.of(c) === targetChart);
+    const sources = findAll(source).filter(c => ApiObject.isApiObject(c) && Chart.of(c) === sourceChart);
+    for (const t of targets) {
+      for (const s of sources) if (t !== s) s.node.addDependency(t);
+    }
+  }
+  return deps.length;
+}
+
+function dependenciesOf(all: IConstruct[]): Array<{ source: IConstruct; target: IConstruct }> {
+  const deps: Array<{ source: IConstruct; target: IConstruct }> = [];
+  for (const source of all) {
+    for (const target of source.node.dependencies) deps.push({ source, target });
+  }
+  return deps;
+}
