@@ -9,7 +9,8 @@
  * - library: construct every workload in the library's `PlatformApp` and write the app's YAML files (`app.synth()`,
  *   what `cdk8s synth` runs);
  * - library in cdk8s's `App`: the same, with cdk8s's own `App` (which prepares the whole app again for each chart);
- * - YAML floor: the same objects through cdk8s's own YAML call (`Yaml.stringify`), written to a file;
+ * - YAML floor: the same objects through cdk8s's own YAML call (`Yaml.stringify`), written to a file; and the same
+ *   objects through PlatformApp's YAML writer (the same bytes, no YAML document model: what the library's synth uses);
  * - raw cdk8s: the same objects as plain `ApiObject`s in a fresh cdk8s `App` (one chart per namespace), then
  *   `app.synth()`;
  * - the validation plugin on the library's output: cold (new process, first call compiles the schemas of the kinds
@@ -36,6 +37,7 @@ import {
   Accelerator, BatchQueue, ClusterServingRuntime, DistributedTraining, GpuInstances, GpuNodePool, InferenceService, KServeConfig,
   ModelFormat, PlatformApp, Predictor, QueueFlavors, ResourceQuota, SparkApplicationType, SparkJob, StorageUri, TrainingBackend,
 } from '../src';
+import { stringifyYaml } from '../src/platform/yaml-writer';
 import { DeploymentMode } from '../src/serving/kserve-config';
 import { UPSTREAM_CACHE_DIR } from '../src/validation/cache';
 import { AiPlatformValidation } from '../src/validation/cdk8s-plugin';
@@ -196,11 +198,11 @@ function child(phase: string, units: number, file: string): void {
     return;
   }
   const objects = fs.readFileSync(file, 'utf-8').split('\n').filter(Boolean).map(l => JSON.parse(l));
-  if (phase === 'floor') {
+  if (phase === 'floor' || phase === 'floor-writer') {
     const t0 = now();
     const c0 = cpu();
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-floor-')), 'objects.k8s.yaml');
-    fs.writeFileSync(out, Yaml.stringify(...objects));
+    fs.writeFileSync(out, phase === 'floor' ? Yaml.stringify(...objects) : stringifyYaml(objects));
     const measure = { ms: now() - t0, cpuMs: cpu() - c0, rssMiB: rssMiB(), startRssMiB };
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
     process.stdout.write(JSON.stringify(measure));
@@ -257,6 +259,7 @@ function main(sizes: number[], skipPlugin: boolean): void {
     const lib = run('library', units, file);
     const libApp = run('library-app', units, file);
     const floor = run('floor', units, file);
+    const floorWriter = run('floor-writer', units, file);
     const raw = run('raw', units, file);
     // the plugin in a new process: first with no compiled validators on disk (a machine's first synth), then with the
     // validators the first run compiled (every later synth)
@@ -273,6 +276,8 @@ function main(sizes: number[], skipPlugin: boolean): void {
     process.stdout.write(`${String(units).padStart(6)} workloads ${String(lib.objects).padStart(6)} objects\n`
       + `  cpu  ms: library ${f(lib.cpuMs)} | YAML floor ${f(floor.cpuMs)} | raw cdk8s ${f(raw.cpuMs)} | library/raw ${x(lib.cpuMs, raw.cpuMs)} | library/floor ${x(lib.cpuMs, floor.cpuMs)}\n`
       + `  wall ms: library ${f(lib.ms)} | YAML floor ${f(floor.ms)} | raw cdk8s ${f(raw.ms)} | library/raw ${x(lib.ms, raw.ms)} | library/floor ${x(lib.ms, floor.ms)}\n`
+      + `  YAML floor with PlatformApp's YAML writer (the same bytes): cpu ${f(floorWriter.cpuMs)} ms, wall ${f(floorWriter.ms)} ms; `
+      + `library / this floor ${x(lib.cpuMs, floorWriter.cpuMs)} (cpu)\n`
       + `  library in cdk8s's App (which prepares the whole app again for each chart): cpu ${f(libApp.cpuMs)} ms, wall ${f(libApp.ms)} ms, `
       + `/raw ${x(libApp.cpuMs, raw.cpuMs)}, /floor ${x(libApp.cpuMs, floor.cpuMs)} (cpu); peak RSS ${f(libApp.rssMiB)} MiB\n`
       + `  peak RSS MiB (above the phase's start): library ${f(lib.rssMiB)} (${f(lib.rssMiB - lib.startRssMiB)}) | YAML floor ${f(floor.rssMiB)} `

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, Names, Yaml } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, Names } from 'cdk8s';
 import { chartObjects, prepareApp } from './app-synthesis';
 import { GitOpsOutput, SynthesizedFile, TieredChart } from './gitops';
 import { installsOf, PlatformTier, tierOf } from './tiers';
+import { saveYaml, stringifyYaml } from './yaml-writer';
 
 /** Props of {@link PlatformApp}. */
 export interface PlatformAppProps extends AppProps {
@@ -21,7 +22,8 @@ export interface PlatformAppProps extends AppProps {
  *
  * Use it in place of `App`; charts and constructs are declared in it as usual. It also synthesizes in time linear in
  * the app: cdk8s's `App` resolves dependencies and validates the whole app again for every chart it writes (charts x
- * constructs), `PlatformApp` does so once and then writes each chart, with the same objects in the same order.
+ * constructs), `PlatformApp` does so once and then writes each chart, with the same objects in the same order. Its
+ * YAML is byte for byte cdk8s's (`Yaml.stringify`), written without building a YAML document model per object.
  */
 export class PlatformApp extends App {
   /** The GitOps layout (undefined: one file per chart, as cdk8s writes it). */
@@ -58,13 +60,13 @@ export class PlatformApp extends App {
       prepareApp(this);
       for (const chart of this.charts) {
         const objects = chartObjects(chart);
-        if (objects.length > 0) Yaml.save(path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`), objects);
+        if (objects.length > 0) saveYaml(path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`), objects);
       }
     } else {
       for (const file of this.synthFiles()) {
         const target = path.join(this.outdir, file.path);
         fs.mkdirSync(path.dirname(target), { recursive: true });
-        Yaml.save(target, file.objects);
+        saveYaml(target, file.objects);
       }
     }
     if (this.recordMetadata) {
@@ -77,7 +79,7 @@ export class PlatformApp extends App {
   /** The app's objects as one YAML string, as `App.synthYaml()` gives them (the app prepared once, not per chart). */
   public synthYaml(): string {
     prepareApp(this);
-    return Yaml.stringify(...this.charts.flatMap(chartObjects));
+    return stringifyYaml(this.charts.flatMap(chartObjects));
   }
 
   /** Validates the app (as cdk8s does before writing) and returns each chart's objects with their tiers. */

@@ -25,7 +25,10 @@ const shape: fc.Arbitrary<AppShape> = fc.record({
     namespace: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
   }), { minLength: 1, maxLength: 25 }),
   deps: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 12 }),
-  failing: fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }) }),
+  failing: fc.oneof(
+    { weight: 4, arbitrary: fc.constant<number[]>([]) },
+    { weight: 1, arbitrary: fc.array(fc.nat(), { minLength: 1, maxLength: 2 }) },
+  ),
 });
 
 /** Builds the shape in `app`: node i's parent is one of the nodes before it (the first is a chart under the app). */
