@@ -8,36 +8,64 @@ import { IConstruct } from 'constructs';
  * construct dependencies into chart and object dependencies and runs every construct's validations, over every
  * construct of the app. An app with one chart per team therefore costs charts x constructs before any object is
  * written. `PlatformApp` prepares the app once per synthesis with the same steps, then serializes each chart's own
- * objects in the same order cdk8s does (the dependency order inside the chart), so the output is the same
- * (`test/platform/app-synthesis.test.ts` compares both on generated apps).
+ * objects in the same order cdk8s does (the dependency order inside the chart; declaration order in an app without
+ * dependencies, with no dependency graph built), so the output is the same (`test/platform/app-synthesis.test.ts`
+ * compares both on generated apps).
  */
 
 /**
- * Resolves the app's dependencies and runs its validations, once, as cdk8s does before serializing a chart; throws
- * cdk8s's error when a validation fails.
+ * One synthesis of an app: its dependencies resolved and its validations run once (cdk8s's error when one fails), as
+ * cdk8s does before serializing a chart; then its charts and each chart's objects in cdk8s's order.
  * @internal
  */
-export function prepareApp(app: App): void {
-  const all = app.node.findAll();
-  // cdk8s resolves the dependencies again for each chart; a second pass sees the dependencies the first one added
-  // (those of nested objects): both passes give what the repeated resolution gives
-  if (resolveDependencies(all) > 0) resolveDependencies(all);
-  const errors: string[] = [];
-  for (const c of all) {
-    for (const error of c.node.validate()) errors.push(`[${c.node.path}] ${error}`);
+export class AppSynthesis {
+  /** Whether any construct of the app depends on another (then the order comes from cdk8s's dependency graph). */
+  private readonly dependencies: boolean;
+  /** The app's constructs in preorder. */
+  private readonly all: IConstruct[];
+
+  constructor(private readonly app: App) {
+    const all = app.node.findAll();
+    // cdk8s resolves the dependencies again for each chart; a second pass sees the dependencies the first one added
+    // (those of nested objects): both passes give what the repeated resolution gives
+    if (resolveDependencies(all) > 0) resolveDependencies(all);
+    const errors: string[] = [];
+    for (const c of all) {
+      for (const error of c.node.validate()) errors.push(`[${c.node.path}] ${error}`);
+    }
+    if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    this.all = all;
+    this.dependencies = all.some(c => c.node.dependencies.length > 0);
   }
-  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+
+  /**
+   * The app's charts in cdk8s's order (`App.charts`). Without dependencies, cdk8s's dependency graph orders the
+   * constructs as its table of them, keyed by path: in declaration order (preorder), but for paths that are array
+   * indexes (a chart whose id is a number, under the app), which come first in numeric order.
+   */
+  public get charts(): Chart[] {
+    if (this.dependencies) return this.app.charts;
+    const charts = this.all.filter((c): c is Chart => Chart.isChart(c));
+    const indexed = charts.filter(c => isArrayIndex(c.node.path)).sort((a, b) => Number(a.node.path) - Number(b.node.path));
+    return [...indexed, ...charts.filter(c => !isArrayIndex(c.node.path))];
+  }
+
+  /**
+   * The JSON of the objects of `chart` (not those of charts nested in it), in cdk8s's order (what `chart.toJson()`
+   * returns): the dependency order inside the chart, which is declaration order when nothing depends on anything
+   * (only the chart's own path can be an array index, and the chart is not an object).
+   */
+  public objectsOf(chart: Chart): any[] {
+    const constructs = this.dependencies ? new DependencyGraph(chart.node).topology() : chart.node.findAll();
+    return constructs
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
+      .map(o => o.toJson());
+  }
 }
 
-/**
- * The JSON of the objects of `chart` (not those of charts nested in it), in dependency order: what `chart.toJson()`
- * returns once the app is prepared (`prepareApp`).
- * @internal
- */
-export function chartObjects(chart: Chart): any[] {
-  return new DependencyGraph(chart.node).topology()
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)
-    .map(o => o.toJson());
+/** Whether a path is an array index (such keys come first in a JavaScript object, whatever their insertion order). */
+function isArrayIndex(path: string): boolean {
+  return /^(0|[1-9][0-9]*)$/.test(path) && Number(path) < 2 ** 32 - 1;
 }
 
 /**

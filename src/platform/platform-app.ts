@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Names } from 'cdk8s';
-import { chartObjects, prepareApp } from './app-synthesis';
+import { AppSynthesis } from './app-synthesis';
 import { GitOpsOutput, SynthesizedFile, TieredChart } from './gitops';
 import { installsOf, PlatformTier, tierOf } from './tiers';
 import { saveYaml, stringifyYaml } from './yaml-writer';
@@ -57,9 +57,9 @@ export class PlatformApp extends App {
   public synth(): void {
     fs.mkdirSync(this.outdir, { recursive: true });
     if (this.gitOps === undefined) {
-      prepareApp(this);
-      for (const chart of this.charts) {
-        const objects = chartObjects(chart);
+      const synthesis = new AppSynthesis(this);
+      for (const chart of synthesis.charts) {
+        const objects = synthesis.objectsOf(chart);
         if (objects.length > 0) saveYaml(path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`), objects);
       }
     } else {
@@ -78,21 +78,21 @@ export class PlatformApp extends App {
 
   /** The app's objects as one YAML string, as `App.synthYaml()` gives them (the app prepared once, not per chart). */
   public synthYaml(): string {
-    prepareApp(this);
-    return stringifyYaml(this.charts.flatMap(chartObjects));
+    const synthesis = new AppSynthesis(this);
+    return stringifyYaml(synthesis.charts.flatMap(chart => synthesis.objectsOf(chart)));
   }
 
   /** Validates the app (as cdk8s does before writing) and returns each chart's objects with their tiers. */
   private tieredCharts(): TieredChart[] {
-    prepareApp(this);
+    const synthesis = new AppSynthesis(this);
     const installs = installsOf(this);
-    return this.charts.map(chart => {
+    return synthesis.charts.map(chart => {
       const tiers = new Map<string, PlatformTier>();
       for (const o of chart.node.findAll()) {
         if (!ApiObject.isApiObject(o) || Chart.of(o) !== chart) continue;
         tiers.set(identity(o.apiVersion, o.kind, o.metadata.namespace, o.name), tierOf(o, installs));
       }
-      const objects = chartObjects(chart).map((json: any) => ({
+      const objects = synthesis.objectsOf(chart).map((json: any) => ({
         json,
         tier: tiers.get(identity(json.apiVersion, json.kind, json.metadata?.namespace, json.metadata?.name)) ?? PlatformTier.WORKLOADS,
       }));
