@@ -54,24 +54,13 @@ export function checkProps(scope: IConstruct, props: unknown, rules: { [name: st
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     invalid(scope, prefix.replace(/\.$/, '') || 'props', props, required ? 'required: must be an object of props' : 'must be an object of props');
   }
-  // runs for every workload and pod template: the rules' entries listed once, no field name made for an absent prop
-  for (const [name, r] of entriesOf(rules)) {
+  // runs for every workload and pod template: no entry arrays, no field name made for an absent prop
+  for (const name in rules) {
+    const r = rules[name];
     const value = (props as any)[name];
     if (value === undefined && !r.handlesAbsent) continue;
     check(scope, `${prefix}${name}`, value, r);
   }
-}
-
-const RULE_ENTRIES = new WeakMap<object, Array<[string, Rule]>>();
-
-/** `Object.entries(rules)`, listed once per rules object (rules are constants of the modules). */
-function entriesOf(rules: { [name: string]: Rule }): Array<[string, Rule]> {
-  let entries = RULE_ENTRIES.get(rules);
-  if (!entries) {
-    entries = Object.entries(rules);
-    RULE_ENTRIES.set(rules, entries);
-  }
-  return entries;
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -377,7 +377,7 @@ export function prune<T>(value: T): T {
   if (value && typeof value === 'object') {
     // runs over every rendered spec: no entry arrays, and emptiness without listing keys
     const out: any = {};
-    for (const k of Object.keys(value)) {
+    for (const k in value) {
       const v = (value as any)[k];
       if (v === undefined) continue;
       const p = prune(v);

@@ -128,8 +128,22 @@ function leaf(value: any, seen: Set<object>): string {
   }
 }
 
+/** Strings already written (keys and values repeat across objects: `name`, `image`, `IfNotPresent` ...). */
+const written = new Map<string, string>();
+const MAX_REMEMBERED = 100_000;
+
 /** A single-line string as `yaml` writes it (a key or a value: the same rules for such strings). */
 function scalarString(value: string): string {
+  let out = written.get(value);
+  if (out === undefined) {
+    out = quoteAsYaml(value);
+    if (written.size >= MAX_REMEMBERED) written.clear();
+    written.set(value, out);
+  }
+  return out;
+}
+
+function quoteAsYaml(value: string): string {
   if (SPECIAL.test(value) || DOCUMENT_MARKER.test(value)) throw NOT_FAST_PATH;
   if (!NEEDS_QUOTES.test(value) && !NOT_A_STRING.some(t => t.test(value))) return value;
   // quoted: single quotes for a string with double quotes and no single ones, else double quotes (JSON's escapes
