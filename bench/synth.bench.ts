@@ -4,7 +4,8 @@
  * Synthesis at platform scale. One unit of work is a realistic mix: a DistributedTraining TrainJob with a GPU on a
  * shared GpuNodePool, submitted through a LocalQueue; an InferenceService that picks its runtime from the app's
  * ServingRuntimes; and a SparkJob (with its driver's ServiceAccount, Role and RoleBinding) placed through the app
- * (no explicit pool). For each size, in separate processes so that peak RSS is per phase:
+ * (no explicit pool). For each size, in separate processes so that peak RSS is per phase (each runs the library as
+ * compiled JavaScript, transpiled once by this process, without the TypeScript compiler in it):
  *
  * - library: construct every workload in the library's `PlatformApp` and write the app's YAML files (`app.synth()`,
  *   what `cdk8s synth` runs);
@@ -240,15 +241,47 @@ function child(phase: string, units: number, file: string): void {
   }
 }
 
+/**
+ * Transpiles the modules a child process loads (this file and the library's sources) once, as ts-node's
+ * transpile-only mode does, into one file the children read through bench/compiled-require.js: a child runs the
+ * library as compiled JavaScript, without the TypeScript compiler in its process (whose memory would count in the
+ * phase's RSS). Returns the file.
+ */
+function transpileForChildren(dir: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  const root = path.resolve(__dirname, '..');
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'scripts', 'tsconfig.json'), {}, {
+    ...ts.sys, onUnRecoverableConfigFileDiagnostic: d => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); },
+  })!;
+  const modules: { [file: string]: string } = {};
+  for (const file of [__filename, ...config.fileNames.filter(f => f.startsWith(path.join(root, 'src') + path.sep))]) {
+    const source = fs.readFileSync(file, 'utf-8');
+    const compilerOptions = { ...config.options, noEmit: false, sourceMap: false, inlineSourceMap: false };
+    modules[file] = ts.transpileModule(source, { compilerOptions, fileName: file }).outputText;
+  }
+  const out = path.join(dir, 'modules.json');
+  fs.writeFileSync(out, JSON.stringify(modules));
+  return out;
+}
+
+/** The modules transpiled for the children (`transpileForChildren`). */
+let childModules = '';
+
 function run(phase: string, units: number, file: string, env: NodeJS.ProcessEnv = {}): Measure {
-  const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--child', phase, String(units), file], {
-    encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env },
+  const out = execFileSync(process.execPath, ['--require', path.join(__dirname, 'compiled-require.js'), __filename, '--child', phase, String(units), file], {
+    encoding: 'utf-8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env, AIP_BENCH_MODULES: childModules },
   });
   return JSON.parse(out);
 }
 
 function main(sizes: number[], skipPlugin: boolean): void {
   const rows: Array<{ units: number; lib: Measure; libApp: Measure; floor: Measure; raw: Measure; plugin?: Measure }> = [];
+  const transpiled = fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-js-'));
+  childModules = transpileForChildren(transpiled);
   // the validators a package ships (compiled ahead by its package step), made once for all sizes
   const shipped = skipPlugin ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-shipped-'));
   if (shipped) run('precompile', 0, shipped);
@@ -288,6 +321,7 @@ function main(sizes: number[], skipPlugin: boolean): void {
         + `${f(pluginShipped.ms)} ms (cpu ${f(pluginShipped.cpuMs)})\n` : ''));
   }
   if (shipped) fs.rmSync(shipped, { recursive: true, force: true });
+  fs.rmSync(transpiled, { recursive: true, force: true });
   for (let i = 1; i < rows.length; i++) {
     const a = rows[i - 1];
     const b = rows[i];

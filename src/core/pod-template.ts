@@ -114,7 +114,9 @@ export class PodTemplate {
   private readonly initContainerSpecs: ContainerSpec[];
   private readonly extraVolumes: PodVolume[];
   private readonly security: PodSecurity;
-  private fieldNames: Array<[string, string]> = [];
+  /** The names given by `_nameFields` (sorted, longest path first, when an error first needs them). */
+  private fieldNames: { [templatePath: string]: string } = {};
+  private sortedFieldNames?: Array<[string, string]>;
   /** Changes made through the mutators (see `_revision`). */
   private changes = 0;
   /** The revision whose inputs passed the checks of a rendering. */
@@ -160,7 +162,8 @@ export class PodTemplate {
    */
   public _nameFields(names: { [templatePath: string]: string }): void {
     this.changed();
-    this.fieldNames = Object.entries(names).sort(([a], [b]) => b.length - a.length);
+    this.fieldNames = names;
+    this.sortedFieldNames = undefined;
   }
 
   /** A mutator ran: the app's renders and this template's revision are out of date. */
@@ -184,7 +187,8 @@ export class PodTemplate {
    * @internal
    */
   public _field(path: string): string {
-    for (const [from, to] of this.fieldNames) {
+    this.sortedFieldNames ??= Object.entries(this.fieldNames).sort(([a], [b]) => b.length - a.length);
+    for (const [from, to] of this.sortedFieldNames) {
       if (from !== '' && path !== from && !path.startsWith(`${from}.`) && !path.startsWith(`${from}[`)) continue;
       const rest = from === '' ? path : path.slice(from.length).replace(/^\./, '');
       if (to === '') return rest;
