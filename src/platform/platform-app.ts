@@ -51,8 +51,10 @@ export class PlatformApp extends App {
   }
 
   /**
-   * Writes the files of {@link PlatformApp.synthFiles} to `outdir`. Without a GitOps layout, each chart's file is
-   * written as soon as it is serialized, so the app's objects are not all held at once.
+   * Writes the files of {@link PlatformApp.synthFiles} to `outdir`.
+   *
+   * Without a GitOps layout, each chart's file is written as soon as it is serialized, so the app's objects are not
+   * all held at once.
    */
   public synth(): void {
     fs.mkdirSync(this.outdir, { recursive: true });
@@ -76,7 +78,11 @@ export class PlatformApp extends App {
     }
   }
 
-  /** The app's objects as one YAML string, as `App.synthYaml()` gives them (the app prepared once, not per chart). */
+  /**
+   * The app's objects as one YAML string, as `App.synthYaml()` gives them.
+   *
+   * The app is prepared once, not once per chart.
+   */
   public synthYaml(): string {
     const synthesis = new AppSynthesis(this);
     return stringifyYaml(synthesis.charts.flatMap(chart => synthesis.objectsOf(chart)));
