@@ -1,5 +1,5 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, Node } from 'constructs';
 import { Errors, ValidationError } from '../src/core/errors';
 import { PodTemplate } from '../src/core/pod-template';
 import { SchemaValidator } from '../src/validation/schema-validator';
@@ -98,4 +98,21 @@ export function expectValidationError(fn: () => unknown, message: RegExp | strin
   if (typeof message === 'string') expect((thrown as Error).message).toEqual(message);
   else expect((thrown as Error).message).toMatch(message);
   return thrown as ValidationError;
+}
+
+/** Runs `f` and counts the construct-tree nodes that traversals (constructs' `findAll`) visit meanwhile. */
+export function countVisitedNodes<T>(f: () => T): { visited: number; result: T } {
+  const original = Node.prototype.findAll;
+  let visited = 0;
+  Node.prototype.findAll = function (this: Node, ...args: any[]) {
+    const found = (original as any).apply(this, args);
+    visited += found.length;
+    return found;
+  };
+  try {
+    const result = f();
+    return { visited, result };
+  } finally {
+    Node.prototype.findAll = original;
+  }
 }

@@ -6,7 +6,6 @@
  */
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { Node } from 'constructs';
 import * as YAML from 'yaml';
 import {
   Accelerator, BatchQueue, ClusterServingRuntime, DistributedTraining, GpuInstances, GpuNodePool, InferenceService, KServeConfig,
@@ -15,6 +14,7 @@ import {
 import { PlatformContext } from '../../src/core/context';
 import { yamlWriterStats } from '../../src/platform/yaml-writer';
 import { DeploymentMode } from '../../src/serving/kserve-config';
+import { countVisitedNodes } from '../util';
 
 function build(units: number, app: App = new App({ outdir: 'cdk8s.out' })): App {
   const platform = new Chart(app, 'platform');
@@ -53,20 +53,8 @@ function build(units: number, app: App = new App({ outdir: 'cdk8s.out' })): App 
 
 /** Nodes visited by `findAll` while building and synthesizing an app of `units` workload units. */
 function visitedNodes(units: number): { visited: number; objects: number } {
-  const original = Node.prototype.findAll;
-  let visited = 0;
-  Node.prototype.findAll = function (this: Node, ...args: any[]) {
-    const found = (original as any).apply(this, args);
-    visited += found.length;
-    return found;
-  };
-  try {
-    const app = build(units);
-    const objects = app.synthYaml().split('\n---\n').length;
-    return { visited, objects };
-  } finally {
-    Node.prototype.findAll = original;
-  }
+  const { visited, result } = countVisitedNodes(() => build(units).synthYaml().split('\n---\n').length);
+  return { visited, objects: result };
 }
 
 test('tree traversal work grows linearly with the number of workloads (20 → 40 → 80 units)', () => {

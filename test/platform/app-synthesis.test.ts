@@ -7,9 +7,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { Construct, IConstruct, Node } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as fc from 'fast-check';
 import { PlatformApp } from '../../src';
+import { countVisitedNodes } from '../util';
 
 /** A generated app: a tree of charts, plain constructs and objects, dependencies between them, failing validations. */
 interface AppShape {
@@ -152,18 +153,7 @@ function work(app: App, charts: number): { visited: number; validations: number 
       o.node.addValidation({ validate: () => { validations++; return []; } });
     }
   }
-  const original = Node.prototype.findAll;
-  let visited = 0;
-  Node.prototype.findAll = function (this: Node, ...args: any[]) {
-    const found = (original as any).apply(this, args);
-    visited += found.length;
-    return found;
-  };
-  try {
-    app.synthYaml();
-  } finally {
-    Node.prototype.findAll = original;
-  }
+  const { visited } = countVisitedNodes(() => app.synthYaml());
   return { visited, validations };
 }
 
