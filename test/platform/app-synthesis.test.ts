@@ -88,22 +88,25 @@ function writtenFiles(app: App): unknown {
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'aip-synthesis-'));
 
+/** The shape built in a cdk8s App and in a PlatformApp. */
+function bothApps(s: AppShape): { cdk8s: App; platform: PlatformApp } {
+  const cdk8s = new App({ outdir: tmp() });
+  build(cdk8s, s);
+  const platform = new PlatformApp({ outdir: tmp() });
+  build(platform, s);
+  return { cdk8s, platform };
+}
+
 test('PlatformApp.synthYaml() gives what App.synthYaml() gives, or fails with the same error (generated apps)', () => {
   fc.assert(fc.property(shape, s => {
-    const cdk8s = new App({ outdir: tmp() });
-    build(cdk8s, s);
-    const platform = new PlatformApp({ outdir: tmp() });
-    build(platform, s);
+    const { cdk8s, platform } = bothApps(s);
     expect(outcome(() => platform.synthYaml())).toEqual(outcome(() => cdk8s.synthYaml()));
   }), { numRuns: 300 });
 });
 
 test('PlatformApp.synth() writes the files App.synth() writes, or fails with the same error (generated apps)', () => {
   fc.assert(fc.property(shape, s => {
-    const cdk8s = new App({ outdir: tmp() });
-    build(cdk8s, s);
-    const platform = new PlatformApp({ outdir: tmp() });
-    build(platform, s);
+    const { cdk8s, platform } = bothApps(s);
     const expected = writtenFiles(cdk8s);
     expect(writtenFiles(platform)).toEqual(expected);
   }), { numRuns: 150 });
