@@ -13,7 +13,7 @@
  * - YAML floor: the same objects through cdk8s's own YAML call (`Yaml.stringify`), written to a file; and the same
  *   objects through PlatformApp's YAML writer (the same bytes, no YAML document model: what the library's synth uses);
  * - raw cdk8s: the same objects as plain `ApiObject`s in a fresh cdk8s `App` (one chart per namespace), then
- *   `app.synth()`;
+ *   `app.synth()`; and the same in a `PlatformApp` (what is left of the library's time beside it is its own work);
  * - the validation plugin on the library's output: cold (new process, first call compiles the schemas of the kinds
  *   present and keeps them on disk), cold with the compiled validators on disk (a new process again: every later
  *   `cdk8s synth`), warm (second call in one process), and the plugin class as `cdk8s synth` runs it (the manifest's
@@ -207,10 +207,11 @@ function child(phase: string, units: number, file: string): void {
     const measure = { ms: now() - t0, cpuMs: cpu() - c0, rssMiB: rssMiB(), startRssMiB };
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
     process.stdout.write(JSON.stringify(measure));
-  } else if (phase === 'raw') {
+  } else if (phase === 'raw' || phase === 'raw-platform') {
     const t0 = now();
     const c0 = cpu();
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-raw-')) });
+    const props = { outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'aip-bench-raw-')) };
+    const app = phase === 'raw' ? new App(props) : new PlatformApp(props);
     // one chart per namespace: the library app's charts
     const charts = new Map<string, Chart>();
     objects.forEach((o, i) => {
@@ -294,6 +295,7 @@ function main(sizes: number[], skipPlugin: boolean): void {
     const floor = run('floor', units, file);
     const floorWriter = run('floor-writer', units, file);
     const raw = run('raw', units, file);
+    const rawPlatform = run('raw-platform', units, file);
     // the plugin in a new process: first with no compiled validators on disk (a machine's first synth), then with the
     // validators the first run compiled (every later synth)
     const validators = path.join(path.dirname(file), 'validators');
@@ -311,6 +313,8 @@ function main(sizes: number[], skipPlugin: boolean): void {
       + `  wall ms: library ${f(lib.ms)} | YAML floor ${f(floor.ms)} | raw cdk8s ${f(raw.ms)} | library/raw ${x(lib.ms, raw.ms)} | library/floor ${x(lib.ms, floor.ms)}\n`
       + `  YAML floor with PlatformApp's YAML writer (the same bytes): cpu ${f(floorWriter.cpuMs)} ms, wall ${f(floorWriter.ms)} ms; `
       + `library / this floor ${x(lib.cpuMs, floorWriter.cpuMs)} (cpu)\n`
+      + `  raw cdk8s in PlatformApp (the same ApiObjects, prepared once, the writer's YAML): cpu ${f(rawPlatform.cpuMs)} ms, wall ${f(rawPlatform.ms)} ms; `
+      + `library / this ${x(lib.cpuMs, rawPlatform.cpuMs)} (cpu); peak RSS ${f(rawPlatform.rssMiB)} MiB\n`
       + `  library in cdk8s's App (which prepares the whole app again for each chart): cpu ${f(libApp.cpuMs)} ms, wall ${f(libApp.ms)} ms, `
       + `/raw ${x(libApp.cpuMs, raw.cpuMs)}, /floor ${x(libApp.cpuMs, floor.cpuMs)} (cpu); peak RSS ${f(libApp.rssMiB)} MiB\n`
       + `  peak RSS MiB (above the phase's start): library ${f(lib.rssMiB)} (${f(lib.rssMiB - lib.startRssMiB)}) | YAML floor ${f(floor.rssMiB)} `
