@@ -56,6 +56,9 @@ export class AppSynthesis {
    * (only the chart's own path can be an array index, and the chart is not an object).
    */
   public objectsOf(chart: Chart): any[] {
+    // a chart that serializes itself its own way is asked to, as cdk8s's App asks every chart (it prepares the app
+    // again for that chart)
+    if (chart.toJson !== Chart.prototype.toJson) return Object.values(chart.toJson());
     const constructs = this.dependencies ? new DependencyGraph(chart.node).topology() : chart.node.findAll();
     return constructs
       .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === chart)

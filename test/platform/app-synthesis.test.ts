@@ -112,6 +112,22 @@ test('PlatformApp.synth() writes the files App.synth() writes, or fails with the
   }), { numRuns: 150 });
 });
 
+test('a chart that overrides toJson() is serialized by it, as cdk8s\'s App serializes it', () => {
+  class Stamped extends Chart {
+    public toJson(): any[] {
+      return super.toJson().map(o => ({ ...o, metadata: { ...o.metadata, annotations: { stamped: 'yes' } } }));
+    }
+  }
+  const build2 = (app: App) => {
+    new ApiObject(new Stamped(app, 'stamped'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    new ApiObject(new Chart(app, 'plain'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+    return app;
+  };
+  const written = build2(new PlatformApp({ outdir: tmp() })).synthYaml();
+  expect(written).toContain('stamped: "yes"');
+  expect(written).toEqual(build2(new App({ outdir: tmp() })).synthYaml());
+});
+
 test('the generated apps reach the cases that matter: dependencies across charts, nested charts, validation errors', () => {
   // the property above is only as good as its cases: count what the generator produces over a fixed sample
   const seen = { crossChart: 0, nested: 0, failing: 0, objectsOrderedByDependency: 0, noDependencies: 0, numberedChartAfterOthers: 0 };
