@@ -54,10 +54,17 @@ export function checkProps(scope: IConstruct, props: unknown, rules: { [name: st
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     invalid(scope, prefix.replace(/\.$/, '') || 'props', props, required ? 'required: must be an object of props' : 'must be an object of props');
   }
-  // runs for every workload and pod template: no entry arrays, no field name made for an absent prop
+  checkMembers(scope, props, rules, prefix);
+}
+
+/**
+ * Checks each member of `obj` named in `rules` (at `<prefix><name>`). Runs for every workload, pod template and
+ * props shape: no entry arrays, and no field name made for a member left out.
+ */
+function checkMembers(scope: IConstruct, obj: any, rules: { [name: string]: Rule }, prefix: string): void {
   for (const name in rules) {
     const r = rules[name];
-    const value = (props as any)[name];
+    const value = obj[name];
     if (value === undefined && !r.handlesAbsent) continue;
     check(scope, `${prefix}${name}`, value, r);
   }
@@ -309,16 +316,11 @@ export class Is {
 
   /** An object (props) whose named members follow their rules (at `<field>.<name>`). */
   public static shape(rules: { [name: string]: Rule }, accepted = 'must be an object'): Rule {
-    const entries = Object.entries(rules);
     return {
       accepted,
       check: (scope, field, value) => {
         if (typeof value !== 'object' || Array.isArray(value)) invalid(scope, field, value, accepted);
-        for (const [name, r] of entries) {
-          const v = value[name];
-          if (v === undefined && !r.handlesAbsent) continue;
-          check(scope, `${field}.${name}`, v, r);
-        }
+        checkMembers(scope, value, rules, `${field}.`);
       },
     };
   }
@@ -500,7 +502,6 @@ export const WORKLOAD_RULES: { [name: string]: Rule } = {
  * @internal
  */
 export function checkWorkloadProps(scope: IConstruct, props: unknown, rules: { [name: string]: Rule } = NO_RULES, prefix = ''): void {
-  checkUniqueObjects(scope);
   let merged = WORKLOAD_RULES_WITH.get(rules);
   if (!merged) {
     merged = { ...WORKLOAD_RULES, ...rules };
