@@ -42,12 +42,9 @@ export class PlatformApp extends App {
    * validation of the app first, as `synth()` does.
    */
   public synthFiles(): SynthesizedFile[] {
-    this.gitOps?._validate(this);
-    const charts = this.tieredCharts();
-    if (this.gitOps === undefined) {
-      return charts.filter(c => c.objects.length > 0).map(c => ({ path: `${c.name}${this.outputFileExtension}`, objects: c.objects.map(o => o.json) }));
-    }
-    return this.gitOps._arrange(charts, this.outputFileExtension);
+    if (this.gitOps === undefined) return [...this.chartFiles()];
+    this.gitOps._validate(this);
+    return this.gitOps._arrange(this.tieredCharts(), this.outputFileExtension);
   }
 
   /**
@@ -58,18 +55,11 @@ export class PlatformApp extends App {
    */
   public synth(): void {
     fs.mkdirSync(this.outdir, { recursive: true });
-    if (this.gitOps === undefined) {
-      const synthesis = new AppSynthesis(this);
-      for (const chart of synthesis.charts) {
-        const objects = synthesis.objectsOf(chart);
-        if (objects.length > 0) saveYaml(path.join(this.outdir, `${Names.toDnsLabel(chart)}${this.outputFileExtension}`), objects);
-      }
-    } else {
-      for (const file of this.synthFiles()) {
-        const target = path.join(this.outdir, file.path);
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        saveYaml(target, file.objects);
-      }
+    // without a GitOps layout, each chart's file is written before the next chart is serialized
+    for (const file of this.gitOps === undefined ? this.chartFiles() : this.synthFiles()) {
+      const target = path.join(this.outdir, file.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      saveYaml(target, file.objects);
     }
     if (this.recordMetadata) {
       const resources: { [name: string]: { path: string } } = {};
@@ -86,6 +76,18 @@ export class PlatformApp extends App {
   public synthYaml(): string {
     const synthesis = new AppSynthesis(this);
     return stringifyYaml(synthesis.charts.flatMap(chart => synthesis.objectsOf(chart)));
+  }
+
+  /**
+   * Without a GitOps layout: one file per chart that has objects, named after the chart, as cdk8s writes them;
+   * each chart is serialized when the iteration reaches it (the app is validated first, as cdk8s does).
+   */
+  private *chartFiles(): Generator<SynthesizedFile> {
+    const synthesis = new AppSynthesis(this);
+    for (const chart of synthesis.charts) {
+      const objects = synthesis.objectsOf(chart);
+      if (objects.length > 0) yield { path: `${Names.toDnsLabel(chart)}${this.outputFileExtension}`, objects };
+    }
   }
 
   /** Validates the app (as cdk8s does before writing) and returns each chart's objects with their tiers. */
