@@ -95,6 +95,7 @@ function resolveDependencies(all: IConstruct[]): number {
     const targetChart = Chart.of(target);
     if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
   }
+  // listed again: the chart dependencies just added make the objects of those charts depend on each other too
   const deps = dependenciesOf(all);
   for (const { source, target } of deps) {
     const sourceChart = Chart.of(source);
