@@ -187,6 +187,11 @@ function compiledFingerprint(): string {
 }
 let fingerprint: string | undefined;
 
+/** The folder of the validators compiled under the current fingerprint (in the disk cache, and as the package ships them). */
+function compiledFolder(): string {
+  return compiledFingerprint().slice(0, 16);
+}
+
 function newAjv(): Ajv {
   return new Ajv({
     strict: false,
@@ -347,7 +352,7 @@ export class SchemaValidator {
         failed.push(`${apiVersion} ${kind}: ${(e as Error).message.split('\n')[0]}`);
       }
     }
-    return { dir: path.join(this.compiledCacheDir, compiledFingerprint().slice(0, 16)), files: [...this.compiledFiles], kinds, failed };
+    return { dir: path.join(this.compiledCacheDir, compiledFolder()), files: [...this.compiledFiles], kinds, failed };
   }
 
   private get ajv(): Ajv {
@@ -461,7 +466,7 @@ export class SchemaValidator {
    */
   private cached(key: string, schemaText: string, compile: () => KindSchema | undefined): KindSchema | undefined {
     // one folder per fingerprint (a version of this module and ajv), so that other versions' validators can be removed
-    const version = compiledFingerprint().slice(0, 16);
+    const version = compiledFolder();
     const name = `${createHash('sha256').update(`${key}|`).update(schemaText).digest('hex')}.js`;
     // the package's own validators first (compiled when the package was made), then the machine's cache
     const shipped = this.shippedValidatorsDir && readCompiled(path.join(this.shippedValidatorsDir, version, `${name}.gz`));
