@@ -173,26 +173,25 @@ export class SpecReferences {
   /** The construct `name` stands for, of the reference type `fqn`; `reporter` is named in errors. */
   public resolve(fqn: string, name: unknown, field: string, reporter: IConstruct): any {
     const what = REFERENCE_TYPES[fqn].what;
-    const names = this.names(fqn);
+    // without a context, the declared constructs are listed once: their names and the one `name` stands for
+    const declared = this.context ? undefined : this.declaredAll(fqn);
+    const names = (declared ? declared.map(x => referenceName(fqn, x)!) : this.contextNames(fqn)).sort();
     if (typeof name !== 'string' || name === '') invalid(reporter, field, name, `must be the name of ${what}`);
-    const known = this.context ? names.includes(name) : this.declared(fqn, name) !== undefined;
-    if (!known) {
+    if (!names.includes(name)) {
       invalid(reporter, field, name, `must name ${what}${names.length ? `: ${names.map(n => `'${n}'`).join(', ')}` : ' (it has none)'}`);
     }
-    if (!this.context) return this.declared(fqn, name);
+    if (declared) return declared.find(x => referenceName(fqn, x) === name);
     const key = `${fqn}/${name}`;
     if (!this.made.has(key)) this.made.set(key, this.make(fqn, name));
     return this.made.get(key);
   }
 
-  private names(fqn: string): string[] {
-    const ctx = this.context;
-    if (ctx) {
-      if (fqn === 'cdk8s-ai-platform.INodePool') return Object.keys(ctx.pools ?? {}).sort();
-      if (fqn === 'cdk8s-ai-platform.LocalQueue') return Object.keys(ctx.queues?.[this.namespace ?? ''] ?? {}).sort();
-      return Object.keys(ctx.priorityClasses ?? {}).sort();
-    }
-    return this.declaredAll(fqn).map(x => referenceName(fqn, x)!).sort();
+  /** The names the controller's platform context offers for the reference type `fqn`. */
+  private contextNames(fqn: string): string[] {
+    const ctx = this.context!;
+    if (fqn === 'cdk8s-ai-platform.INodePool') return Object.keys(ctx.pools ?? {});
+    if (fqn === 'cdk8s-ai-platform.LocalQueue') return Object.keys(ctx.queues?.[this.namespace ?? ''] ?? {});
+    return Object.keys(ctx.priorityClasses ?? {});
   }
 
   private declaredAll(fqn: string): any[] {
@@ -201,10 +200,6 @@ export class SpecReferences {
       return all<LocalQueue>(this.lookup, c => c instanceof LocalQueue).filter(q => this.namespace === undefined || q.namespace === this.namespace);
     }
     return all<WorkloadPriorityClass>(this.lookup, c => c instanceof WorkloadPriorityClass);
-  }
-
-  private declared(fqn: string, name: string): any {
-    return this.declaredAll(fqn).find(x => referenceName(fqn, x) === name);
   }
 
   /** Objects standing for the platform's, in a construct beside the workload; the objects they would emit are removed. */
