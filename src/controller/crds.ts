@@ -1,6 +1,6 @@
 import { PLATFORM_API_GROUP, PLATFORM_API_VERSION, platformKindEntries } from './kinds';
-import { METADATA_PROPS, Schema, structSchema } from './spec-convert';
 import { jsiiType } from './spec-assembly';
+import { METADATA_PROPS, Schema, structSchema } from './spec-convert';
 
 /** kubectl category of every platform kind (`kubectl get ai-platform`). */
 export const PLATFORM_CATEGORY = 'ai-platform';
